@@ -1,0 +1,180 @@
+// The domain types, defined once. Zod schemas where data crosses a boundary (files in,
+// the index on disk, HTTP); everything else uses the inferred types.
+import { z } from 'zod';
+
+export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+export const Language = z.enum(['vi', 'en']);
+export type Language = z.infer<typeof Language>;
+
+/** Types of official documents (Decree 30/2020/NĐ-CP). */
+export const DocumentType = z.enum([
+  'cong-van', // Công văn: dispatch
+  'ke-hoach', // Kế hoạch: plan
+  'quyet-dinh', // Quyết định: decision
+  'nghi-quyet', // Nghị quyết: resolution
+  'chi-thi', // Chỉ thị: directive
+  'chuong-trinh', // Chương trình: programme
+  'bao-cao', // Báo cáo: report
+  'thong-bao', // Thông báo: notice
+  'thong-tu', // Thông tư: circular
+  'nghi-dinh', // Nghị định: decree
+  'luat', // Luật: law
+  'khac',
+]);
+export type DocumentType = z.infer<typeof DocumentType>;
+
+/** What is known of an official document: read from its layout, or given by a sidecar/front matter. */
+export const DocumentMeta = z.object({
+  /** Stable id: derived from the number when there is one ("2458-ubnd-snv-2023"), else from the path. */
+  id: z.string().min(1),
+  number: z.string().optional(), // "2458/UBND-SNV"
+  type: DocumentType.optional(),
+  title: z.string().min(1), // a human title: "Công văn 2458/UBND-SNV về …"
+  subject: z.string().optional(), // "V/v …" or the plan's name
+  issuer: z.string().optional(), // "Ủy ban nhân dân thành phố Hà Nội"
+  date: IsoDate.optional(),
+  year: z.number().int().optional(),
+  place: z.string().optional(),
+  addressees: z.array(z.string()).default([]), // "Kính gửi"
+  recipients: z.array(z.string()).default([]), // "Nơi nhận"
+  language: Language.default('vi'),
+  url: z.string().url().optional(),
+  /** For a rendition: the id of the document it renders, and a note saying it is a rendition. */
+  translationOf: z.string().optional(),
+  note: z.string().optional(),
+  /** Only a short record (a document cited by another); no full text is held. */
+  summaryOnly: z.boolean().default(false),
+});
+export type DocumentMeta = z.infer<typeof DocumentMeta>;
+
+/** A loaded official document: metadata plus NFC text. */
+export const OfficialDocument = DocumentMeta.extend({
+  text: z.string(),
+  sourcePath: z.string(),
+});
+export type OfficialDocument = z.infer<typeof OfficialDocument>;
+
+/** A paper to submit or present, with its count as written ("1 bản chính, 1 bản sao"). */
+export const RequiredPaper = z.object({
+  name: z.string().min(1),
+  copies: z.string().default(''), // as written
+  original: z.number().int().nonnegative().optional(), // bản chính
+  copy: z.number().int().nonnegative().optional(), // bản sao
+  form: z.string().optional(), // the form's name when the paper is a form (Mẫu …)
+});
+export type RequiredPaper = z.infer<typeof RequiredPaper>;
+
+/** Papers of one case ("Trường hợp …"); case null is the usual case. */
+export const PaperGroup = z.object({
+  case: z.string().nullable().default(null),
+  kind: z.enum(['submit', 'present']).default('submit'), // phải nộp / phải xuất trình
+  papers: z.array(RequiredPaper),
+});
+export type PaperGroup = z.infer<typeof PaperGroup>;
+
+export const ChannelKind = z.enum(['online', 'in-person', 'postal']);
+export type ChannelKind = z.infer<typeof ChannelKind>;
+
+/** How a procedure is filed: per channel, the processing time and the fee as written. */
+export const FilingChannel = z.object({
+  channel: ChannelKind,
+  time: z.string().default(''), // "5 Ngày làm việc"
+  fee: z.string().default(''), // "Miễn phí", "Lệ phí : 50.000 Đồng"
+  note: z.string().optional(),
+});
+export type FilingChannel = z.infer<typeof FilingChannel>;
+
+export const LegalBasis = z.object({ title: z.string().min(1), number: z.string().optional() });
+export type LegalBasis = z.infer<typeof LegalBasis>;
+
+/** A procedure (thủ tục hành chính) of the catalogue. */
+export const Procedure = z.object({
+  code: z.string().min(1), // "1.001193"
+  name: z.string().min(1), // "Thủ tục đăng ký khai sinh"
+  nameEn: z.string().optional(),
+  level: z.array(z.string()).default([]), // "Cấp xã", "Cấp tỉnh", "Cấp bộ"
+  field: z.string().optional(), // lĩnh vực
+  agency: z.string().optional(), // where to file, under the 2025 two-tier system
+  applicants: z.string().optional(), // đối tượng thực hiện
+  decision: z.string().optional(), // publishing decision
+  url: z.string().url().optional(), // portal page, from the data
+  steps: z.string().optional(),
+  papers: z.array(PaperGroup).default([]),
+  channels: z.array(FilingChannel).default([]),
+  legalBasis: z.array(LegalBasis).default([]),
+  conditions: z.string().optional(),
+  result: z.string().optional(),
+  aliases: z.array(z.string()).default([]), // colloquial names: "làm sổ đỏ", "bằng lái"
+  origin: z.enum(['curated', 'portal']).default('portal'),
+  /** Where a curated fact came from (e.g. the portal record it restates). */
+  provenance: z.string().optional(),
+});
+export type Procedure = z.infer<typeof Procedure>;
+
+/** Groups that dispatches assign tasks to. A unit belongs to some of them. */
+export const UnitGroup = z.enum([
+  'so-ban-nganh', // các sở, ban, ngành
+  'ubnd-quan-huyen', // UBND các quận, huyện, thị xã (before 1 July 2025)
+  'ubnd-xa-phuong', // UBND các xã, phường (, thị trấn)
+  'don-vi-su-nghiep', // các đơn vị sự nghiệp
+  'tat-ca', // các cơ quan, đơn vị (everyone)
+]);
+export type UnitGroup = z.infer<typeof UnitGroup>;
+
+export const DeadlineKind = z.enum(['date', 'month', 'quarter', 'period', 'year', 'recurring', 'none']);
+
+/** A deadline as written plus its normalised form. `due` is the last day it allows. */
+export const Deadline = z.object({
+  text: z.string(), // as written: "trong tháng 9/2023"
+  kind: DeadlineKind,
+  date: IsoDate.optional(), // exact date, when written as one
+  month: z.string().regex(/^\d{4}-\d{2}$/).optional(), // "2023-09"
+  quarter: z.string().regex(/^\d{4}-Q[1-4]$/).optional(), // "2023-Q4"
+  year: z.number().int().optional(),
+  /** For periods: the first and last day ("5 tháng cuối năm 2023" → 2023-08-01..2023-12-31). */
+  from: IsoDate.optional(),
+  due: IsoDate.optional(),
+  /** "trước ngày 25 hằng tháng" → { day: 25, every: 'month' } */
+  recurring: z.object({ day: z.number().int().min(1).max(31), every: z.enum(['month', 'quarter', 'year']) }).optional(),
+});
+export type Deadline = z.infer<typeof Deadline>;
+
+/** A task a document assigns, to named units and/or unit groups. */
+export const Task = z.object({
+  id: z.string(),
+  documentId: z.string(),
+  text: z.string().min(1),
+  section: z.string().optional(), // "2.1" or "Mục II"
+  units: z.array(z.string()).default([]), // as written: "Sở Nội vụ", "UBND các quận, huyện, thị xã"
+  groups: z.array(UnitGroup).default([]), // groups among `units`, normalised
+  deadline: Deadline,
+});
+export type Task = z.infer<typeof Task>;
+
+/** A retrievable passage with its document's metadata and section. */
+export const Chunk = z.object({
+  id: z.string(), // stable: hash of source id + section + text
+  sourceId: z.string(), // document id or procedure code
+  kind: z.enum(['procedure', 'document']),
+  section: z.string(), // "papers", "channels", "1.", "Mục II" …
+  title: z.string(), // the document's or procedure's title
+  text: z.string(),
+  language: Language.default('vi'),
+});
+export type Chunk = z.infer<typeof Chunk>;
+
+/** Whatever one source file yields. A loader returns this; the pipeline chunks and indexes it. */
+export interface LoadResult {
+  documents: OfficialDocument[];
+  procedures: Procedure[];
+  /** Short records of documents (cited documents), indexed without full text. */
+  references: DocumentMeta[];
+  /** Things that parsed only in part; the file is still ingested and the warning counted. */
+  warnings: string[];
+  /** Per-file parse statistics (e.g. portal records parsed cleanly / in part). */
+  stats?: { records: number; clean: number; partial: number };
+}
+
+export function emptyLoadResult(): LoadResult {
+  return { documents: [], procedures: [], references: [], warnings: [] };
+}

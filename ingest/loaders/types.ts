@@ -1,0 +1,41 @@
+// The loader contract: one file in, documents / procedures / references out.
+import type { DocumentMeta, LoadResult } from '../domain.js';
+
+export interface SourceFile {
+  /** Absolute path on disk. */
+  path: string;
+  /** Path relative to the ingest root it was found under: the stable source key in the manifest. */
+  relPath: string;
+  bytes: Buffer;
+}
+
+/** Text extracted from a document file, before its metadata is read from the layout. */
+export interface ExtractedText {
+  text: string; // NFC
+  /** Metadata given by the file itself (Markdown front matter, HTML <meta>); overrides the layout. */
+  meta?: Partial<DocumentMeta>;
+  warnings: string[];
+}
+
+export type TextExtractor = (file: SourceFile) => Promise<ExtractedText>;
+export type Loader = (file: SourceFile) => Promise<LoadResult>;
+
+export type LoadErrorCode =
+  | 'UNSUPPORTED_FORMAT' // no loader for this kind of file
+  | 'UNREADABLE' // the file is broken (truncated PDF, not a zip, invalid JSON)
+  | 'GARBLED_TEXT' // text came out scrambled and could not be recovered
+  | 'EMPTY' // nothing to index
+  | 'INVALID_RECORD'; // a catalogue file whose records fail the schema entirely
+
+/** A file that cannot be ingested at all. The pipeline reports it, skips it, and exits 2. */
+export class LoadError extends Error {
+  override readonly name = 'LoadError';
+  constructor(
+    readonly code: LoadErrorCode,
+    readonly relPath: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

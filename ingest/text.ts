@@ -1,0 +1,75 @@
+// Vietnamese text handling shared by ingestion and retrieval: NFC on the way in,
+// accent folding for matching, syllable tokens and syllable pairs for the lexical index.
+
+/** Normalise to NFC and tidy whitespace the way every extractor's output needs. */
+export function nfc(text: string): string {
+  return text
+    .normalize('NFC')
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u00a0\u2007\u202f]/g, ' ')
+    .replace(/[\u200b-\u200d\ufeff]/g, '');
+}
+
+const COMBINING = /[\u0300-\u036f]/g;
+
+/**
+ * Accent folding for matching: NFD, drop combining marks, then đ→d (NFD does not
+ * decompose đ), lower case. Display text keeps its diacritics; only keys are folded.
+ */
+export function fold(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(COMBINING, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .toLowerCase();
+}
+
+// Letters and digits of any script: an ASCII-only class would wipe Vietnamese letters.
+const WORD = /[\p{L}\p{N}]+(?:[./-][\p{L}\p{N}]+)*/gu;
+
+/**
+ * Folded syllables of a text. Document numbers such as "2458/UBND-SNV" and codes
+ * such as "1.001193" stay whole so that they can be matched exactly.
+ */
+export function syllables(text: string): string[] {
+  return fold(text).match(WORD) ?? [];
+}
+
+/** Adjacent syllable pairs ("khai sinh" → "khai_sinh"): most Vietnamese terms are 2–3 syllables. */
+export function bigrams(tokens: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < tokens.length; i++) out.push(`${tokens[i]}_${tokens[i + 1]}`);
+  return out;
+}
+
+/** Lexical terms of a text: folded syllables plus their pairs. */
+export function terms(text: string): string[] {
+  const toks = syllables(text);
+  return toks.concat(bigrams(toks));
+}
+
+/** True when the text carries Vietnamese diacritics (so it is surely Vietnamese, and typed with accents). */
+export function hasVietnameseMarks(text: string): boolean {
+  return /[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]/i.test(
+    text.normalize('NFC'),
+  );
+}
+
+/** Collapse runs of blank space inside lines and runs of blank lines. */
+export function tidy(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => l.replace(/[ \t]+/g, ' ').trimEnd())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** A short, stable, file-name-safe slug of a text (folded). */
+export function slug(text: string, max = 60): string {
+  return fold(text)
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, max);
+}

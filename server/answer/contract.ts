@@ -1,0 +1,98 @@
+// The answer engine's contract: what every channel (HTTP API, widget, Telegram, Zalo,
+// the `ask` CLI) sends in and gets back. Validated with zod at each boundary.
+import { z } from 'zod';
+import { Deadline, FilingChannel, IsoDate, Language, LegalBasis, PaperGroup } from '../../ingest/domain.js';
+
+export const AskRequest = z
+  .object({
+    question: z.string().trim().min(1).max(1000),
+    language: Language.optional(),
+    /** The asker's unit ("Sở Tư pháp", "phường Ba Đình"), when a channel knows it. */
+    unit: z.string().trim().min(1).max(200).optional(),
+    /** Ties follow-up questions to earlier turns. */
+    sessionId: z.string().trim().min(1).max(128).optional(),
+  })
+  .strict();
+export type AskRequest = z.infer<typeof AskRequest>;
+
+export const Intent = z.enum([
+  'procedure', // papers, fee, time, where, online link
+  'deadline', // a unit's tasks and deadlines
+  'document', // a question about a dispatch, plan or decision
+  'general', // greetings, what can you do
+  'out-of-scope',
+]);
+export type Intent = z.infer<typeof Intent>;
+
+/** What a procedure question asks about, so that the answer can lead with it. */
+export const ProcedureAspect = z.enum(['papers', 'fee', 'time', 'where', 'online', 'steps', 'legal', 'overview']);
+export type ProcedureAspect = z.infer<typeof ProcedureAspect>;
+
+export const Citation = z.object({
+  id: z.string(), // chunk id, procedure code or document id
+  title: z.string(),
+  number: z.string().optional(), // document number or catalogue code
+  date: IsoDate.optional(),
+  url: z.string().url().optional(),
+  section: z.string().optional(),
+  quote: z.string(), // the passage the fact comes from
+});
+export type Citation = z.infer<typeof Citation>;
+
+export const Link = z.object({ label: z.string(), url: z.string().url() });
+export type Link = z.infer<typeof Link>;
+
+export const ProcedureAnswer = z.object({
+  code: z.string(),
+  name: z.string(),
+  nameEn: z.string().optional(),
+  level: z.array(z.string()),
+  agency: z.string().optional(),
+  url: z.string().url().optional(),
+  papers: z.array(PaperGroup),
+  channels: z.array(FilingChannel),
+  legalBasis: z.array(LegalBasis),
+});
+export type ProcedureAnswer = z.infer<typeof ProcedureAnswer>;
+
+export const TaskStatus = z.enum(['past', 'upcoming', 'due-soon', 'recurring', 'unknown']);
+export type TaskStatus = z.infer<typeof TaskStatus>;
+
+export const TaskAnswer = z.object({
+  text: z.string(),
+  units: z.array(z.string()),
+  deadline: Deadline,
+  status: TaskStatus,
+  /** Why this task concerns the asked unit: named directly, or through a group. */
+  via: z.string().optional(),
+  citation: Citation,
+});
+export type TaskAnswer = z.infer<typeof TaskAnswer>;
+
+export const Alternative = z.object({ code: z.string(), name: z.string() });
+export type Alternative = z.infer<typeof Alternative>;
+
+export const AskResponse = z.object({
+  /** Id of this answer, for feedback. */
+  id: z.string(),
+  question: z.string(),
+  language: Language,
+  intent: Intent,
+  found: z.boolean(),
+  answer: z.string(),
+  citations: z.array(Citation),
+  links: z.array(Link),
+  procedure: ProcedureAnswer.optional(),
+  tasks: z.array(TaskAnswer).optional(),
+  alternatives: z.array(Alternative).optional(),
+  /** The unit the answer is about, as resolved (deadline questions and follow-ups). */
+  unit: z.string().optional(),
+  /** Whether an LLM phrased `answer` (false: composed from the records). */
+  phrasedBy: z.enum(['composer', 'llm']).default('composer'),
+});
+export type AskResponse = z.infer<typeof AskResponse>;
+
+/** The engine every channel calls. Channels format its answers; they never retrieve on their own. */
+export interface AnswerEngine {
+  ask(request: AskRequest): Promise<AskResponse>;
+}
