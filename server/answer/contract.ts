@@ -2,6 +2,7 @@
 // the `ask` CLI) sends in and gets back. Validated with zod at each boundary.
 import { z } from 'zod';
 import { Deadline, FilingChannel, IsoDate, Language, LegalBasis, PaperGroup } from '../../ingest/domain.js';
+import type { Procedure } from '../../ingest/domain.js';
 
 export const AskRequest = z
   .object({
@@ -92,7 +93,22 @@ export const AskResponse = z.object({
 });
 export type AskResponse = z.infer<typeof AskResponse>;
 
+export const SearchHit = z.object({
+  kind: z.enum(['procedure', 'document']),
+  id: z.string(), // procedure code or document id
+  title: z.string(),
+  section: z.string().optional(),
+  snippet: z.string(),
+  url: z.string().url().optional(),
+  score: z.number(),
+});
+export type SearchHit = z.infer<typeof SearchHit>;
+
 /** The engine every channel calls. Channels format its answers; they never retrieve on their own. */
 export interface AnswerEngine {
   ask(request: AskRequest): Promise<AskResponse>;
+  /** A catalogue record by code ("1.001193"), or undefined. */
+  procedure(code: string): Procedure | undefined;
+  /** Hybrid search over procedures and documents (for /api/search). */
+  search(query: string, limit?: number): Promise<SearchHit[]>;
 }
