@@ -73,3 +73,21 @@ export function slug(text: string, max = 60): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, max);
 }
+
+/**
+ * Folded text plus, for each folded code unit, the index of the original code unit it came
+ * from: matching runs on the folded string, and what is shown is cut from the original.
+ */
+export function foldAligned(text: string): { folded: string; map: number[] } {
+  let folded = '';
+  const map: number[] = [];
+  let i = 0;
+  for (const ch of text) {
+    const f = fold(ch);
+    folded += f;
+    for (let k = 0; k < f.length; k++) map.push(i);
+    i += ch.length;
+  }
+  map.push(i); // one past the end, so an exclusive end index maps too
+  return { folded, map };
+}

@@ -1,0 +1,103 @@
+// The bots' own user-facing texts, in Vietnamese and English. Everything else a user reads
+// comes from the answer engine.
+import type { Language } from '../ingest/domain.js';
+
+export interface Messages {
+  greeting: string;
+  help: string;
+  thinkingFailed: string;
+  askProcedureName: string;
+  askUnit: string;
+  languageSet: string;
+  languageUsage: string;
+  subscribed: (unit: string) => string;
+  unsubscribed: (count: number) => string;
+  reminderTitle: (unit: string) => string;
+  reminderNew: string;
+  reminderDueSoon: string;
+  deadlineQuestion: (unit: string) => string;
+}
+
+const vi: Messages = {
+  greeting: [
+    'Xin chào! Tôi là trợ lý tra cứu thủ tục hành chính và nhiệm vụ cải cách hành chính của Hà Nội.',
+    '',
+    'Bạn có thể hỏi, ví dụ:',
+    '• Làm giấy khai sinh cần những gì?',
+    '• Đổi bằng lái xe mất bao lâu?',
+    '• /hanchot Sở Tư pháp: các hạn chót của một đơn vị',
+    '',
+    'Mọi câu trả lời đều dẫn nguồn văn bản. Gõ /help để xem các lệnh.',
+  ].join('\n'),
+  help: [
+    'Các lệnh:',
+    '/thutuc <tên thủ tục>: giấy tờ, lệ phí, thời hạn, nơi nộp, đường dẫn nộp trực tuyến',
+    '/hanchot <đơn vị>: nhiệm vụ và hạn chót của một đơn vị (ví dụ: Sở Tư pháp)',
+    '/theodoi <đơn vị>: nhận nhắc hạn hằng ngày lúc 8 giờ',
+    '/huytheodoi: thôi nhận nhắc hạn',
+    '/lang vi|en: đổi ngôn ngữ',
+    '',
+    'Hoặc gõ câu hỏi bằng lời của bạn, có dấu hay không dấu đều được.',
+  ].join('\n'),
+  thinkingFailed: 'Xin lỗi, hiện không trả lời được câu hỏi này. Vui lòng thử lại sau ít phút.',
+  askProcedureName: 'Vui lòng ghi tên thủ tục, ví dụ: /thutuc đăng ký khai sinh',
+  askUnit: 'Vui lòng ghi tên đơn vị, ví dụ: /hanchot Sở Tư pháp',
+  languageSet: 'Đã chuyển sang tiếng Việt.',
+  languageUsage: 'Cách dùng: /lang vi hoặc /lang en',
+  subscribed: (unit) => `Đã đăng ký nhắc hạn cho: ${unit}. Tôi sẽ nhắn lúc 8 giờ sáng khi có hạn trong 7 ngày tới hoặc nhiệm vụ mới.`,
+  unsubscribed: (count) => (count > 0 ? 'Đã hủy nhắc hạn.' : 'Bạn chưa đăng ký nhắc hạn nào.'),
+  reminderTitle: (unit) => `Nhắc hạn: ${unit}`,
+  reminderNew: 'Nhiệm vụ mới',
+  reminderDueSoon: 'Sắp đến hạn (7 ngày tới)',
+  deadlineQuestion: (unit) => `hạn chót của ${unit}`,
+};
+
+const en: Messages = {
+  greeting: [
+    "Hello! I answer questions about Hanoi's administrative procedures and administrative reform tasks.",
+    '',
+    'You can ask, for example:',
+    '• What papers do I need to register a birth?',
+    '• How long does it take to renew a driving licence?',
+    "• /hanchot Sở Tư pháp: a unit's deadlines",
+    '',
+    'Every answer cites its sources. Type /help for the commands.',
+  ].join('\n'),
+  help: [
+    'Commands:',
+    '/thutuc <procedure>: papers, fees, processing time, where to file, online link',
+    "/hanchot <unit>: a unit's tasks and deadlines (e.g. Sở Tư pháp)",
+    '/theodoi <unit>: daily deadline reminders at 8:00',
+    '/huytheodoi: stop reminders',
+    '/lang vi|en: change language',
+    '',
+    'Or just type your question.',
+  ].join('\n'),
+  thinkingFailed: 'Sorry, I cannot answer this right now. Please try again in a few minutes.',
+  askProcedureName: 'Please give the procedure name, e.g. /thutuc birth registration',
+  askUnit: 'Please give the unit, e.g. /hanchot Sở Tư pháp',
+  languageSet: 'Language set to English.',
+  languageUsage: 'Usage: /lang vi or /lang en',
+  subscribed: (unit) => `Subscribed to deadline reminders for: ${unit}. I will write at 8:00 when a deadline is within 7 days or a task is new.`,
+  unsubscribed: (count) => (count > 0 ? 'Reminders cancelled.' : 'You have no reminders.'),
+  reminderTitle: (unit) => `Deadline reminder: ${unit}`,
+  reminderNew: 'New tasks',
+  reminderDueSoon: 'Due within 7 days',
+  deadlineQuestion: (unit) => `deadlines of ${unit}`,
+};
+
+/** Zalo has no commands: a greeting that only invites questions. */
+export const ZALO_GREETING = [
+  'Cảm ơn bạn đã quan tâm! Tôi là trợ lý tra cứu thủ tục hành chính của Hà Nội.',
+  'Hãy nhắn câu hỏi, ví dụ: "Làm giấy khai sinh cần những gì?" hoặc "Đổi bằng lái xe mất bao lâu?".',
+  'Mọi câu trả lời đều dẫn nguồn văn bản.',
+].join('\n');
+
+export function messages(language: Language): Messages {
+  return language === 'en' ? en : vi;
+}
+
+/** Telegram's `language_code` → our language: English speakers get English, everyone else Vietnamese. */
+export function languageFromCode(code: string | undefined): Language {
+  return code?.toLowerCase().startsWith('en') ? 'en' : 'vi';
+}

@@ -1,0 +1,200 @@
+// Small persistent stores of the bots: chat sessions (a grammY StorageAdapter), reminder
+// subscriptions and Zalo OA tokens. One JSON file each, rewritten atomically (temp + rename).
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { StorageAdapter } from 'grammy';
+import type { Language } from '../ingest/domain.js';
+import { ChannelError } from './errors.js';
+
+/**
+ * A JSON object on disk, read once, written whole and atomically, writes serialised. One instance
+ * per file and process: it caches what it read.
+ */
+export class JsonFile<T> {
+  private cache: T | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly path: string,
+    private readonly empty: () => T,
+  ) {}
+
+  async read(): Promise<T> {
+    if (this.cache === undefined) {
+      try {
+        this.cache = JSON.parse(await readFile(this.path, 'utf8')) as T;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+          throw new ChannelError('STORE_CORRUPT', `Không đọc được tệp lưu trữ ${this.path}`, { cause: error });
+        }
+        this.cache = this.empty();
+      }
+    }
+    return this.cache;
+  }
+
+  /** Applies `change` to the current value and persists it; concurrent updates run one after another. */
+  update<R>(change: (value: T) => R): Promise<R> {
+    const run = this.queue.then(async () => {
+      const value = await this.read();
+      const result = change(value);
+      await mkdir(dirname(this.path), { recursive: true });
+      const temp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      await writeFile(temp, JSON.stringify(value, null, 2), 'utf8');
+      await rename(temp, this.path);
+      return result;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+// ---- chat sessions ----------------------------------------------------------------------
+
+/** grammY session storage in one JSON file (key → value). */
+export function createFileSessionStorage<T>(path: string): StorageAdapter<T> {
+  const file = new JsonFile<Record<string, T>>(path, () => ({}));
+  return {
+    async read(key) {
+      return (await file.read())[key];
+    },
+    async write(key, value) {
+      await file.update((all) => {
+        all[key] = value;
+      });
+    },
+    async delete(key) {
+      await file.update((all) => {
+        delete all[key];
+      });
+    },
+  };
+}
+
+/** grammY session storage in memory (tests, development). */
+export function createMemorySessionStorage<T>(): StorageAdapter<T> {
+  const map = new Map<string, T>();
+  return {
+    read: (key) => map.get(key),
+    write: (key, value) => void map.set(key, value),
+    delete: (key) => void map.delete(key),
+  };
+}
+
+// ---- reminder subscriptions -------------------------------------------------------------
+
+export interface Subscription {
+  chatId: number;
+  unit: string;
+  language: Language;
+  createdAt: string; // ISO
+  /** Last reminder run for this subscription (ISO); absent before the first one. */
+  lastRun?: string;
+  /** Ids of the tasks seen at the last run, to tell new tasks apart. */
+  seen: string[];
+  /** Ids of the tasks already sent, so that each is sent once. */
+  sent: string[];
+}
+
+export interface SubscriptionStore {
+  list(): Promise<Subscription[]>;
+  forChat(chatId: number): Promise<Subscription[]>;
+  /** Subscribes a chat to a unit; an existing subscription to the same unit is kept. */
+  add(input: { chatId: number; unit: string; language: Language; now: Date }): Promise<Subscription>;
+  /** Removes the chat's subscription to `unit`, or all of them; returns how many went. */
+  remove(chatId: number, unit?: string): Promise<number>;
+  /** Records a reminder run. */
+  record(chatId: number, unit: string, state: { lastRun: string; seen: string[]; sent: string[] }): Promise<void>;
+}
+
+const sameUnit = (a: string, b: string): boolean => a.normalize('NFC').toLowerCase() === b.normalize('NFC').toLowerCase();
+
+function subscriptionOps(load: () => Promise<Subscription[]>, save: <R>(f: (all: Subscription[]) => R) => Promise<R>): SubscriptionStore {
+  return {
+    list: async () => structuredClone(await load()),
+    forChat: async (chatId) => structuredClone((await load()).filter((s) => s.chatId === chatId)),
+    add: ({ chatId, unit, language, now }) =>
+      save((all) => {
+        const existing = all.find((s) => s.chatId === chatId && sameUnit(s.unit, unit));
+        if (existing) {
+          existing.language = language;
+          return structuredClone(existing);
+        }
+        const created: Subscription = { chatId, unit, language, createdAt: now.toISOString(), seen: [], sent: [] };
+        all.push(created);
+        return structuredClone(created);
+      }),
+    remove: (chatId, unit) =>
+      save((all) => {
+        let removed = 0;
+        for (let i = all.length - 1; i >= 0; i--) {
+          const s = all[i]!;
+          if (s.chatId === chatId && (unit === undefined || sameUnit(s.unit, unit))) {
+            all.splice(i, 1);
+            removed++;
+          }
+        }
+        return removed;
+      }),
+    record: (chatId, unit, state) =>
+      save((all) => {
+        const s = all.find((x) => x.chatId === chatId && sameUnit(x.unit, unit));
+        if (s) Object.assign(s, state);
+      }),
+  };
+}
+
+export function createFileSubscriptionStore(path: string): SubscriptionStore {
+  const file = new JsonFile<{ subscriptions: Subscription[] }>(path, () => ({ subscriptions: [] }));
+  return subscriptionOps(
+    async () => (await file.read()).subscriptions,
+    (f) => file.update((v) => f(v.subscriptions)),
+  );
+}
+
+export function createMemorySubscriptionStore(): SubscriptionStore {
+  const all: Subscription[] = [];
+  return subscriptionOps(
+    async () => all,
+    async (f) => f(all),
+  );
+}
+
+// ---- Zalo OA tokens ---------------------------------------------------------------------
+
+export interface ZaloTokens {
+  accessToken: string;
+  /** Single use: every refresh returns a new one, which must be stored before the next. */
+  refreshToken: string;
+}
+
+export interface ZaloTokenStore {
+  get(): Promise<ZaloTokens | undefined>;
+  set(tokens: ZaloTokens): Promise<void>;
+}
+
+export function createFileZaloTokenStore(path: string, initial?: ZaloTokens): ZaloTokenStore {
+  const file = new JsonFile<Partial<ZaloTokens>>(path, () => ({ ...initial }));
+  return {
+    async get() {
+      const t = await file.read();
+      return t.accessToken && t.refreshToken ? { accessToken: t.accessToken, refreshToken: t.refreshToken } : undefined;
+    },
+    set: (tokens) =>
+      file.update((t) => {
+        t.accessToken = tokens.accessToken;
+        t.refreshToken = tokens.refreshToken;
+      }),
+  };
+}
+
+export function createMemoryZaloTokenStore(initial?: ZaloTokens): ZaloTokenStore {
+  let current = initial ? { ...initial } : undefined;
+  return {
+    get: async () => (current ? { ...current } : undefined),
+    set: async (tokens) => {
+      current = { ...tokens };
+    },
+  };
+}

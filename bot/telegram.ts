@@ -1,0 +1,260 @@
+// The Telegram bot (grammY): commands and questions in, engine answers out as HTML with buttons.
+// It translates and delivers only; every answer comes from the AnswerEngine.
+import { Bot, GrammyError, HttpError, session, type Context, type SessionFlavor, type StorageAdapter } from 'grammy';
+import { autoRetry } from '@grammyjs/auto-retry';
+import { apiThrottler } from '@grammyjs/transformer-throttler';
+import type { Language } from '../ingest/domain.js';
+import type { AnswerEngine, AskRequest } from '../server/answer/contract.js';
+import { describeError, redact, redactingLogger, silentLogger, TelegramStartupError, type Logger } from './errors.js';
+import { renderTelegram, renderTextHtml } from './format.js';
+import { languageFromCode, messages } from './messages.js';
+import { createMemorySessionStorage, type SubscriptionStore } from './storage.js';
+
+export interface ChatSession {
+  /** Set by /lang; otherwise the engine detects the language of each question. */
+  language?: Language;
+  /** The last unit asked about (/hanchot, /theodoi). */
+  unit?: string;
+}
+export type BotContext = Context & SessionFlavor<ChatSession>;
+export type TelegramBot = Bot<BotContext>;
+
+export interface ThrottleOptions {
+  /** Minimum gap between two calls to one private chat (Telegram allows about 1 message/s). */
+  perChatMs?: number;
+  /** Calls per second over all chats (Telegram allows about 30). */
+  perSecond?: number;
+}
+
+export interface TelegramDeps {
+  token: string;
+  engine: AnswerEngine;
+  apiRoot?: string;
+  sessionStorage?: StorageAdapter<ChatSession>;
+  subscriptions: SubscriptionStore;
+  logger?: Logger;
+  now?: () => Date;
+  /** Flood control; `false` turns the throttler off (auto-retry stays). */
+  throttle?: ThrottleOptions | false;
+  retry?: { maxRetryAttempts?: number; maxDelaySeconds?: number };
+}
+
+const TYPING_EVERY_MS = 4_000; // "typing" lasts 5 s on the client
+
+export function createTelegramBot(deps: TelegramDeps): TelegramBot {
+  const log = redactingLogger(deps.logger ?? silentLogger, [deps.token]);
+  const now = deps.now ?? (() => new Date());
+  const bot = new Bot<BotContext>(deps.token, deps.apiRoot ? { client: { apiRoot: deps.apiRoot } } : {});
+
+  // The throttler spaces calls out; auto-retry, installed last, wraps it so that a retried call
+  // queues again. Both are bounded: a flood wait beyond maxDelaySeconds fails the call.
+  if (deps.throttle !== false) {
+    const perChatMs = deps.throttle?.perChatMs ?? 1000;
+    const perSecond = deps.throttle?.perSecond ?? 30;
+    bot.api.config.use(
+      apiThrottler({
+        global: { reservoir: perSecond, reservoirRefreshAmount: perSecond, reservoirRefreshInterval: 1000 },
+        out: { maxConcurrent: 1, minTime: perChatMs },
+        group: { maxConcurrent: 1, minTime: Math.max(perChatMs, 3000) },
+      }),
+    );
+  }
+  // auto-retry would retry network errors (HttpError) without bound; those fail at once instead
+  // (bot.catch logs them, and long polling has its own back-off).
+  bot.api.config.use(
+    autoRetry({
+      maxRetryAttempts: deps.retry?.maxRetryAttempts ?? 3,
+      maxDelaySeconds: deps.retry?.maxDelaySeconds ?? 30,
+      rethrowHttpErrors: true,
+    }),
+  );
+
+  bot.use(session({ initial: (): ChatSession => ({}), storage: deps.sessionStorage ?? createMemorySessionStorage<ChatSession>() }));
+
+  const uiLanguage = (ctx: BotContext): Language => ctx.session.language ?? languageFromCode(ctx.from?.language_code);
+
+  const sendText = async (ctx: BotContext, text: string): Promise<void> => {
+    for (const part of renderTextHtml(text)) await ctx.reply(part, { parse_mode: 'HTML' });
+  };
+
+  /** Asks the engine and delivers the answer; shows "typing" while the engine works. */
+  const answer = async (ctx: BotContext, request: Omit<AskRequest, 'sessionId'>): Promise<void> => {
+    const chatId = ctx.chat?.id;
+    if (chatId === undefined) return;
+    const typing = (): void => {
+      ctx.replyWithChatAction('typing').catch((error: unknown) => log.warn('chat action failed', { error: describeError(error, []) }));
+    };
+    typing();
+    const timer = setInterval(typing, TYPING_EVERY_MS);
+    let rendering;
+    try {
+      const res = await deps.engine.ask({ ...request, sessionId: `tg:${chatId}` });
+      if (res.unit) ctx.session.unit = res.unit;
+      rendering = renderTelegram(res, ctx.session.language ?? res.language);
+    } catch (error) {
+      log.error('engine failed', { chatId, error: describeError(error, []) });
+      await sendText(ctx, messages(request.language ?? uiLanguage(ctx)).thinkingFailed);
+      return;
+    } finally {
+      clearInterval(timer);
+    }
+    const { parts, keyboard } = rendering;
+    for (const [i, part] of parts.entries()) {
+      const last = i === parts.length - 1;
+      await ctx.reply(part, {
+        parse_mode: 'HTML',
+        link_preview_options: { is_disabled: true },
+        ...(last && keyboard ? { reply_markup: keyboard } : {}),
+      });
+    }
+  };
+
+  const language = (ctx: BotContext): Language | undefined => ctx.session.language;
+  const args = (ctx: BotContext): string => (typeof ctx.match === 'string' ? ctx.match.trim() : '');
+
+  bot.command('start', (ctx) => sendText(ctx, messages(uiLanguage(ctx)).greeting));
+  bot.command('help', (ctx) => sendText(ctx, messages(uiLanguage(ctx)).help));
+
+  bot.command('lang', async (ctx) => {
+    const wanted = args(ctx).toLowerCase();
+    if (wanted !== 'vi' && wanted !== 'en') return sendText(ctx, messages(uiLanguage(ctx)).languageUsage);
+    ctx.session.language = wanted;
+    await sendText(ctx, messages(wanted).languageSet);
+  });
+
+  bot.command('thutuc', async (ctx) => {
+    const name = args(ctx);
+    if (!name) return sendText(ctx, messages(uiLanguage(ctx)).askProcedureName);
+    await answer(ctx, { question: name.slice(0, 1000), language: language(ctx) });
+  });
+
+  bot.command('hanchot', async (ctx) => {
+    const unit = args(ctx).slice(0, 200) || ctx.session.unit;
+    if (!unit) return sendText(ctx, messages(uiLanguage(ctx)).askUnit);
+    ctx.session.unit = unit;
+    await answer(ctx, { question: messages(uiLanguage(ctx)).deadlineQuestion(unit), unit, language: language(ctx) });
+  });
+
+  bot.command('theodoi', async (ctx) => {
+    const unit = args(ctx).slice(0, 200) || ctx.session.unit;
+    const lang = uiLanguage(ctx);
+    if (!unit) return sendText(ctx, messages(lang).askUnit.replace('/hanchot', '/theodoi'));
+    ctx.session.unit = unit;
+    await deps.subscriptions.add({ chatId: ctx.chat.id, unit, language: lang, now: now() });
+    await sendText(ctx, messages(lang).subscribed(unit));
+  });
+
+  bot.command('huytheodoi', async (ctx) => {
+    const removed = await deps.subscriptions.remove(ctx.chat.id, args(ctx) || undefined);
+    await sendText(ctx, messages(uiLanguage(ctx)).unsubscribed(removed));
+  });
+
+  // "Did you mean" buttons carry a procedure code.
+  bot.callbackQuery(/^alt:(.+)$/, async (ctx) => {
+    try {
+      const code = ctx.match[1] ?? '';
+      await answer(ctx, { question: code, language: language(ctx) });
+    } finally {
+      await ctx.answerCallbackQuery();
+    }
+  });
+  bot.on('callback_query:data', (ctx) => ctx.answerCallbackQuery());
+
+  bot.on('message:text', async (ctx) => {
+    const text = ctx.message.text.trim();
+    if (text.startsWith('/')) return sendText(ctx, messages(uiLanguage(ctx)).help); // an unknown command
+    await answer(ctx, { question: text.slice(0, 1000), language: language(ctx) });
+  });
+
+  bot.catch((err) => {
+    log.error('telegram update failed', { updateId: err.ctx.update.update_id, error: describeError(err.error, [deps.token]) });
+  });
+  return bot;
+}
+
+// ---- start and stop -----------------------------------------------------------------------
+
+const COMMANDS = {
+  vi: [
+    { command: 'thutuc', description: 'Tra cứu thủ tục: giấy tờ, lệ phí, thời hạn' },
+    { command: 'hanchot', description: 'Nhiệm vụ và hạn chót của một đơn vị' },
+    { command: 'theodoi', description: 'Nhận nhắc hạn hằng ngày' },
+    { command: 'huytheodoi', description: 'Thôi nhận nhắc hạn' },
+    { command: 'lang', description: 'Ngôn ngữ: vi hoặc en' },
+    { command: 'help', description: 'Hướng dẫn' },
+  ],
+  en: [
+    { command: 'thutuc', description: 'Look up a procedure: papers, fee, time' },
+    { command: 'hanchot', description: "A unit's tasks and deadlines" },
+    { command: 'theodoi', description: 'Daily deadline reminders' },
+    { command: 'huytheodoi', description: 'Stop reminders' },
+    { command: 'lang', description: 'Language: vi or en' },
+    { command: 'help', description: 'Help' },
+  ],
+};
+
+const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+
+/**
+ * getMe, mapped to a coded error whose message never carries the token. grammY retries network
+ * failures here without end, so the attempt is bounded by a deadline.
+ */
+async function initBot(bot: Bot<BotContext>, timeoutMs: number): Promise<void> {
+  try {
+    await bot.init(AbortSignal.timeout(timeoutMs));
+  } catch (error) {
+    if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
+      throw new TelegramStartupError('TELEGRAM_TOKEN_INVALID', 'Telegram từ chối mã bot (getMe: 401 Unauthorized): kiểm tra TELEGRAM_BOT_TOKEN.');
+    }
+    const detail = error instanceof HttpError || error instanceof GrammyError ? error.message : `no answer within ${timeoutMs} ms`;
+    throw new TelegramStartupError('TELEGRAM_UNREACHABLE', redact(`Không kết nối được Telegram Bot API: ${detail}`, [bot.token]));
+  }
+}
+
+export interface StartTelegramOptions {
+  bot: TelegramBot;
+  mode: 'polling' | 'webhook';
+  /** Public HTTPS URL of POST /webhooks/telegram (webhook mode). */
+  webhookUrl?: string;
+  /** Sent back by Telegram in X-Telegram-Bot-Api-Secret-Token (webhook mode). */
+  secret?: string;
+  logger?: Logger;
+  /** How long to keep trying getMe before giving up (default 30 s). */
+  startupTimeoutMs?: number;
+}
+
+/** Polling for development, webhook for production. Resolves once the bot is receiving updates. */
+export async function startTelegram(opts: StartTelegramOptions): Promise<void> {
+  const { bot } = opts;
+  const log = redactingLogger(opts.logger ?? silentLogger, [bot.token, opts.secret]);
+  await initBot(bot, opts.startupTimeoutMs ?? 30_000);
+  for (const [lang, commands] of Object.entries(COMMANDS)) {
+    await bot.api
+      .setMyCommands(commands, lang === 'en' ? { language_code: 'en' } : {})
+      .catch((error: unknown) => log.warn('setMyCommands failed', { error: describeError(error, [bot.token]) }));
+  }
+  if (opts.mode === 'webhook') {
+    if (!opts.webhookUrl || !/^https:\/\//.test(opts.webhookUrl)) {
+      throw new TelegramStartupError('TELEGRAM_CONFIG', 'Chế độ webhook cần một địa chỉ HTTPS công khai (webhookUrl).');
+    }
+    if (!opts.secret || !/^[A-Za-z0-9_-]{1,256}$/.test(opts.secret)) {
+      throw new TelegramStartupError('TELEGRAM_CONFIG', 'Chế độ webhook cần secret gồm 1–256 ký tự A-Z, a-z, 0-9, _ hoặc -.');
+    }
+    await bot.api.setWebhook(opts.webhookUrl, { secret_token: opts.secret, allowed_updates: [...ALLOWED_UPDATES] });
+    log.info('telegram webhook set', { username: bot.botInfo.username });
+    return;
+  }
+  await new Promise<void>((resolve, reject) => {
+    bot
+      .start({ drop_pending_updates: false, allowed_updates: [...ALLOWED_UPDATES], onStart: () => resolve() })
+      .catch((error: unknown) => {
+        log.error('telegram polling stopped', { error: describeError(error, [bot.token]) });
+        reject(new TelegramStartupError('TELEGRAM_UNREACHABLE', redact(`Telegram polling dừng: ${describeError(error, [bot.token])}`, [bot.token])));
+      });
+  });
+  log.info('telegram polling started', { username: bot.botInfo.username });
+}
+
+export async function stopTelegram(bot: TelegramBot): Promise<void> {
+  if (bot.isRunning()) await bot.stop();
+}

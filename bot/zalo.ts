@@ -1,0 +1,151 @@
+// POST /webhooks/zalo: verify the Zalo OA event signature over the raw body, drop replays, answer
+// 200 at once, and reply asynchronously with the engine's answer as plain text.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { AnswerEngine } from '../server/answer/contract.js';
+import { describeError, redactingLogger, silentLogger, type Logger } from './errors.js';
+import { renderPlain, splitPlain, textLines } from './format.js';
+import { messages, ZALO_GREETING } from './messages.js';
+import type { ZaloClient } from './zalo-client.js';
+
+export interface ZaloWebhookOptions {
+  appId: string;
+  oaSecretKey: string;
+  client: ZaloClient;
+  engine: AnswerEngine;
+  now?: () => Date;
+  /** Events whose timestamp is further than this from now are refused as replays. */
+  maxSkewMs?: number;
+  logger?: Logger;
+  path?: string;
+}
+
+interface ZaloEvent {
+  app_id?: string;
+  event_name?: string;
+  timestamp?: string | number;
+  sender?: { id?: string };
+  follower?: { id?: string };
+  message?: { text?: string; msg_id?: string };
+}
+
+/** Message ids seen within the replay window; bounded so a flood cannot grow it without end. */
+class RecentIds {
+  private readonly seen = new Map<string, number>();
+  constructor(
+    private readonly ttlMs: number,
+    private readonly max = 10_000,
+  ) {}
+  /** True if `id` was already seen (and not expired); records it otherwise. */
+  check(id: string, at: number): boolean {
+    for (const [key, time] of this.seen) {
+      if (at - time <= this.ttlMs && this.seen.size < this.max) break; // oldest first: the rest are fresh
+      this.seen.delete(key);
+    }
+    if (this.seen.has(id)) return true;
+    this.seen.set(id, at);
+    return false;
+  }
+}
+
+const sha256 = (...parts: (string | Buffer)[]): Buffer => {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return hash.digest();
+};
+
+/** `mac=` + sha256_hex(app_id + raw body + timestamp + OA secret key), compared in constant time. */
+export function verifyZaloSignature(header: string | undefined, appId: string, rawBody: Buffer, timestamp: string, oaSecretKey: string): boolean {
+  if (!header) return false;
+  const expected = `mac=${sha256(appId, rawBody, timestamp, oaSecretKey).toString('hex')}`;
+  // Hash both sides so that the comparison has equal lengths whatever the header holds.
+  return timingSafeEqual(sha256(header.trim().toLowerCase()), sha256(expected));
+}
+
+const okSchema = {
+  type: 'object',
+  properties: { ok: { type: 'boolean' }, ignored: { type: 'string' } },
+  required: ['ok'],
+} as const;
+const errorSchema = {
+  type: 'object',
+  properties: { code: { type: 'string' }, message: { type: 'string' } },
+  required: ['code', 'message'],
+} as const;
+
+export async function zaloWebhookPlugin(app: FastifyInstance, opts: ZaloWebhookOptions): Promise<void> {
+  const now = opts.now ?? (() => new Date());
+  const maxSkewMs = opts.maxSkewMs ?? 5 * 60_000;
+  const log = redactingLogger(opts.logger ?? silentLogger, [opts.oaSecretKey]);
+  const recent = new RecentIds(2 * maxSkewMs);
+  const pending = new Set<Promise<void>>();
+
+  // The signature covers the exact bytes, so this (encapsulated) scope keeps JSON bodies raw.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  // Let in-flight replies finish before the server closes.
+  app.addHook('onClose', async () => {
+    await Promise.allSettled([...pending]);
+  });
+
+  const send = async (userId: string, parts: string[]): Promise<void> => {
+    for (const part of parts) await opts.client.sendText(userId, part);
+  };
+
+  const handle = async (event: ZaloEvent): Promise<void> => {
+    if (event.event_name === 'user_send_text') {
+      const userId = event.sender?.id;
+      const text = event.message?.text?.trim();
+      if (!userId || !text) return;
+      let parts: string[];
+      try {
+        const res = await opts.engine.ask({ question: text.slice(0, 1000), sessionId: `zalo:${userId}`.slice(0, 128) });
+        parts = renderPlain(res);
+      } catch (error) {
+        log.error('engine failed', { channel: 'zalo', error: describeError(error, []) });
+        parts = [messages('vi').thinkingFailed];
+      }
+      await send(userId, parts);
+    } else if (event.event_name === 'follow') {
+      const userId = event.follower?.id ?? event.sender?.id;
+      if (userId) await send(userId, splitPlain(textLines(ZALO_GREETING)));
+    }
+  };
+
+  app.post(
+    opts.path ?? '/webhooks/zalo',
+    { schema: { response: { 200: okSchema, 400: errorSchema, 401: errorSchema } } },
+    async (request, reply) => {
+      const raw = request.body;
+      if (!Buffer.isBuffer(raw)) return reply.code(400).send({ code: 'ZALO_BAD_EVENT', message: 'expected a JSON body' });
+      let event: ZaloEvent;
+      try {
+        event = JSON.parse(raw.toString('utf8')) as ZaloEvent;
+      } catch {
+        return reply.code(400).send({ code: 'ZALO_BAD_EVENT', message: 'invalid JSON' });
+      }
+      if (typeof event !== 'object' || event === null) return reply.code(400).send({ code: 'ZALO_BAD_EVENT', message: 'expected an event' });
+      const timestamp = event.timestamp === undefined ? '' : String(event.timestamp);
+      const signature = request.headers['x-zevent-signature'];
+      if (!verifyZaloSignature(typeof signature === 'string' ? signature : undefined, opts.appId, raw, timestamp, opts.oaSecretKey)) {
+        log.warn('zalo event with a bad signature refused', { event: event.event_name });
+        return reply.code(401).send({ code: 'ZALO_BAD_SIGNATURE', message: 'invalid signature' });
+      }
+      const at = now().getTime();
+      const sentAt = Number(timestamp);
+      if (!Number.isFinite(sentAt) || Math.abs(at - sentAt) > maxSkewMs) {
+        log.warn('zalo event outside the time window refused', { event: event.event_name });
+        return reply.code(401).send({ code: 'ZALO_STALE_EVENT', message: 'timestamp outside the accepted window' });
+      }
+      const msgId = event.message?.msg_id;
+      if (msgId && recent.check(msgId, at)) return { ok: true, ignored: 'duplicate' };
+      if (event.event_name !== 'user_send_text' && event.event_name !== 'follow') return { ok: true, ignored: 'event' };
+
+      // Zalo wants its 200 within about 2 s: the answer goes out on its own.
+      const job = handle(event)
+        .catch((error: unknown) => log.error('zalo reply failed', { event: event.event_name, error: describeError(error, []) }))
+        .finally(() => pending.delete(job));
+      pending.add(job);
+      return { ok: true };
+    },
+  );
+}

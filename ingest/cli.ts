@@ -1,0 +1,107 @@
+// `npm run ingest -- [--index DIR] [--prune] [--rebuild] [--json] [PATH ...]`
+// Builds or updates the index; a progress bar on a terminal, a summary at the end.
+// Exit codes: 0 done; 2 done but some files failed; 1 error; 3 another ingest is running.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.js';
+import { createEmbeddings } from './embeddings.js';
+import { runIngest, type IngestProgress, type IngestSummary } from './pipeline.js';
+import { createFileIndexStore, IndexBusyError } from './store.js';
+
+const HELP = `Usage: npm run ingest -- [options] [PATH ...]
+
+Adds or updates what it finds under PATH (default: DATA_DIR, "data/") in the index.
+Unchanged files (same content hash) are skipped.
+
+Options:
+  --index DIR   index folder (default: INDEX_DIR, ".index")
+  --prune       drop documents whose source file is gone
+  --rebuild     start afresh (re-read and re-embed everything)
+  --json        print one JSON summary object as the last line
+  -h, --help    this help
+`;
+
+function progressBar(p: IngestProgress): string {
+  const width = 28;
+  const ratio = p.total ? p.done / p.total : 0;
+  const filled = Math.round(ratio * width);
+  const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
+  const label = { scan: 'scanning', load: 'reading', embed: 'embedding', index: 'indexing', write: 'writing', done: 'done' }[p.phase];
+  const count = p.total ? ` ${p.done}/${p.total}` : '';
+  const cur = p.current ? ` ${p.current.length > 40 ? `…${p.current.slice(-39)}` : p.current}` : '';
+  return `${label.padEnd(10)} ${bar}${count}${cur}`;
+}
+
+function printSummary(s: IngestSummary): void {
+  const out = process.stderr;
+  const secs = (s.elapsedMs / 1000).toFixed(2);
+  out.write(
+    `\n${s.published ? `Published index version ${s.version}` : 'Index unchanged (nothing new to publish)'} in ${secs} s\n` +
+      `  files: ${s.added.length} added, ${s.updated.length} updated, ${s.unchanged} unchanged, ${s.removed.length} removed, ${s.failed.length} failed\n` +
+      `  index: ${s.chunks} chunks (${s.newChunks} new), ${s.procedures} procedures, ${s.documents} documents, ${s.tasks} tasks\n`,
+  );
+  if (s.records.total) {
+    const pct = ((100 * s.records.clean) / s.records.total).toFixed(1);
+    out.write(`  catalogue records read: ${s.records.total}, parsed cleanly ${s.records.clean} (${pct}%), in part ${s.records.partial}\n`);
+  }
+  if (s.warnings.length) out.write(`  warnings: ${s.warnings.length} (first: ${s.warnings[0]})\n`);
+  for (const f of s.failed) out.write(`  FAILED ${f.source} [${f.code}]: ${f.message}\n`);
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    options: {
+      index: { type: 'string' },
+      prune: { type: 'boolean', default: false },
+      rebuild: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    allowPositionals: true,
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const config = loadConfig(process.env);
+  const store = createFileIndexStore(values.index ? path.resolve(values.index) : config.indexDir);
+  const embedder = await createEmbeddings(config.embedder);
+
+  // SIGTERM/SIGINT stop cleanly: the run aborts between steps, the unfinished version
+  // is removed, the lock released; the served index is untouched.
+  const controller = new AbortController();
+  const stop = () => controller.abort(new Error('Ingest stopped by signal'));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+
+  const tty = process.stderr.isTTY && !values.json;
+  let last = 0;
+  const onProgress = (p: IngestProgress) => {
+    if (!tty) return;
+    const now = Date.now();
+    if (now - last < 80 && p.phase !== 'done') return;
+    last = now;
+    process.stderr.write(`\r${progressBar(p)}\x1b[K`);
+  };
+  const paths = positionals.length ? positionals : [config.dataDir];
+  try {
+    const summary = await runIngest({ store, embedder, paths, prune: values.prune, rebuild: values.rebuild, signal: controller.signal, onProgress });
+    if (tty) process.stderr.write('\r\x1b[K');
+    printSummary(summary);
+    if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    return summary.exitCode;
+  } catch (e) {
+    if (tty) process.stderr.write('\n');
+    const err = e as Error & { code?: string };
+    if (controller.signal.aborted) {
+      process.stderr.write('Ingest stopped; the index was left as it was.\n');
+      if (values.json) process.stdout.write(`${JSON.stringify({ error: { code: 'INGEST_ABORTED', message: 'stopped by signal' } })}\n`);
+      return 130;
+    }
+    process.stderr.write(`Ingest failed: ${err.message}\n`);
+    if (values.json) process.stdout.write(`${JSON.stringify({ error: { code: err.code ?? 'INGEST_FAILED', message: err.message } })}\n`);
+    return e instanceof IndexBusyError ? 3 : 1;
+  }
+}
+
+process.exitCode = await main();

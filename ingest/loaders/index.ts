@@ -1,0 +1,90 @@
+// The loader registry: which files are sources, which are sidecars, and which loader reads each.
+// Every failure leaves here as a coded LoadError naming the file.
+import { extname } from 'node:path';
+import type { DocumentMeta, LoadResult } from '../domain.js';
+import { buildDocument } from '../metadata.js';
+import { nfc } from '../text.js';
+import { extractDocx } from './docx.js';
+import { extractHtml } from './html.js';
+import { checkMeta, extractMarkdown } from './markdown.js';
+import { extractPdf } from './pdf.js';
+import { LoadError, type Loader, type SourceFile, type TextExtractor } from './types.js';
+
+const EXTRACTORS: Readonly<Record<string, TextExtractor>> = {
+  '.pdf': extractPdf,
+  '.docx': extractDocx,
+  '.html': extractHtml,
+  '.htm': extractHtml,
+  '.md': extractMarkdown,
+  '.markdown': extractMarkdown,
+  '.txt': extractMarkdown,
+};
+
+export const DOCUMENT_EXTENSIONS: readonly string[] = Object.keys(EXTRACTORS);
+export const CATALOGUE_EXTENSIONS: readonly string[] = ['.json', '.csv'];
+
+const SIDECAR_SUFFIX = '.meta.json';
+
+/** `cv.pdf.meta.json` holds metadata for `cv.pdf`; it is not a source itself. */
+export function isSidecar(path: string): boolean {
+  return path.toLowerCase().endsWith(SIDECAR_SUFFIX) && path.length > SIDECAR_SUFFIX.length;
+}
+
+export function sidecarPathFor(docPath: string): string {
+  return docPath + SIDECAR_SUFFIX;
+}
+
+export function isSupported(path: string): boolean {
+  if (isSidecar(path)) return false;
+  const ext = extname(path).toLowerCase();
+  return ext in EXTRACTORS || CATALOGUE_EXTENSIONS.includes(ext);
+}
+
+/** A sidecar's metadata, validated; a bad sidecar stops its document rather than being ignored. */
+export function parseSidecar(bytes: Buffer, relPath: string): Partial<DocumentMeta> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(nfc(bytes.toString('utf8')));
+  } catch (err) {
+    throw new LoadError('UNREADABLE', relPath, `${relPath}: sidecar is not valid JSON (${(err as Error).message}).`, { cause: err });
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new LoadError('UNREADABLE', relPath, `${relPath}: sidecar must be a JSON object of document metadata.`);
+  }
+  return checkMeta(raw, relPath, 'sidecar');
+}
+
+/**
+ * One source file → what it yields. Documents go through their extractor and the layout reader
+ * (buildDocument); metadata from the file itself, then from its sidecar, override the layout.
+ */
+export async function loadFile(file: SourceFile, sidecar?: Partial<DocumentMeta>): Promise<LoadResult> {
+  const ext = extname(file.relPath).toLowerCase();
+  try {
+    if (isSidecar(file.relPath)) {
+      throw new LoadError('UNSUPPORTED_FORMAT', file.relPath, `${file.relPath}: a sidecar is read with its document, not loaded on its own.`);
+    }
+    if (CATALOGUE_EXTENSIONS.includes(ext)) return await loadCatalogueFile(file);
+    const extract = EXTRACTORS[ext];
+    if (!extract) {
+      throw new LoadError('UNSUPPORTED_FORMAT', file.relPath,
+        `${file.relPath}: no loader for "${ext || '(no extension)'}"; supported: ${[...DOCUMENT_EXTENSIONS, ...CATALOGUE_EXTENSIONS].join(', ')}.`);
+    }
+    const extracted = await extract(file);
+    if (extracted.text.trim() === '') {
+      throw new LoadError('EMPTY', file.relPath, `${file.relPath}: no text to index. / Tệp không có nội dung văn bản.`);
+    }
+    const doc = buildDocument({ text: extracted.text, sourcePath: file.relPath, overrides: { ...extracted.meta, ...sidecar } });
+    return { documents: [doc], procedures: [], references: [], warnings: extracted.warnings };
+  } catch (err) {
+    if (err instanceof LoadError) throw err;
+    const why = err instanceof Error ? err.message : String(err);
+    throw new LoadError('UNREADABLE', file.relPath, `${file.relPath}: ${why}`, { cause: err });
+  }
+}
+
+// Loaded on first use: the catalogue parser is written alongside this registry.
+async function loadCatalogueFile(file: SourceFile): Promise<LoadResult> {
+  const { loadCatalogue }: { loadCatalogue: Loader } = await import('./catalogue.js');
+  return loadCatalogue(file);
+}

@@ -1,0 +1,160 @@
+// PDF text: pdf.js (via pdf-parse) first; poppler's pdftotext when pdf.js scrambles the
+// Vietnamese text (PDFs from Word/LibreOffice drawn with fallback fonts) or cannot read the file.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PasswordException, PDFParse } from 'pdf-parse';
+import { nfc, tidy } from '../text.js';
+import { LoadError, type SourceFile, type TextExtractor } from './types.js';
+
+export interface PdfExtractorOptions {
+  /** The pdftotext binary (a name looked up on PATH, or a path); null: never fall back. */
+  pdftotext?: string | null;
+  /** How long pdftotext may run on one file. */
+  timeoutMs?: number;
+}
+
+const INSTALL_HINT =
+  'Install poppler-utils (apt-get install poppler-utils) and run the ingestion again, ' +
+  'or supply the document as DOCX. / Hãy cài poppler-utils rồi chạy lại, hoặc nạp bản DOCX.';
+
+/** The PDF extractor. Options make the fallback testable; the defaults suit production. */
+export function createPdfExtractor(options: PdfExtractorOptions = {}): TextExtractor {
+  const pdftotext = options.pdftotext === undefined ? 'pdftotext' : options.pdftotext;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+
+  return async (file) => {
+    let first: string | undefined;
+    let failure: unknown;
+    try {
+      first = await readWithPdfJs(file.bytes);
+    } catch (err) {
+      if (err instanceof PasswordException) {
+        throw new LoadError('UNREADABLE', file.relPath, `${file.relPath}: the PDF is encrypted (password protected). / Tệp PDF có mật khẩu.`, { cause: err });
+      }
+      failure = err;
+    }
+    if (first !== undefined && !looksScrambled(first)) return finish(file, first, []);
+
+    const why = first === undefined ? `pdf.js could not read it (${message(failure)})` : 'pdf.js returned scrambled Vietnamese text';
+    const second = pdftotext === null ? undefined : await readWithPdftotext(file, pdftotext, timeoutMs);
+    if (second === undefined) {
+      if (first === undefined) {
+        throw new LoadError('UNREADABLE', file.relPath, `${file.relPath}: unreadable PDF (${message(failure)}); pdftotext is not available to try again. ${INSTALL_HINT}`, { cause: failure });
+      }
+      throw new LoadError('GARBLED_TEXT', file.relPath, `${file.relPath}: the text pdf.js extracts is scrambled (Vietnamese letters out of place) and pdftotext is not available to recover it. ${INSTALL_HINT}`);
+    }
+    const repaired = rejoinSplitSyllables(second);
+    if (looksScrambled(repaired)) {
+      throw new LoadError('GARBLED_TEXT', file.relPath,
+        `${file.relPath}: the text is scrambled (${why}, and pdftotext's text is scrambled too: fonts without Vietnamese glyphs or without a Unicode map). ` +
+          'Re-export the PDF with embedded Vietnamese fonts, or supply the DOCX. / Văn bản bị lỗi phông chữ; hãy xuất lại PDF có nhúng phông tiếng Việt hoặc nạp bản DOCX.');
+    }
+    return finish(file, repaired, [`${file.relPath}: text taken from pdftotext because ${why}.`]);
+  };
+}
+
+export const extractPdf: TextExtractor = createPdfExtractor();
+
+function finish(file: SourceFile, raw: string, warnings: string[]) {
+  const text = tidy(nfc(raw));
+  if (!/[\p{L}\p{N}]/u.test(text)) {
+    throw new LoadError('EMPTY', file.relPath,
+      `${file.relPath}: the PDF has no text layer (a scan?); it needs OCR before it can be indexed. / Tệp PDF không có lớp chữ (bản quét?), cần nhận dạng ký tự (OCR).`);
+  }
+  return { text, warnings };
+}
+
+async function readWithPdfJs(bytes: Buffer): Promise<string> {
+  // pdf.js may detach the buffer it is given: hand it a copy.
+  const parser = new PDFParse({ data: new Uint8Array(bytes) });
+  try {
+    const result = await parser.getText({ pageJoiner: '' });
+    return result.pages.map((p) => p.text).join('\n\n');
+  } finally {
+    await parser.destroy();
+  }
+}
+
+/** pdftotext's text, or undefined when the binary is missing. Throws UNREADABLE when it fails on the file. */
+async function readWithPdftotext(file: SourceFile, bin: string, timeoutMs: number): Promise<string | undefined> {
+  const dir = await mkdtemp(join(tmpdir(), 'ingest-pdf-'));
+  try {
+    const path = join(dir, 'in.pdf');
+    await writeFile(path, file.bytes);
+    const out = await new Promise<string>((resolve, reject) => {
+      execFile(bin, ['-enc', 'UTF-8', path, '-'], { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
+        if (err) reject(Object.assign(err, { stderr }));
+        else resolve(stdout);
+      });
+    });
+    return out.replace(/\f/g, '\n\n'); // pdftotext ends each page with a form feed
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim().split('\n')[0] ?? '';
+    throw new LoadError('UNREADABLE', file.relPath, `${file.relPath}: unreadable PDF (pdftotext: ${stderr || message(err)}). / Tệp PDF bị hỏng.`, { cause: err });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+// --- Detecting and repairing scrambled Vietnamese -------------------------------------------
+
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd]/;
+const COMBINING = /[\u0300-\u036f]/g;
+/** Letters that carry a Vietnamese mark (all but đ, which NFD leaves whole). */
+const MARKED = '[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]';
+/** One-letter words that do occur in Vietnamese prose ("ở đâu", "ý kiến", "dạ, ạ"). */
+const LONE_WORDS = new Set(['ở', 'ý', 'ạ', 'à', 'á', 'ừ', 'ồ', 'ô', 'ơ', 'ư', 'ả', 'ờ']);
+/**
+ * Syllables that cannot end a word: â and ă always take a final (ân, ăng), and so do the
+ * diphthongs iê/yê/uô/ươ (kiến, muốn, người). A word ending in one is a split word.
+ */
+const OPEN_END = new RegExp(
+  `(?:[âầấẩẫậăằắẳẵặ]|[iy][êềếểễệ]|u[ôồốổỗộ]|ư[ơờớởỡợ])$`,
+  'iu',
+);
+
+/**
+ * True when extracted text shows the signs of a PDF whose glyphs map badly to Unicode:
+ * control characters, stray combining marks, tone-marked letters standing alone (pdf.js moves
+ * the fallback-font letters to the line end), lines starting with punctuation that lost its
+ * word, or words cut after a vowel that cannot close a Vietnamese syllable.
+ */
+export function looksScrambled(text: string): boolean {
+  const t = text.normalize('NFC');
+  if (CONTROL.test(t.replace(/\f/g, ''))) return true;
+  if ((t.match(COMBINING)?.length ?? 0) >= 2) return true;
+
+  const words = t.split(/[^\p{L}]+/u).filter(Boolean);
+  if (words.length === 0) return false;
+  const marked = new RegExp(`^${MARKED}$`, 'iu');
+  const lone = words.filter((w) => marked.test(w) && !LONE_WORDS.has(w.toLowerCase())).length;
+  if (lone >= 3 && lone / words.length >= 0.01) return true;
+  if (words.filter((w) => OPEN_END.test(w)).length >= 2) return true;
+
+  const lines = t.split('\n').filter((l) => l.trim() !== '');
+  const orphaned = lines.filter((l) => /^\s*[,;:)]/.test(l)).length;
+  return orphaned >= 2 && orphaned / lines.length >= 0.05;
+}
+
+/**
+ * pdftotext reads fallback-font PDFs in the right order but may put a space inside a word
+ * after a letter with two marks ("đầ y", "kiế n", "đố c", "Số :"). Join only where the split
+ * is certain: the left part cannot end a syllable, or the right part is a lone final consonant,
+ * or the right part is punctuation (Vietnamese sets none of these after a space).
+ */
+export function rejoinSplitSyllables(text: string): string {
+  const cut = new RegExp(`(${MARKED}) +(?=[,;:.)](?:\\s|$))`, 'giu');
+  const final = new RegExp(`(${MARKED}) +((?:c|ch|m|n|ng|nh|p|t)(?![\\p{L}]))`, 'gu');
+  const open = /([\p{L}]+) +(?=\p{Ll})/gu;
+  return text
+    .replace(cut, '$1')
+    .replace(final, '$1$2')
+    .replace(open, (whole, word: string) => (OPEN_END.test(word) ? word : whole));
+}

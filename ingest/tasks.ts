@@ -1,0 +1,233 @@
+// Tasks a document assigns: its body split into numbered items ("1.", "2.1.", "a)", "I.", "-"),
+// each item that asks for work becoming a Task with its units, groups and deadline.
+import { createHash } from 'node:crypto';
+import type { OfficialDocument, Task, UnitGroup } from './domain.js';
+import { findDeadlines, type FoundDeadline } from './deadline.js';
+import { fold, nfc } from './text.js';
+import { findUnitMentions, groupsOfAssignee, resolveUnit } from './units.js';
+
+/** A numbered item of a document's body. `text` is its own text (numbering stripped), without its sub-items. */
+export interface BodyItem {
+  section: string; // "2", "2.1", "2.a", "II", "II.1"
+  label: string; // the numbering as written: "2.", "2.1.", "a)", "II."
+  parent?: string; // the enclosing item's section
+  depth: number;
+  /** The item's first line: a heading for its sub-items. */
+  heading: string;
+  text: string;
+  /** "-" bullets directly under the item. */
+  bullets: string[];
+}
+
+export interface DocumentBody {
+  /** Text between the header and the first item ("Thực hiện …, UBND Thành phố yêu cầu: …"). */
+  preamble: string;
+  items: BodyItem[];
+}
+
+const MAX_TASK_TEXT = 400;
+
+const ROMAN_LINE = /^([IVX]{1,5})[.)]\s+(\S.*)$/;
+const NUMBER_LINE = /^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(\S.*)$|^(\d{1,2})[.)]\s+(\S.*)$/;
+const LETTER_LINE = /^([a-zđ])\)\s+(\S.*)$/;
+const BULLET_LINE = /^[-–•+*]\s+(\S.*)$/;
+
+/** Where the body starts (after "Kính gửi" and its list) and ends ("Nơi nhận"). */
+function bodyLines(text: string): string[] {
+  const lines = nfc(String(text ?? '')).split('\n').map((l) => l.trim());
+  let start = 0;
+  for (let i = 0; i < Math.min(lines.length, 60); i++) {
+    if (/^(?:kinh gui|to)\s*:/.test(fold(lines[i] ?? ''))) {
+      start = i + 1;
+      while (start < lines.length && (!(lines[start] ?? '') || BULLET_LINE.test(lines[start] ?? ''))) start++;
+      break;
+    }
+  }
+  if (start === 0) start = headerEnd(lines);
+  let end = lines.length;
+  for (let i = lines.length - 1; i >= start; i--) {
+    if (/^(?:noi nhan|recipients|distribution)\s*:/.test(fold(lines[i] ?? ''))) {
+      end = i;
+      break;
+    }
+  }
+  return lines.slice(start, end);
+}
+
+/** Without a "Kính gửi": the header ends after the date line or the subject. */
+function headerEnd(lines: string[]): number {
+  let end = 0;
+  for (let i = 0; i < Math.min(lines.length, 30); i++) {
+    const f = fold(lines[i] ?? '');
+    if (/,\s*ngay\b|^(?:v\/v|re:|subject:)|^(?:so|no\.?)\s*:?\s*\d/.test(f)) end = i + 1;
+  }
+  return end;
+}
+
+/** The body's structure: numbered items and sub-items, bullets kept under their item. */
+export function readBody(text: string): DocumentBody {
+  const items: BodyItem[] = [];
+  const preamble: string[] = [];
+  let roman: string | undefined;
+  let lastNumbered: BodyItem | undefined;
+  let current: BodyItem | undefined;
+  let inBullet = false;
+
+  const open = (label: string, section: string, depth: number, first: string, parent?: string): void => {
+    current = { section, label, depth, heading: first, text: first, bullets: [], ...(parent ? { parent } : {}) };
+    items.push(current);
+    inBullet = false;
+  };
+
+  for (const line of bodyLines(text)) {
+    if (!line) continue;
+    let m: RegExpExecArray | null;
+    if ((m = ROMAN_LINE.exec(line))) {
+      roman = m[1] ?? '';
+      open(`${roman}.`, roman, 0, m[2] ?? '');
+      lastNumbered = undefined;
+    } else if ((m = NUMBER_LINE.exec(line))) {
+      const num = m[1] ?? m[3] ?? '';
+      const section = roman ? `${roman}.${num}` : num;
+      const depth = num.split('.').length;
+      const parentNum = num.includes('.') ? num.slice(0, num.lastIndexOf('.')) : undefined;
+      const parent = parentNum ? (roman ? `${roman}.${parentNum}` : parentNum) : roman;
+      open(`${num}.`, section, depth, m[2] ?? m[4] ?? '', parent);
+      lastNumbered = current;
+    } else if ((m = LETTER_LINE.exec(line)) && (lastNumbered || roman)) {
+      const parent = lastNumbered?.section ?? roman ?? '';
+      open(`${m[1]})`, `${parent}.${m[1]}`, (lastNumbered?.depth ?? 0) + 1, m[2] ?? '', parent);
+    } else if ((m = BULLET_LINE.exec(line)) && current) {
+      current.bullets.push(m[1] ?? '');
+      inBullet = true;
+    } else if (current) {
+      // A wrapped line continues the bullet or the item it follows.
+      if (inBullet && current.bullets.length) current.bullets[current.bullets.length - 1] += ` ${line}`;
+      else current.text += ` ${line}`;
+    } else {
+      preamble.push(line);
+    }
+  }
+  return { preamble: preamble.join('\n'), items };
+}
+
+// Verbs that ask for work ("rà soát", "triển khai", "shall", "review" …), folded.
+const ACTION =
+  /\b(?:ra soat|trien khai|hoan thanh|bao cao|thuc hien|cat giam|tap trung|chu tri|phoi hop|xay dung|to chuc|kiem tra|tong hop|don doc|tham muu|huong dan|cong khai|cap nhat|dam bao|bao dam|nang cao|day manh|tang cuong|chi dao|theo doi|danh gia|de xuat|ban hanh|rut ngan|don gian hoa|tiep tuc|khan truong|co trach nhiem|yeu cau|giao|so hoa|tai cau truc|uu tien|giai quyet|shall|must|should|review|complete|report|implement|ensure|submit|focus|simplify|coordinate|develop|organi[sz]e|update|publish|are requested|are assigned|take charge)\b/;
+// Items that only cite documents: "Căn cứ …", "Thực hiện Kế hoạch số …".
+const CITATION =
+  /^(?:can cu|thuc hien (?:chuong trinh|ke hoach|cong van|quyet dinh|nghi quyet|chi thi|thong tu|nghi dinh|luat|van ban|y kien|ket luan)|theo (?:chuong trinh|ke hoach|cong van|quyet dinh|nghi quyet|chi thi)|pursuant to|in implementation of|according to)\b/;
+// A unit named right after these words receives a report; it is not assigned the task.
+const RECIPIENT_BEFORE = /\b(?:ve|gui|trinh|cho|toi|den|to|submit to)\s*$/;
+
+export function extractTasks(doc: OfficialDocument): Task[] {
+  const body = readBody(doc.text);
+  const bySection = new Map(body.items.map((i) => [i.section, i]));
+  const tasks: Task[] = [];
+  const ctx = { ...(doc.year ? { year: doc.year } : {}), language: doc.language };
+
+  const inheritedUnits = (item: BodyItem): string[] => {
+    for (let p = item.parent ? bySection.get(item.parent) : undefined; p; p = p.parent ? bySection.get(p.parent) : undefined) {
+      const units = assignees(p.heading);
+      if (units.length) return units;
+    }
+    return doc.addressees;
+  };
+
+  for (const item of body.items) {
+    const hasChildren = body.items.some((i) => i.parent === item.section);
+    const own = tidyText(item.text);
+    const headingOnly = /:\s*$/.test(own) && findDeadlines(own, ctx).length === 0;
+    if (headingOnly && hasChildren && item.bullets.length === 0) continue;
+    const candidates = headingOnly && item.bullets.length ? item.bullets : [[own, ...item.bullets].join(' ')];
+    const fallbackUnits = assignees(own).length ? assignees(own) : inheritedUnits(item);
+
+    for (const candidate of candidates) {
+      const text = tidyText(candidate);
+      if (!text) continue;
+      const found = findDeadlines(text, ctx);
+      const f = fold(text);
+      if (found.length === 0 && (CITATION.test(f) || !ACTION.test(f))) continue;
+      if (found.length === 0 && headingOnly && item.bullets.length === 0) continue;
+      for (const part of splitByDeadline(text, found, ctx)) {
+        const units = assignees(part.text);
+        const chosen = units.length ? units : fallbackUnits;
+        const shown = trimText(part.text);
+        tasks.push({
+          id: sha1Hex(doc.id + item.section + shown),
+          documentId: doc.id,
+          text: shown,
+          section: item.section,
+          units: chosen,
+          groups: unionGroups(chosen),
+          deadline: part.deadline?.deadline ?? { text: '', kind: 'none' },
+        });
+      }
+    }
+  }
+  return tasks;
+}
+
+/** One part per deadline-bearing sentence when a passage carries different deadlines. */
+function splitByDeadline(text: string, found: FoundDeadline[], ctx: { year?: number }): Array<{ text: string; deadline?: FoundDeadline }> {
+  const distinct = new Set(found.map((d) => deadlineKey(d)));
+  if (distinct.size <= 1) return [{ text, ...(found[0] ? { deadline: found[0] } : {}) }];
+  const parts: Array<{ text: string; deadline?: FoundDeadline }> = [];
+  const seen = new Set<string>();
+  for (const sentence of sentences(text)) {
+    const d = findDeadlines(sentence, ctx)[0];
+    if (!d) continue;
+    const key = `${deadlineKey(d)}|${sentence}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    parts.push({ text: sentence, deadline: d });
+  }
+  return parts.length ? parts : [{ text, ...(found[0] ? { deadline: found[0] } : {}) }];
+}
+
+function deadlineKey(d: FoundDeadline): string {
+  const x = d.deadline;
+  return [x.kind, x.due ?? '', x.month ?? '', x.quarter ?? '', x.recurring ? `${x.recurring.day}/${x.recurring.every}` : ''].join('|');
+}
+
+/** Sentences and ";"-clauses (Vietnamese items often chain tasks with semicolons). */
+export function sentences(text: string): string[] {
+  return text
+    .split(/(?<=[.;!?])\s+(?=\S)/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** Units a passage assigns: named units and group phrases, minus the city committee and report recipients. */
+function assignees(text: string): string[] {
+  const f = fold(text);
+  return findUnitMentions(text).filter((mention) => {
+    const r = resolveUnit(mention);
+    if (r?.kind === 'ubnd-thanh-pho') return false;
+    const at = f.indexOf(fold(mention));
+    return at < 0 || !RECIPIENT_BEFORE.test(f.slice(Math.max(0, at - 12), at));
+  });
+}
+
+function unionGroups(units: string[]): UnitGroup[] {
+  const out = new Set<UnitGroup>();
+  for (const u of units) for (const g of groupsOfAssignee(u)) out.add(g);
+  return [...out];
+}
+
+function tidyText(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+/** The readable sentence(s), about 400 characters at most, cut at a sentence or a word. */
+function trimText(s: string): string {
+  if (s.length <= MAX_TASK_TEXT) return s;
+  const head = s.slice(0, MAX_TASK_TEXT);
+  const stop = Math.max(head.lastIndexOf('. '), head.lastIndexOf('; '));
+  if (stop > MAX_TASK_TEXT / 2) return head.slice(0, stop + 1);
+  return `${head.replace(/\s+\S*$/, '')}…`;
+}
+
+export function sha1Hex(s: string): string {
+  return createHash('sha1').update(s).digest('hex').slice(0, 16);
+}

@@ -1,0 +1,241 @@
+// The one answer engine every channel calls: understand the question, retrieve, compose a
+// grounded answer with citations; optionally let an LLM rephrase the same facts.
+import { randomUUID } from 'node:crypto';
+import type { Language, Procedure } from '../../ingest/domain.js';
+import type { IdentifiedEmbeddings } from '../../ingest/embeddings.js';
+import { resolveUnit, type ResolvedUnit } from '../../ingest/units.js';
+import { findUnitMentions } from '../../ingest/units.js';
+import {
+  AskRequest,
+  AskResponse,
+  type AnswerEngine,
+  type Citation,
+  type Intent,
+  type ProcedureAnswer,
+  type SearchHit,
+} from './contract.js';
+import { composeProcedure, greeting, notFound, truncate } from './compose.js';
+import { answerDeadlines } from './deadlines.js';
+import { answerDocument, documentsForQuestion } from './documents.js';
+import type { Knowledge } from './knowledge.js';
+import { buildLexicon, type LexiconEntry } from './lexicon.js';
+import type { Phraser } from './llm.js';
+import { hybridChunks, rankProcedures, viewQuery, type ProcedureCandidate } from './retrieve.js';
+import { createSessionMemory, type SessionMemory } from './sessions.js';
+import {
+  detectAspect,
+  detectLanguage,
+  findProcedureCode,
+  hasDeadlineCue,
+  hasDocumentCue,
+  isGreeting,
+} from './understand.js';
+
+export interface EngineDeps {
+  /** The current knowledge; swapped when a new index version is published. */
+  knowledge: () => Knowledge | null;
+  embedder: IdentifiedEmbeddings | null;
+  /** Today's date in Hanoi, YYYY-MM-DD: deadline status depends on it. */
+  today: () => string;
+  sessions?: SessionMemory;
+  phraser?: Phraser | null;
+  lexicon?: LexiconEntry[];
+  newId?: () => string;
+}
+
+export class EngineNotReadyError extends Error {
+  override readonly name = 'EngineNotReadyError';
+  readonly code = 'INDEX_NOT_READY';
+  constructor() {
+    super('The index is not loaded yet.');
+  }
+}
+
+/** Below this the best procedure does not really answer the question. */
+const MIN_QUERY_COVERAGE = 0.6;
+const MIN_SCORE = 0.55;
+
+type Draft = Omit<AskResponse, 'id' | 'question' | 'language' | 'phrasedBy'>;
+
+export function toProcedureAnswer(p: Procedure): ProcedureAnswer {
+  return {
+    code: p.code,
+    name: p.name,
+    ...(p.nameEn ? { nameEn: p.nameEn } : {}),
+    level: p.level,
+    ...(p.agency ? { agency: p.agency } : {}),
+    ...(p.url ? { url: p.url } : {}),
+    papers: p.papers,
+    channels: p.channels,
+    legalBasis: p.legalBasis,
+  };
+}
+
+function procedureDraft(k: Knowledge, c: Pick<ProcedureCandidate, 'entry' | 'chunks'>, question: string, lang: Language, alternatives: Procedure[]): Draft {
+  const p = c.entry.procedure;
+  const aspect = detectAspect(question);
+  const sectionFor = { papers: 'papers', fee: 'channels', time: 'channels', online: 'channels', where: 'overview', steps: 'steps', legal: 'legal', overview: 'overview' }[aspect];
+  const own = k.chunksBySource.get(p.code) ?? [];
+  const chunks = own.map((i) => k.snapshot.chunks[i]!);
+  const lead = chunks.find((ch) => ch.section === sectionFor) ?? chunks.find((ch) => ch.section === 'papers') ?? chunks[0];
+  const citations: Citation[] = [
+    {
+      id: lead?.id ?? p.code,
+      title: p.name,
+      number: p.code,
+      ...(p.url ? { url: p.url } : {}),
+      section: lead?.section ?? 'overview',
+      quote: truncate(lead?.text ?? p.name, 400),
+    },
+  ];
+  const extra = chunks.find((ch) => ch.section === 'channels' && ch.id !== lead?.id);
+  if (extra) citations.push({ id: extra.id, title: p.name, number: p.code, ...(p.url ? { url: p.url } : {}), section: extra.section, quote: truncate(extra.text, 300) });
+  const links = p.url ? [{ label: lang === 'vi' ? 'Trang thủ tục trên Cổng Dịch vụ công quốc gia' : 'Procedure page on the National Public Service Portal', url: p.url }] : [];
+  return {
+    intent: 'procedure',
+    found: true,
+    answer: composeProcedure(p, aspect, lang, alternatives),
+    citations,
+    links,
+    procedure: toProcedureAnswer(p),
+    ...(alternatives.length ? { alternatives: alternatives.map((a) => ({ code: a.code, name: a.name })) } : {}),
+  };
+}
+
+/** Near neighbours worth offering: close in score and sharing most of the best name. */
+function alternativesOf(best: ProcedureCandidate, others: ProcedureCandidate[]): Procedure[] {
+  const bestToks = new Set(best.entry.nameTokens);
+  return others
+    .filter((o) => o.score >= best.score * 0.75)
+    .filter((o) => {
+      const shared = o.entry.nameTokens.filter((t) => bestToks.has(t)).length;
+      return shared / Math.max(1, Math.min(bestToks.size, o.entry.nameTokens.length)) >= 0.6;
+    })
+    .slice(0, 4)
+    .map((o) => o.entry.procedure);
+}
+
+export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
+  const sessions = deps.sessions ?? createSessionMemory();
+  const lexicon = deps.lexicon ?? buildLexicon();
+  const newId = deps.newId ?? randomUUID;
+
+  function need(): Knowledge {
+    const k = deps.knowledge();
+    if (!k) throw new EngineNotReadyError();
+    return k;
+  }
+
+  async function embed(text: string): Promise<number[] | null> {
+    return deps.embedder ? deps.embedder.embeddings.embedQuery(text) : null;
+  }
+
+  async function procedureCandidates(k: Knowledge, question: string) {
+    const q = viewQuery(question, lexicon);
+    const vector = await embed(q.embedText);
+    const chunks = hybridChunks(k, q, vector, { limit: 60, kind: 'procedure' });
+    return { q, candidates: rankProcedures(k, q, chunks, 8) };
+  }
+
+  async function decide(req: AskRequest, lang: Language, k: Knowledge): Promise<Draft & { unit?: string; procedureCode?: string; documentId?: string }> {
+    const question = req.question;
+    const last = req.sessionId ? sessions.last(req.sessionId) : undefined;
+
+    if (isGreeting(question)) return { intent: 'general', found: true, answer: greeting(lang), citations: [], links: [] };
+
+    const code = findProcedureCode(question);
+    const byCode = code ? k.procedures.get(code) : undefined;
+    if (byCode) return { ...procedureDraft(k, { entry: byCode, chunks: [] }, question, lang, []), procedureCode: byCode.procedure.code };
+
+    // Units: given by the channel, named in the question, or carried from the last turn.
+    const mentioned = findUnitMentions(question).map((m) => resolveUnit(m)).find((u): u is ResolvedUnit => u !== null);
+    const given = req.unit ? resolveUnit(req.unit) : null;
+    const deadlineCue = hasDeadlineCue(question);
+    const docs = documentsForQuestion(k, question, lang);
+    const followUpUnit = mentioned && last?.intent === 'deadline';
+    const unit = mentioned ?? given ?? (deadlineCue && last?.unit ? resolveUnit(last.unit) : null);
+    if (unit && (deadlineCue || followUpUnit || docs.length > 0 || (given && !mentioned && deadlineCue))) {
+      const d = answerDeadlines(k, unit, docs, lang, deps.today());
+      return { ...d, unit: unit.name };
+    }
+
+    if (docs.length && (hasDocumentCue(question) || !deadlineCue)) {
+      const d = answerDocument(k, docs, question, lang, lexicon);
+      if (d) return { ...d, documentId: docs[0]!.id };
+    }
+
+    const { q, candidates } = await procedureCandidates(k, question);
+    const best = candidates[0];
+    const lastProc = last?.procedureCode ? k.procedures.get(last.procedureCode) : undefined;
+    const aspect = detectAspect(question);
+    const looksLikeFollowUp = lastProc && aspect !== 'overview' && (q.meaning.length <= 2 || !best || best.queryCoverage < MIN_QUERY_COVERAGE);
+    if (looksLikeFollowUp && lastProc) {
+      return { ...procedureDraft(k, { entry: lastProc, chunks: [] }, question, lang, []), procedureCode: lastProc.procedure.code };
+    }
+    if (best && best.queryCoverage >= MIN_QUERY_COVERAGE && best.score >= MIN_SCORE) {
+      const alternatives = alternativesOf(best, candidates.slice(1));
+      return { ...procedureDraft(k, best, question, lang, alternatives), procedureCode: best.entry.procedure.code };
+    }
+    if (deadlineCue && !unit) {
+      const msg =
+        lang === 'vi'
+          ? 'Bạn hỏi về nhiệm vụ, thời hạn của đơn vị nào? Hãy nêu tên đơn vị, ví dụ: "Sở Tư pháp có hạn chót nào?" hoặc "UBND phường Ba Đình có nhiệm vụ gì?".'
+          : 'Which unit are you asking about? Name it, for example: "What deadlines does the Department of Justice have?".';
+      return { intent: 'deadline', found: false, answer: msg, citations: [], links: notFound(lang).links };
+    }
+    const nf = notFound(lang);
+    return { intent: 'out-of-scope' as Intent, found: false, answer: nf.answer, citations: [], links: nf.links };
+  }
+
+  return {
+    async ask(request) {
+      const req = AskRequest.parse(request);
+      const k = need();
+      const lang = req.language ?? detectLanguage(req.question);
+      const draft = await decide(req, lang, k);
+      const { unit, procedureCode, documentId, ...rest } = draft;
+      if (req.sessionId && draft.found) {
+        sessions.remember(req.sessionId, { intent: draft.intent, language: lang, procedureCode, unit, documentId, at: Date.now() });
+      }
+      let response: AskResponse = {
+        id: newId(),
+        question: req.question,
+        language: lang,
+        ...rest,
+        ...(unit ? { unit } : {}),
+        phrasedBy: 'composer',
+      };
+      if (deps.phraser && response.found) response = await deps.phraser.rephrase(response);
+      return AskResponse.parse(response);
+    },
+
+    procedure(code) {
+      return deps.knowledge()?.procedures.get(code)?.procedure;
+    },
+
+    async search(query, limit = 10): Promise<SearchHit[]> {
+      const k = need();
+      const q = viewQuery(query, lexicon);
+      const vector = await embed(q.embedText);
+      const hits = hybridChunks(k, q, vector, { limit: limit * 4 });
+      const seen = new Set<string>();
+      const out: SearchHit[] = [];
+      for (const h of hits) {
+        if (seen.has(h.chunk.sourceId)) continue;
+        seen.add(h.chunk.sourceId);
+        const url = h.chunk.kind === 'procedure' ? k.procedures.get(h.chunk.sourceId)?.procedure.url : k.documents.get(h.chunk.sourceId)?.url;
+        out.push({
+          kind: h.chunk.kind,
+          id: h.chunk.sourceId,
+          title: h.chunk.title,
+          section: h.chunk.section,
+          snippet: truncate(h.chunk.text, 240),
+          ...(url ? { url } : {}),
+          score: Number(h.score.toFixed(4)),
+        });
+        if (out.length >= limit) break;
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,110 @@
+// What the engine knows, derived once from an index snapshot: procedures by code (a
+// curated record wins over the portal's), a name index for choosing among near
+// neighbours, documents by number, tasks by document.
+import type { Procedure } from '../../ingest/domain.js';
+import { LexicalIndex } from '../../ingest/lexical.js';
+import type { IndexSnapshot, StoredChunk, StoredDocument, StoredProcedure, StoredTask } from '../../ingest/store.js';
+import { fold, syllables } from '../../ingest/text.js';
+
+export interface ProcedureEntry {
+  procedure: StoredProcedure;
+  /** Folded content syllables of the name ("thủ tục" dropped). */
+  nameTokens: string[];
+  /** Folded syllables of the name, aliases and English name: what a question may say. */
+  vocabulary: Set<string>;
+  /** Position in the name index. */
+  slot: number;
+}
+
+export interface Knowledge {
+  snapshot: IndexSnapshot;
+  procedures: Map<string, ProcedureEntry>;
+  bySlot: ProcedureEntry[];
+  /** BM25 over names, aliases, English names and fields: one document per procedure. */
+  names: LexicalIndex;
+  documents: Map<string, StoredDocument>;
+  /** Folded document number → document ids ("2458/ubnd-snv" → [vi, en]). */
+  documentsByNumber: Map<string, string[]>;
+  tasksByDocument: Map<string, StoredTask[]>;
+  /** Chunks of each source id, in index order. */
+  chunksBySource: Map<string, number[]>;
+  chunkByLabel: Map<number, number>;
+  /** Document frequency of a folded syllable among procedure names (for weighting coverage). */
+  nameIdf(token: string): number;
+}
+
+const NAME_NOISE = new Set(['thu', 'tuc']);
+
+function nameTokensOf(name: string): string[] {
+  return syllables(name).filter((t) => !NAME_NOISE.has(t));
+}
+
+/** Merge a curated record over the portal's: curated facts win, portal fills what is missing. */
+function merge(curated: StoredProcedure, portal: StoredProcedure): StoredProcedure {
+  const out: StoredProcedure = { ...portal, ...curated };
+  for (const k of Object.keys(portal) as Array<keyof Procedure>) {
+    const v = curated[k];
+    if (v === undefined || (Array.isArray(v) && v.length === 0)) (out as Record<string, unknown>)[k] = portal[k];
+  }
+  return out;
+}
+
+export function buildKnowledge(snapshot: IndexSnapshot): Knowledge {
+  const byCode = new Map<string, StoredProcedure>();
+  for (const p of snapshot.records.procedures) {
+    const prev = byCode.get(p.code);
+    if (!prev) byCode.set(p.code, p);
+    else if (p.origin === 'curated' && prev.origin !== 'curated') byCode.set(p.code, merge(p, prev));
+    else if (prev.origin === 'curated' && p.origin !== 'curated') byCode.set(p.code, merge(prev, p));
+    else byCode.set(p.code, p); // same origin twice: the later source wins
+  }
+  const procedures = new Map<string, ProcedureEntry>();
+  const bySlot: ProcedureEntry[] = [];
+  const nameTexts: string[] = [];
+  for (const p of byCode.values()) {
+    const nameTokens = nameTokensOf(p.name);
+    const vocabulary = new Set([...nameTokens, ...syllables(p.aliases.join(' ')), ...syllables(p.nameEn ?? '')]);
+    const entry: ProcedureEntry = { procedure: p, nameTokens, vocabulary, slot: bySlot.length };
+    procedures.set(p.code, entry);
+    bySlot.push(entry);
+    nameTexts.push([p.name, p.name, ...p.aliases, p.nameEn ?? ''].join('\n'));
+  }
+  const names = LexicalIndex.build(nameTexts);
+  const df = new Map<string, number>();
+  for (const e of bySlot) for (const t of new Set(e.nameTokens)) df.set(t, (df.get(t) ?? 0) + 1);
+  const N = Math.max(1, bySlot.length);
+
+  const documents = new Map<string, StoredDocument>();
+  const documentsByNumber = new Map<string, string[]>();
+  for (const d of snapshot.records.documents) {
+    documents.set(d.id, d);
+    if (d.number) {
+      const key = fold(d.number).replace(/\s+/g, '');
+      documentsByNumber.set(key, [...(documentsByNumber.get(key) ?? []), d.id]);
+    }
+  }
+  const tasksByDocument = new Map<string, StoredTask[]>();
+  for (const t of snapshot.records.tasks) tasksByDocument.set(t.documentId, [...(tasksByDocument.get(t.documentId) ?? []), t]);
+
+  const chunksBySource = new Map<string, number[]>();
+  const chunkByLabel = new Map<number, number>();
+  snapshot.chunks.forEach((c: StoredChunk, i) => {
+    const list = chunksBySource.get(c.sourceId);
+    if (list) list.push(i);
+    else chunksBySource.set(c.sourceId, [i]);
+    chunkByLabel.set(c.label, i);
+  });
+
+  return {
+    snapshot,
+    procedures,
+    bySlot,
+    names,
+    documents,
+    documentsByNumber,
+    tasksByDocument,
+    chunksBySource,
+    chunkByLabel,
+    nameIdf: (t) => Math.log(1 + N / (1 + (df.get(t) ?? 0))),
+  };
+}

@@ -1,0 +1,93 @@
+// Reading a question: its language, what it asks about (aspect), and the cues that decide
+// the intent (a unit, a document number, a catalogue code, a greeting).
+import type { Language } from '../../ingest/domain.js';
+import { fold, hasVietnameseMarks, syllables } from '../../ingest/text.js';
+import type { ProcedureAspect } from './contract.js';
+
+const EN_WORDS = new Set(
+  'the a an how do does i my to for of in is are what which where when much long need needs get apply can register documents document fee fees cost take online papers required who deadline deadlines department about ask asks dispatch plan decision please hello hi'.split(' '),
+);
+const VI_FOLDED_WORDS = new Set(
+  'lam can gi nhung giay to o dau bao nhieu mat may ngay thu tuc dang ky phi le xin cho toi nop khong duoc the nao sao hoi cua va co'.split(' '),
+);
+
+export function detectLanguage(question: string): Language {
+  if (hasVietnameseMarks(question)) return 'vi';
+  const toks = syllables(question);
+  let en = 0;
+  let vi = 0;
+  for (const t of toks) {
+    if (EN_WORDS.has(t)) en++;
+    if (VI_FOLDED_WORDS.has(t)) vi++;
+  }
+  return en > vi ? 'en' : 'vi';
+}
+
+/** Aspect cues, folded; the first that matches wins, in this order. */
+const ASPECTS: Array<[ProcedureAspect, RegExp]> = [
+  ['fee', /\b(le phi|phi|bao nhieu tien|mat bao nhieu tien|chi phi|fee|fees|cost|costs|how much|price|mien phi)\b/],
+  ['time', /\b(mat bao lau|bao lau|may ngay|bao nhieu ngay|thoi gian|thoi han|bao gio co|khi nao co|how long|processing time|days?|lau khong)\b/],
+  ['online', /\b(online|truc tuyen|qua mang|tren mang|dich vu cong|link|website|internet|nop qua mang)\b/],
+  ['where', /\b(o dau|noi nop|nop o|co quan nao|where|which office|den dau|cho nao)\b/],
+  ['papers', /\b(giay to|ho so|can gi|can nhung gi|mang theo|chuan bi|papers|documents|what do i need|required|need to bring|thanh phan)\b/],
+  ['steps', /\b(cac buoc|trinh tu|quy trinh|thu tuc nhu the nao|the nao|lam sao|steps|how do i|how to|process)\b/],
+  ['legal', /\b(can cu|phap ly|van ban quy dinh|legal basis|which law)\b/],
+];
+
+export function detectAspect(question: string): ProcedureAspect {
+  const f = fold(question);
+  for (const [aspect, re] of ASPECTS) if (re.test(f)) return aspect;
+  return 'overview';
+}
+
+/** Words that carry the question's form, not its subject: they must not pick a procedure. */
+export const QUESTION_WORDS = new Set(
+  (
+    'lam can gi nhung giay to ho so o dau bao nhieu mat may ngay thu tuc xin cho toi minh em anh chi nop khong duoc the nao sao hoi cua va co ' +
+    'phi le tien lau gio khi nao muon thi phai di den cach nao nhu vay vay a a nhe ha hay la voi tai ve duoc khong can phai mot cac nay do ' +
+    'online truc tuyen qua mang link trang web dich vu cong thoi gian han chuan bi mang theo quy trinh buoc trinh tu ' +
+    'the what how do does i my to for of in is are which where when much long need needs get apply can documents fee fees cost take papers required ' +
+    'please want would like should a an the and or with at on by from it me we you your our days day time process steps'
+  ).split(' '),
+);
+
+const GREETING = /^(xin chao|chao|hello|hi|hey|alo|ban la ai|ban lam duoc gi|giup toi voi|help|tro giup|cam on|thanks|thank you)\b/;
+
+export function isGreeting(question: string): boolean {
+  const f = fold(question).trim();
+  return GREETING.test(f) && syllables(question).length <= 6;
+}
+
+/** A catalogue code typed or sent by a button ("1.001193", "2.000528"). */
+export function findProcedureCode(question: string): string | undefined {
+  return /\b(\d\.\d{6})\b/.exec(question)?.[1];
+}
+
+/** Document numbers: "2458/UBND-SNV", "136/KH-UBND", "20/2022/NQ-HĐND", "01-CTr/TU", or a bare "2458" after a type word. */
+export function findDocumentNumbers(question: string): string[] {
+  const out: string[] = [];
+  const re = /\b(\d{1,5}(?:\/\d{4})?[/-][\p{L}][\p{L}\d]*(?:[/-][\p{L}][\p{L}\d]*)*)/gu;
+  for (const m of question.matchAll(re)) out.push(m[1]!);
+  return out;
+}
+
+const TYPE_WORD = /\b(cong van|cv|ke hoach|kh|quyet dinh|qd|nghi quyet|nq|chuong trinh|ctr|chi thi|dispatch|plan|decision|resolution|program|programme|directive|van ban)\s*(?:so|no\.?|number)?\s*(\d{1,5})\b/;
+
+/** A bare number after a type word: "công văn 2458" → "2458". */
+export function findBareDocumentNumber(question: string): string | undefined {
+  return TYPE_WORD.exec(fold(question))?.[2];
+}
+
+/** Cues that a civil servant asks about tasks and deadlines. */
+const DEADLINE_CUES =
+  /\b(han chot|thoi han|han|deadline|deadlines|due|truoc ngay nao|khi nao phai|bao gio phai|phai bao cao|phai hoan thanh|hoan thanh khi nao|nhiem vu|duoc giao|co nhiem vu|viec gi|phai lam gi|tasks?|assigned|theo doi)\b/;
+
+export function hasDeadlineCue(question: string): boolean {
+  return DEADLINE_CUES.test(fold(question));
+}
+
+const DOCUMENT_CUES = /\b(cong van|ke hoach|quyet dinh|nghi quyet|chuong trinh|chi thi|van ban|dispatch|plan|decision|resolution|programme|program|directive|noi dung|yeu cau gi|ve viec gi|la gi|about)\b/;
+
+export function hasDocumentCue(question: string): boolean {
+  return DOCUMENT_CUES.test(fold(question));
+}

@@ -1,0 +1,150 @@
+// The admin surface: what an admin backend must offer (the lead implements it over the index)
+// and the token-protected /admin/* routes over it.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import multipart from '@fastify/multipart';
+import { ApiError, apiError } from './errors.js';
+import type { ZodTypeProvider } from './plugins/zod.js';
+import {
+  DocumentList,
+  errorResponses,
+  FeedbackList,
+  IdParams,
+  IngestJobView,
+  IngestStarted,
+  Removed,
+  UnansweredList,
+  UploadAccepted,
+} from './schemas.js';
+import type { AdminDocumentView, IngestJobView as IngestJob } from './schemas.js';
+import type { FeedbackStore, UnansweredLog } from './stores.js';
+import { sanitiseUploadName, sniffUpload } from './upload.js';
+
+export type { AdminDocumentView, IngestJobView } from './schemas.js';
+
+export interface AdminBackend {
+  /** Stores an already-checked file in the data folder; `name` is a safe base name. */
+  saveUpload(name: string, bytes: Buffer): Promise<{ name: string; path: string }>;
+  /** Throws `ingestBusy()` (code INGEST_BUSY) when a run is going. */
+  startIngest(): { jobId: string };
+  ingestJob(id: string): IngestJob | undefined;
+  listDocuments(): Promise<AdminDocumentView[]>;
+  removeDocument(id: string): Promise<boolean>;
+}
+
+export interface AdminRouteDeps {
+  backend: AdminBackend;
+  token: string;
+  uploadLimitBytes: number;
+  feedback: FeedbackStore;
+  unanswered: UnansweredLog;
+}
+
+const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
+
+/** Constant-time comparison: hashing first makes both sides the same length. */
+export function tokenMatches(header: string | undefined, expected: string): boolean {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  if (!match?.[1]) return false;
+  return timingSafeEqual(digest(match[1]), digest(expected));
+}
+
+const mib = (bytes: number): string => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
+
+export async function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): Promise<void> {
+  // preservePath: see the name as sent ("../x.pdf"), so a path is refused rather than silently cut.
+  await app.register(multipart, { preservePath: true, limits: { fileSize: deps.uploadLimitBytes, files: 1, fields: 5, parts: 6 } });
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    if (!tokenMatches(request.headers.authorization, deps.token)) throw apiError('UNAUTHORIZED');
+  });
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['admin'];
+
+  api.post(
+    '/documents',
+    {
+      schema: {
+        summary: 'Upload one source file (multipart, field "file")',
+        tags,
+        response: { 201: UploadAccepted, ...errorResponses(400, 401, 413, 415, 500) },
+      },
+    },
+    async (request, reply) => {
+      if (!request.isMultipart()) throw apiError('UNSUPPORTED_MEDIA_TYPE');
+      const part = await request.file();
+      if (!part) throw rejected({ vi: 'không có tệp nào.', en: 'no file was sent.' });
+      const named = sanitiseUploadName(part.filename);
+      if (!named.ok) {
+        part.file.resume(); // drain, so the connection can answer
+        throw rejected(named.reason);
+      }
+      let bytes: Buffer;
+      try {
+        bytes = await part.toBuffer();
+      } catch (error) {
+        if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+          throw apiError('UPLOAD_TOO_LARGE', { limit: mib(deps.uploadLimitBytes) }, error);
+        }
+        throw error;
+      }
+      const sniffed = sniffUpload(named.name, bytes);
+      if (!sniffed.ok) throw rejected(sniffed.reason);
+      const saved = await deps.backend.saveUpload(named.name, bytes);
+      return reply.code(201).send({ ...saved, bytes: bytes.length });
+    },
+  );
+
+  api.post(
+    '/ingest',
+    { schema: { summary: 'Start an ingest run', tags, response: { 202: IngestStarted, ...errorResponses(401, 409, 500) } } },
+    async (_request, reply) => {
+      try {
+        return reply.code(202).send(deps.backend.startIngest());
+      } catch (error) {
+        if ((error as { code?: string }).code === 'INGEST_BUSY') throw apiError('INGEST_BUSY', {}, error);
+        throw error;
+      }
+    },
+  );
+
+  api.get(
+    '/ingest/:id',
+    { schema: { summary: 'An ingest run', tags, params: IdParams, response: { 200: IngestJobView, ...errorResponses(400, 401, 404) } } },
+    async (request) => {
+      const job = deps.backend.ingestJob(request.params.id);
+      if (!job) throw apiError('JOB_NOT_FOUND', { id: request.params.id });
+      return job;
+    },
+  );
+
+  api.get(
+    '/documents',
+    { schema: { summary: 'Documents known to the index', tags, response: { 200: DocumentList, ...errorResponses(401, 500) } } },
+    async () => ({ documents: await deps.backend.listDocuments() }),
+  );
+
+  api.delete(
+    '/documents/:id',
+    { schema: { summary: 'Remove a document', tags, params: IdParams, response: { 200: Removed, ...errorResponses(400, 401, 404) } } },
+    async (request) => {
+      if (!(await deps.backend.removeDocument(request.params.id))) throw apiError('DOCUMENT_NOT_FOUND', { id: request.params.id });
+      return { removed: true as const, id: request.params.id };
+    },
+  );
+
+  api.get(
+    '/unanswered',
+    { schema: { summary: 'Questions the engine could not answer', tags, response: { 200: UnansweredList, ...errorResponses(401) } } },
+    async () => ({ questions: deps.unanswered.list() }),
+  );
+
+  api.get(
+    '/feedback',
+    { schema: { summary: 'Feedback totals and recent entries', tags, response: { 200: FeedbackList, ...errorResponses(401) } } },
+    async () => ({ ...deps.feedback.totals(), recent: deps.feedback.recent(100) }),
+  );
+}
+
+function rejected(reason: { vi: string; en: string }): ApiError {
+  return new ApiError('UPLOAD_REJECTED', { reason: reason.en }, { localized: { vi: { reason: reason.vi }, en: { reason: reason.en } } });
+}

@@ -1,0 +1,177 @@
+// buildApp(deps): the fastify app for the public API, the widget and the admin surface.
+// It never listens; the caller (main.ts, tests) decides where.
+import Fastify from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyServerOptions } from 'fastify';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { AnswerEngine } from '../answer/contract.js';
+import { loadWidgetAssets } from '../widget/assets.js';
+import { adminRoutes } from './admin.js';
+import type { AdminBackend } from './admin.js';
+import { ApiError, apiError, errorBody, pickLanguage } from './errors.js';
+import { createMetrics } from './metrics.js';
+import type { Metrics } from './metrics.js';
+import { createRouteRegistry } from './openapi.js';
+import { serializerCompiler, validatorCompiler } from './plugins/zod.js';
+import { askRoutes } from './routes/ask.js';
+import { catalogueRoutes } from './routes/catalogue.js';
+import { docsRoutes } from './routes/docs.js';
+import { feedbackRoutes } from './routes/feedback.js';
+import { opsRoutes } from './routes/ops.js';
+import { staticRoutes } from './routes/static.js';
+import type { FeedbackStore, UnansweredLog } from './stores.js';
+
+export interface AppDeps {
+  engine: AnswerEngine;
+  isReady: () => boolean;
+  /** Origins of the sites that embed the widget (exact, e.g. "https://hanoi.gov.vn"). */
+  widgetOrigins: string[];
+  /** Per client IP, on /api/*. Default: 60 requests a minute. */
+  rateLimit?: { max: number; timeWindowMs: number };
+  /** JSON body limit. Default 16 KiB. */
+  bodyLimitBytes?: number;
+  /** Admin routes exist only when both a backend and a token are given. */
+  admin?: AdminBackend;
+  adminToken?: string;
+  /** Upload size limit for POST /admin/documents. Default 20 MiB. */
+  uploadLimitBytes?: number;
+  feedback: FeedbackStore;
+  unanswered: UnansweredLog;
+  metrics?: Metrics;
+  logger?: boolean | object;
+  trustProxy?: boolean;
+  /** Folder with widget.js, index.html, admin.html … (default: server/widget/static). */
+  staticDir?: string;
+}
+
+const KIB = 1024;
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const metrics = deps.metrics ?? createMetrics();
+  const assets = await loadWidgetAssets(deps.staticDir);
+  const registry = createRouteRegistry();
+
+  const app = Fastify({
+    logger: loggerOptions(deps.logger),
+    trustProxy: deps.trustProxy ?? false,
+    bodyLimit: deps.bodyLimitBytes ?? 16 * KIB,
+  });
+  // The API speaks JSON only; a text/plain body is refused (415) rather than parsed as a string.
+  app.removeContentTypeParser('text/plain');
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onRoute', registry.collect);
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const failure = toApiError(error);
+    if (failure.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    const language = pickLanguage(request.body, request.headers['accept-language']);
+    return reply.code(failure.statusCode).type('application/json; charset=utf-8').send(errorBody(failure, language));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).type('application/json; charset=utf-8').send(errorBody(apiError('NOT_FOUND'), pickLanguage(undefined, request.headers['accept-language']))),
+  );
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.request(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        // Scripts only from files we serve: the demo and admin pages have no inline script.
+        scriptSrc: ["'self'"],
+        // The widget styles its shadow root with a constructed stylesheet (adoptedStyleSheets),
+        // which style-src does not govern, so no 'unsafe-inline' is needed here nor on host sites.
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'self'"],
+        // No upgrade-insecure-requests: TLS is the reverse proxy's job (it also sets HSTS), and
+        // the directive would break plain-HTTP intranet installs.
+      },
+    },
+  });
+
+  await app.register(
+    async (api) => {
+      await api.register(cors, {
+        origin: (origin, cb) => cb(null, origin !== undefined && deps.widgetOrigins.includes(origin)),
+        methods: ['GET', 'POST'],
+        allowedHeaders: ['Content-Type', 'Accept-Language'],
+        maxAge: 600,
+      });
+      const limit = deps.rateLimit ?? { max: 60, timeWindowMs: 60_000 };
+      await api.register(rateLimit, {
+        max: limit.max,
+        timeWindow: limit.timeWindowMs,
+        errorResponseBuilder: (request, context) => {
+          const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
+          return new ApiError('RATE_LIMITED', { after: `${seconds} seconds` }, {
+            localized: { vi: { after: `${seconds} giây` }, en: { after: `${seconds} seconds` } },
+          });
+        },
+      });
+      await askRoutes(api, { engine: deps.engine, unanswered: deps.unanswered, metrics });
+      await catalogueRoutes(api, { engine: deps.engine });
+      await feedbackRoutes(api, { feedback: deps.feedback });
+    },
+    { prefix: '/api' },
+  );
+
+  await app.register(async (ops) => opsRoutes(ops, { isReady: deps.isReady, metrics }));
+  await app.register(async (docs) => docsRoutes(docs, { routes: registry.routes }));
+  await app.register(async (pages) => staticRoutes(pages, { assets }));
+
+  const { admin, adminToken } = deps;
+  if (admin && adminToken) {
+    await app.register(
+      async (scope) =>
+        adminRoutes(scope, {
+          backend: admin,
+          token: adminToken,
+          uploadLimitBytes: deps.uploadLimitBytes ?? 20 * KIB * KIB,
+          feedback: deps.feedback,
+          unanswered: deps.unanswered,
+        }),
+      { prefix: '/admin' },
+    );
+  }
+
+  return app;
+}
+
+/** Any error → a coded one. Only ApiErrors and fastify's own request errors keep their meaning. */
+function toApiError(error: FastifyError): ApiError {
+  if (error instanceof ApiError) return error;
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return apiError('UNSUPPORTED_MEDIA_TYPE', {}, error);
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FILES_LIMIT':
+      return apiError('BODY_TOO_LARGE', {}, error);
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return apiError('INVALID_JSON', {}, error);
+  }
+  if (error instanceof SyntaxError && error.statusCode === 400) return apiError('INVALID_JSON', {}, error);
+  const status = error.statusCode ?? 500;
+  if (status === 413) return apiError('BODY_TOO_LARGE', {}, error);
+  if (status >= 400 && status < 500) return apiError('BAD_REQUEST', {}, error);
+  return apiError('INTERNAL', {}, error);
+}
+
+function loggerOptions(logger: AppDeps['logger']): FastifyServerOptions['logger'] {
+  if (!logger) return false;
+  // The admin token travels in the Authorization header; keep it out of every log line.
+  const redact = { paths: ['req.headers.authorization', 'headers.authorization'], censor: '[redacted]' };
+  return logger === true ? { level: 'info', redact } : { redact, ...logger };
+}

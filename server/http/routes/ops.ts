@@ -1,0 +1,46 @@
+// Operations: liveness, readiness and Prometheus metrics.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { apiError } from '../errors.js';
+import type { Metrics } from '../metrics.js';
+import type { ZodTypeProvider } from '../plugins/zod.js';
+import { errorResponses, Health } from '../schemas.js';
+
+export async function opsRoutes(app: FastifyInstance, deps: { isReady: () => boolean; metrics: Metrics }): Promise<void> {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+
+  api.get(
+    '/healthz',
+    { schema: { summary: 'Liveness: 200 while the process is up', tags: ['operations'], response: { 200: Health } } },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  api.get(
+    '/readyz',
+    {
+      schema: {
+        summary: 'Readiness: 503 until the index is loaded',
+        tags: ['operations'],
+        response: { 200: Health, ...errorResponses(503) },
+      },
+    },
+    async () => {
+      if (!deps.isReady()) throw apiError('NOT_READY');
+      return { status: 'ready' as const };
+    },
+  );
+
+  api.get(
+    '/metrics',
+    {
+      schema: {
+        summary: 'Prometheus metrics (text exposition format)',
+        tags: ['operations'],
+        produces: ['text/plain'],
+        response: { 200: z.string() },
+      },
+    },
+    async (_request, reply) =>
+      reply.type('text/plain; version=0.0.4; charset=utf-8').header('cache-control', 'no-store').send(deps.metrics.render()),
+  );
+}

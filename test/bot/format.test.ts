@@ -1,0 +1,125 @@
+// Per-channel rendering: escaping, structured procedure and task answers, buttons, splitting.
+import { describe, expect, it } from 'vitest';
+import { answerKeyboard, escapeHtml, renderPlain, renderTelegram, splitHtml, splitPlain, TELEGRAM_TEXT_LIMIT } from '../../bot/format.js';
+import { AskResponse } from '../../server/answer/contract.js';
+import { htmlProblem } from './fakes/telegram-api.js';
+
+const PORTAL = 'https://dichvucong.gov.vn/thu-tuc-hanh-chinh/019d2bfd-3fe0-70ac-b9d6-5e9e20d6eef7';
+
+const base = (extra: Partial<AskResponse>): AskResponse =>
+  AskResponse.parse({ id: 'a1', question: 'q', language: 'vi', intent: 'procedure', found: true, answer: 'Trả lời', citations: [], links: [], ...extra });
+
+const procedureAnswer = base({
+  procedure: {
+    code: '1.001193',
+    name: 'Thủ tục đăng ký khai sinh',
+    level: ['Cấp xã'],
+    agency: 'UBND cấp xã',
+    url: PORTAL,
+    papers: [
+      { case: null, kind: 'submit', papers: [{ name: 'Tờ khai đăng ký khai sinh', copies: '1 bản chính' }] },
+      { case: 'Trường hợp trẻ bị bỏ rơi', kind: 'submit', papers: [{ name: 'Biên bản về việc trẻ bị bỏ rơi', copies: '1 bản chính' }] },
+      { case: null, kind: 'present', papers: [{ name: 'Giấy tờ tùy thân', copies: '' }] },
+    ],
+    channels: [
+      { channel: 'online', time: '1 ngày làm việc', fee: 'Miễn phí' },
+      { channel: 'in-person', time: '1 ngày làm việc', fee: 'Miễn phí' },
+    ],
+    legalBasis: [],
+  },
+  citations: [{ id: '1.001193', title: 'Thủ tục đăng ký khai sinh', number: '1.001193', url: PORTAL, quote: 'q' }],
+  alternatives: [
+    { code: '1.000656', name: 'Đăng ký lại khai sinh' },
+    { code: 'x'.repeat(70), name: 'Too long for callback data' },
+  ],
+});
+
+describe('Telegram rendering', () => {
+  it('escapes &, <, > and "', () => {
+    expect(escapeHtml('<b>&"x"</b>')).toBe('&lt;b&gt;&amp;&quot;x&quot;&lt;/b&gt;');
+    const { parts } = renderTelegram(base({ intent: 'general', answer: 'Xem <b>mục 2</b> & "phụ lục"' }));
+    expect(parts[0]).toContain('Xem &lt;b&gt;mục 2&lt;/b&gt; &amp; &quot;phụ lục&quot;');
+    expect(htmlProblem(parts[0]!)).toBeUndefined();
+  });
+
+  it('lists papers with copies, cases, and fee/time per channel', () => {
+    const [text] = renderTelegram(procedureAnswer).parts;
+    expect(text).toContain('<b>Thủ tục đăng ký khai sinh</b>');
+    expect(text).toContain('• Tờ khai đăng ký khai sinh — 1 bản chính');
+    expect(text).toContain('<i>Trường hợp trẻ bị bỏ rơi</i>');
+    expect(text).toContain('Giấy tờ phải xuất trình');
+    expect(text).toContain('• Trực tuyến: 1 ngày làm việc; Miễn phí');
+    expect(text).toContain('Nguồn:');
+  });
+
+  it('renders English labels', () => {
+    const [text] = renderTelegram(procedureAnswer, 'en').parts;
+    expect(text).toContain('Papers to submit');
+    expect(text).toContain('• Online: 1 ngày làm việc; Miễn phí');
+  });
+
+  it('gives a portal URL button once and callback buttons for alternatives within 64 bytes', () => {
+    const rows = answerKeyboard(procedureAnswer)!.inline_keyboard.flat();
+    expect(rows.filter((b) => 'url' in b).map((b) => (b as { url: string }).url)).toEqual([PORTAL]);
+    expect(rows.filter((b) => 'callback_data' in b).map((b) => (b as { callback_data: string }).callback_data)).toEqual(['alt:1.000656']);
+  });
+
+  it('shows tasks with deadline and status', () => {
+    const res = base({
+      intent: 'deadline',
+      unit: 'Sở Tư pháp',
+      tasks: [
+        {
+          text: 'Rà soát, tái cấu trúc quy trình',
+          units: ['Các sở'],
+          deadline: { text: 'tháng 9/2023', kind: 'month', month: '2023-09' },
+          status: 'past',
+          citation: { id: 'd', title: 'Công văn 2458/UBND-SNV', number: '2458/UBND-SNV', quote: 'q' },
+        },
+        {
+          text: 'Báo cáo định kỳ',
+          units: ['Các sở'],
+          deadline: { text: 'trước ngày 25 hằng tháng', kind: 'recurring', recurring: { day: 25, every: 'month' } },
+          status: 'due-soon',
+          citation: { id: 'd', title: 'Công văn 2458/UBND-SNV', quote: 'q' },
+        },
+      ],
+    });
+    const [text] = renderTelegram(res).parts;
+    expect(text).toContain('Nhiệm vụ và hạn chót: Sở Tư pháp');
+    expect(text).toContain('✅ Rà soát, tái cấu trúc quy trình');
+    expect(text).toContain('Hạn: tháng 9/2023 (đã qua) · 2458/UBND-SNV');
+    expect(text).toContain('⏳ Báo cáo định kỳ');
+  });
+});
+
+describe('splitting', () => {
+  it('splits HTML at line boundaries under the limit, never inside an entity', () => {
+    const lines = Array.from({ length: 500 }, (_, i) => ({ text: `${i} & <x> "y" ${'á'.repeat(i % 40)}`, style: i % 7 ? undefined : ('bold' as const) }));
+    const parts = splitHtml(lines);
+    expect(parts.length).toBeGreaterThan(1);
+    for (const part of parts) {
+      expect(part.length).toBeLessThanOrEqual(TELEGRAM_TEXT_LIMIT);
+      expect(htmlProblem(part)).toBeUndefined();
+    }
+    expect(parts.join('\n').split('\n')).toHaveLength(500);
+  });
+
+  it('cuts a single line longer than the limit into valid pieces', () => {
+    const parts = splitHtml([{ text: '&'.repeat(3000) + ' ' + 'chữ '.repeat(800), style: 'bold' }], 1000);
+    for (const part of parts) {
+      expect(part.length).toBeLessThanOrEqual(1000);
+      expect(htmlProblem(part)).toBeUndefined();
+    }
+    expect(parts.length).toBeGreaterThan(10);
+  });
+
+  it('renders plain text for Zalo with the portal link and no markup', () => {
+    const parts = renderPlain(procedureAnswer);
+    expect(parts).toHaveLength(1);
+    expect(parts[0]).not.toMatch(/<[a-z/]|&amp;/);
+    expect(parts[0]).toContain(`Nộp trực tuyến: ${PORTAL}`);
+    const long = splitPlain(Array.from({ length: 300 }, (_, i) => ({ text: `dòng ${i} ${'x'.repeat(30)}` })));
+    for (const p of long) expect(p.length).toBeLessThan(2000);
+  });
+});

@@ -1,0 +1,100 @@
+// The Zalo OA client against a fake OA API and OAuth server: token refresh with single-use
+// refresh tokens, retries on 5xx, coded errors without secrets.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createZaloClient } from '../../bot/zalo-client.js';
+import { createFileZaloTokenStore, createMemoryZaloTokenStore, type ZaloTokenStore } from '../../bot/storage.js';
+import { ZaloApiError } from '../../bot/errors.js';
+import { startFakeZalo, type FakeZalo } from './fakes/zalo-api.js';
+
+const APP_ID = '4291763606161179100';
+const SECRET = 'app-secret-key-ABCDEF';
+let zalo: FakeZalo;
+let logs: string[];
+const logger = {
+  info: (m: string, f?: object) => logs.push(`${m} ${JSON.stringify(f ?? {})}`),
+  warn: (m: string, f?: object) => logs.push(`${m} ${JSON.stringify(f ?? {})}`),
+  error: (m: string, f?: object) => logs.push(`${m} ${JSON.stringify(f ?? {})}`),
+};
+
+beforeEach(async () => {
+  logs = [];
+  zalo = await startFakeZalo({ appId: APP_ID, secretKey: SECRET, accessToken: 'access-initial-000', refreshToken: 'refresh-initial-000' });
+});
+afterEach(() => zalo.close());
+
+const client = (tokens: ZaloTokenStore, extra: { maxAttempts?: number } = {}) =>
+  createZaloClient({ apiBase: zalo.base, oauthBase: zalo.base, appId: APP_ID, secretKey: SECRET, tokens, logger, backoffMs: 10, ...extra });
+
+describe('Zalo OA client', () => {
+  it('sends a text with the access_token header', async () => {
+    const c = client(createMemoryZaloTokenStore({ accessToken: 'access-initial-000', refreshToken: 'refresh-initial-000' }));
+    await c.sendText('user-1', 'Xin chào');
+    expect(zalo.messages).toEqual([{ userId: 'user-1', text: 'Xin chào', accessToken: 'access-initial-000' }]);
+  });
+
+  it('refreshes an expired token once, stores the new pair and resends', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'zalo-tokens-'));
+    try {
+      const path = join(dir, 'tokens.json');
+      const c = client(createFileZaloTokenStore(path, { accessToken: 'access-initial-000', refreshToken: 'refresh-initial-000' }));
+      zalo.expireAccessToken();
+      await c.sendText('user-2', 'lần 1');
+      expect(zalo.refreshCalls).toEqual([{ refreshToken: 'refresh-initial-000', appId: APP_ID, grantType: 'refresh_token', secretKey: SECRET }]);
+      expect(zalo.messages.map((m) => m.text)).toEqual(['lần 1']);
+      // The new pair survives a restart; the next expiry spends the NEW refresh token.
+      const reopened = createFileZaloTokenStore(path);
+      const stored = await reopened.get();
+      expect(stored).toEqual(zalo.tokens);
+      expect(stored!.refreshToken).not.toBe('refresh-initial-000');
+      zalo.expireAccessToken();
+      await client(reopened).sendText('user-2', 'lần 2');
+      expect(zalo.refreshCalls.map((r) => r.refreshToken)).toEqual(['refresh-initial-000', stored!.refreshToken]);
+      expect(zalo.messages.map((m) => m.text)).toEqual(['lần 1', 'lần 2']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refreshes once for concurrent sends that meet the same expired token', async () => {
+    const c = client(createMemoryZaloTokenStore({ accessToken: 'access-initial-000', refreshToken: 'refresh-initial-000' }));
+    zalo.expireAccessToken();
+    await Promise.all([c.sendText('a', '1'), c.sendText('b', '2'), c.sendText('c', '3')]);
+    expect(zalo.refreshCalls).toHaveLength(1);
+    expect(zalo.messages).toHaveLength(3);
+  });
+
+  it('retries after a 500 and delivers', async () => {
+    const c = client(createMemoryZaloTokenStore({ accessToken: 'access-initial-000', refreshToken: 'refresh-initial-000' }));
+    zalo.failNext(1);
+    await c.sendText('user-3', 'sau lỗi');
+    expect(zalo.sendAttempts).toBe(2);
+    expect(zalo.messages.map((m) => m.text)).toEqual(['sau lỗi']);
+  });
+
+  it('gives up after the bounded attempts with a coded error', async () => {
+    const c = client(createMemoryZaloTokenStore({ accessToken: 'access-initial-000', refreshToken: 'refresh-initial-000' }), { maxAttempts: 3 });
+    zalo.failNext(10);
+    const error = await c.sendText('user-4', 'x').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ZaloApiError);
+    expect((error as ZaloApiError).code).toBe('ZALO_UNAVAILABLE');
+    expect(zalo.sendAttempts).toBe(3);
+  });
+
+  it('fails clearly when the refresh token is refused, without secrets in errors or logs', async () => {
+    const c = client(createMemoryZaloTokenStore({ accessToken: 'access-stale-111', refreshToken: 'refresh-spent-222' }));
+    const error = await c.sendText('user-5', 'x').catch((e: unknown) => e);
+    expect((error as ZaloApiError).code).toBe('ZALO_REFRESH_FAILED');
+    expect((error as ZaloApiError).zaloError).toBe(-14014);
+    const visible = `${(error as Error).message} ${JSON.stringify(error)} ${logs.join('\n')}`;
+    for (const secret of ['access-stale-111', 'refresh-spent-222', SECRET]) expect(visible).not.toContain(secret);
+    expect(zalo.messages).toHaveLength(0);
+  });
+
+  it('reports a missing token', async () => {
+    const error = await client(createMemoryZaloTokenStore()).sendText('u', 'x').catch((e: unknown) => e);
+    expect((error as ZaloApiError).code).toBe('ZALO_TOKEN_MISSING');
+  });
+});

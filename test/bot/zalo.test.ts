@@ -1,0 +1,156 @@
+// POST /webhooks/zalo: signature over the raw body, replay window, 200 at once, the answer sent
+// to a fake Zalo OA API as plain text.
+import { createHash } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { zaloWebhookPlugin } from '../../bot/zalo.js';
+import { createZaloClient } from '../../bot/zalo-client.js';
+import { createMemoryZaloTokenStore } from '../../bot/storage.js';
+import type { AnswerEngine } from '../../server/answer/contract.js';
+import { startFakeZalo, type FakeZalo } from './fakes/zalo-api.js';
+import { getEngine, recording, scriptedEngine, waitFor, type RecordingEngine } from './setup.js';
+
+const APP_ID = '4291763606161179100';
+const OA_SECRET = 'oa-secret-key-XYZ';
+const APP_SECRET = 'app-secret-key-ABC';
+const NOW = new Date('2026-03-05T02:00:00Z');
+
+let zalo: FakeZalo;
+const apps: FastifyInstance[] = [];
+
+beforeAll(async () => {
+  zalo = await startFakeZalo({ appId: APP_ID, secretKey: APP_SECRET, accessToken: 'access-0', refreshToken: 'refresh-0' });
+});
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((a) => a.close()));
+  zalo.messages.length = 0;
+});
+afterAll(() => zalo.close());
+
+async function buildApp(engine: AnswerEngine): Promise<FastifyInstance> {
+  const client = createZaloClient({
+    apiBase: zalo.base,
+    oauthBase: zalo.base,
+    appId: APP_ID,
+    secretKey: APP_SECRET,
+    tokens: createMemoryZaloTokenStore({ accessToken: zalo.tokens.accessToken, refreshToken: zalo.tokens.refreshToken }),
+  });
+  const app = Fastify();
+  await app.register(zaloWebhookPlugin, { appId: APP_ID, oaSecretKey: OA_SECRET, client, engine, now: () => NOW });
+  await app.ready();
+  apps.push(app);
+  return app;
+}
+
+function event(name: string, fields: Record<string, unknown> = {}, at = NOW.getTime()) {
+  return { app_id: APP_ID, event_name: name, timestamp: String(at), user_id_by_app: 'u-app', ...fields };
+}
+function textEvent(userId: string, text: string, msgId: string, at = NOW.getTime()) {
+  return event('user_send_text', { sender: { id: userId }, recipient: { id: 'oa-1' }, message: { text, msg_id: msgId } }, at);
+}
+
+function post(app: FastifyInstance, body: Record<string, unknown>, signature?: string) {
+  const raw = JSON.stringify(body);
+  const mac = signature ?? `mac=${createHash('sha256').update(`${APP_ID}${raw}${String(body.timestamp)}${OA_SECRET}`).digest('hex')}`;
+  return app.inject({ method: 'POST', url: '/webhooks/zalo', headers: { 'content-type': 'application/json', 'x-zevent-signature': mac }, payload: raw });
+}
+
+describe('Zalo OA webhook', () => {
+  it('answers 200 before the engine is done, then sends the papers and the portal link', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const inner = await getEngine();
+    const engine = recording({ ...inner, ask: async (req) => (await gate, inner.ask(req)) });
+    const app = await buildApp(engine);
+
+    const res = await post(app, textEvent('user-1', 'làm giấy khai sinh cần gì', 'msg-1'));
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ ok: true });
+    expect(zalo.messages).toHaveLength(0); // the engine is still held
+
+    release();
+    await waitFor(() => zalo.messages.length > 0);
+    const [sent] = zalo.messages;
+    expect(sent!.userId).toBe('user-1');
+    expect(engine.requests[0]).toMatchObject({ question: 'làm giấy khai sinh cần gì', sessionId: 'zalo:user-1' });
+    const procedure = engine.responses[0]!.procedure!;
+    expect(sent!.text).toContain(`• ${procedure.papers[0]!.papers[0]!.name}`);
+    expect(sent!.text).toMatch(/^.*https:\/\/dichvucong\.gov\.vn\/\S+$/m);
+    expect(sent!.text).not.toMatch(/<\/?b>|&amp;/);
+  });
+
+  it('refuses a forged signature with 401 and sends nothing', async () => {
+    const engine = recording(await getEngine());
+    const app = await buildApp(engine);
+    const body = textEvent('user-2', 'làm giấy khai sinh', 'msg-2');
+    expect((await post(app, body, 'mac=' + 'a'.repeat(64))).statusCode).toBe(401);
+    expect((await post(app, body, '')).statusCode).toBe(401);
+    // A valid signature of a different body does not fit this one.
+    const other = JSON.stringify({ ...body, message: { text: 'khác', msg_id: 'msg-2' } });
+    const mac = `mac=${createHash('sha256').update(`${APP_ID}${other}${body.timestamp}${OA_SECRET}`).digest('hex')}`;
+    expect((await post(app, body, mac)).statusCode).toBe(401);
+    await app.close();
+    expect(engine.requests).toHaveLength(0);
+    expect(zalo.messages).toHaveLength(0);
+  });
+
+  it('answers a replayed msg_id once', async () => {
+    const engine = recording(await getEngine());
+    const app = await buildApp(engine);
+    const body = textEvent('user-3', 'làm giấy khai sinh', 'msg-3');
+    expect((await post(app, body)).statusCode).toBe(200);
+    const again = await post(app, body);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual({ ok: true, ignored: 'duplicate' });
+    await app.close(); // waits for the reply in flight
+    expect(engine.requests).toHaveLength(1);
+    expect(new Set(zalo.messages.map((m) => m.userId))).toEqual(new Set(['user-3']));
+  });
+
+  it('refuses a stale timestamp with 401', async () => {
+    const engine = recording(await getEngine());
+    const app = await buildApp(engine);
+    const res = await post(app, textEvent('user-4', 'làm giấy khai sinh', 'msg-4', NOW.getTime() - 10 * 60_000));
+    expect(res.statusCode).toBe(401);
+    expect(res.json().code).toBe('ZALO_STALE_EVENT');
+    expect(engine.requests).toHaveLength(0);
+  });
+
+  it('greets a new follower and ignores other events', async () => {
+    const engine = recording(await getEngine());
+    const app = await buildApp(engine);
+    expect((await post(app, event('follow', { follower: { id: 'user-5' }, oa_id: 'oa-1' }))).statusCode).toBe(200);
+    const image = await post(app, event('user_send_image', { sender: { id: 'user-5' }, message: { msg_id: 'img-1' } }));
+    expect(image.json()).toEqual({ ok: true, ignored: 'event' });
+    await app.close();
+    expect(zalo.messages).toHaveLength(1);
+    expect(zalo.messages[0]).toMatchObject({ userId: 'user-5' });
+    expect(zalo.messages[0]!.text).toContain('Cảm ơn bạn đã quan tâm');
+    expect(engine.requests).toHaveLength(0);
+  });
+
+  it('keeps its raw-body parser to itself: sibling routes still get parsed JSON', async () => {
+    const app = Fastify();
+    app.post('/echo', async (req) => ({ isBuffer: Buffer.isBuffer(req.body) }));
+    await app.register(zaloWebhookPlugin, {
+      appId: APP_ID,
+      oaSecretKey: OA_SECRET,
+      client: { sendText: async () => ({}), refreshTokens: async () => {} },
+      engine: await getEngine(),
+    });
+    apps.push(app);
+    const res = await app.inject({ method: 'POST', url: '/echo', payload: { a: 1 } });
+    expect(res.json()).toEqual({ isBuffer: false });
+  });
+
+  it('splits a long answer into messages under 2,000 characters at line boundaries', async () => {
+    const lines = Array.from({ length: 120 }, (_, i) => `Dòng ${i}: nội dung hướng dẫn khá dài để vượt quá giới hạn tin nhắn của Zalo`);
+    const engine: RecordingEngine = scriptedEngine(() => ({ answer: lines.join('\n') }));
+    const app = await buildApp(engine);
+    await post(app, textEvent('user-6', 'câu hỏi dài', 'msg-6'));
+    await app.close();
+    expect(zalo.messages.length).toBeGreaterThan(1);
+    for (const m of zalo.messages) expect(m.text.length).toBeLessThan(2000);
+    expect(zalo.messages.map((m) => m.text).join('\n').split('\n')).toEqual(lines);
+  });
+});
