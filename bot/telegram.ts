@@ -201,7 +201,8 @@ const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
  */
 async function initBot(bot: Bot<BotContext>, timeoutMs: number): Promise<void> {
   try {
-    await bot.init(AbortSignal.timeout(timeoutMs));
+    // grammY types its signal with the abort-controller polyfill; the runtime takes Node's own.
+    await bot.init(AbortSignal.timeout(timeoutMs) as unknown as Parameters<typeof bot.init>[0]);
   } catch (error) {
     if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
       throw new TelegramStartupError('TELEGRAM_TOKEN_INVALID', 'Telegram từ chối mã bot (getMe: 401 Unauthorized): kiểm tra TELEGRAM_BOT_TOKEN.');
@@ -257,4 +258,11 @@ export async function startTelegram(opts: StartTelegramOptions): Promise<void> {
 
 export async function stopTelegram(bot: TelegramBot): Promise<void> {
   if (bot.isRunning()) await bot.stop();
+}
+
+/** Delivery for runReminders: one HTML message to a chat, through the bot's throttled, retrying API. */
+export function telegramSender(bot: TelegramBot): (chatId: number, html: string) => Promise<void> {
+  return async (chatId, html) => {
+    await bot.api.sendMessage(chatId, html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
+  };
 }

@@ -63,7 +63,7 @@ const PLACE_PREFIX: Array<{ re: RegExp; kind: 'xa-phuong' | 'quan-huyen'; word: 
 ];
 
 // Words that never start a place or agency name: "xã hội", "cơ sở dữ liệu", "ban hành".
-const NOT_A_NAME = /^(?:hoi|cac|nay|do|tren|duoi|lieu|du lieu|hanh|hanh chinh|ve|va|cua|de|thuoc|hien|moi|khac)\b/;
+const NOT_A_NAME = /^(?:hoi|cac|nay|do|tren|duoi|lieu|du lieu|hanh|hanh chinh|ve|va|de|thuoc|hien|khac)\b/;
 
 /** A unit as typed ("so tu phap", "STP", "UBND phường Hoàn Kiếm", "Sở Du lịch") → canonical unit. */
 export function resolveUnit(text: string): ResolvedUnit | null {

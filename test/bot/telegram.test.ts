@@ -1,7 +1,8 @@
 // The Telegram bot end to end: a real grammY bot, long polling a fake Bot API on loopback,
 // answering from the engine of test/bot/setup.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTelegramBot, startTelegram, stopTelegram, type TelegramBot } from '../../bot/telegram.js';
+import { createTelegramBot, startTelegram, stopTelegram, telegramSender, type TelegramBot } from '../../bot/telegram.js';
+import { runReminders } from '../../bot/reminders.js';
 import { createMemorySubscriptionStore, type SubscriptionStore } from '../../bot/storage.js';
 import { TelegramStartupError } from '../../bot/errors.js';
 import { callbackUpdate, htmlProblem, startFakeTelegram, textUpdate, type FakeTelegram } from './fakes/telegram-api.js';
@@ -170,6 +171,32 @@ describe('Telegram rendering through the real API calls', () => {
     const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
     const back = parts.join('\n').split('\n').map(unescape);
     for (const line of lines) expect(back).toContain(line);
+  });
+});
+
+describe('Telegram reminders delivery', () => {
+  it('sends a subscribed chat its due-soon tasks through the bot API', async () => {
+    const chat = nextChat++;
+    const store = createMemorySubscriptionStore();
+    await store.add({ chatId: chat, unit: 'Sở Tư pháp', language: 'vi', now: new Date('2026-03-01T00:00:00Z') });
+    const tasks = [
+      {
+        text: 'Gửi báo cáo <quý I> & kiến nghị',
+        units: ['Sở Tư pháp'],
+        deadline: { text: 'trước ngày 10/3/2026', kind: 'date' as const, date: '2026-03-10', due: '2026-03-10' },
+        status: 'upcoming' as const,
+        citation: { id: 'doc', title: 'Công văn 2458/UBND-SNV', quote: 'q' },
+      },
+    ];
+    const report = await runReminders({
+      engine: scriptedEngine((req) => ({ unit: req.unit, tasks })),
+      subscriptions: store,
+      send: telegramSender(bot),
+      now: new Date('2026-03-05T01:00:00Z'),
+    });
+    expect(report.failures).toBe(0);
+    const [sent] = repliesTo(chat);
+    expect(sent!.payload.text).toContain('Gửi báo cáo &lt;quý I&gt; &amp; kiến nghị');
   });
 });
 

@@ -1,0 +1,183 @@
+// The widget in a real Chromium: the demo page, a question with papers and a portal link,
+// hostile input shown as text, keyboard use, a phone screen, a reload, and embedding on
+// another origin under a strict CSP. Screenshots of each state go to test-artifacts/widget/.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFeedbackStore } from '../../../server/http/stores.js';
+import { buildTestApp } from '../http/setup.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test-artifacts/widget');
+const QUESTION = 'Làm giấy khai sinh cần những giấy tờ gì?';
+const HOSTILE = '<img src=x onerror=alert(1)>';
+
+let app: FastifyInstance;
+let base: string;
+let browser: Browser;
+let hostSite: Server;
+let hostOrigin: string;
+const feedback = createFeedbackStore();
+
+/** Everything a page reports that would mean the widget misbehaves. */
+function watch(page: Page): { problems: string[]; dialogs: string[] } {
+  const seen = { problems: [] as string[], dialogs: [] as string[] };
+  page.on('pageerror', (e) => seen.problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().includes('favicon')) seen.problems.push(`console: ${m.text()}`);
+  });
+  page.on('dialog', (d) => {
+    seen.dialogs.push(d.message());
+    void d.dismiss();
+  });
+  return seen;
+}
+
+const shadow = <T>(page: Page, fn: (root: ShadowRoot) => T): Promise<T> =>
+  page.evaluate(`(${fn.toString()})(document.querySelector('[data-tthc-widget]').shadowRoot)`) as Promise<T>;
+
+async function askInWidget(page: Page, question: string): Promise<void> {
+  const before = await page.locator('.msg.bot').count();
+  await page.locator('#tthc-q').fill(question);
+  await page.locator('#tthc-q').press('Enter');
+  // The answer replaces the "thinking" card; wait until a finished bot message is added.
+  await page.locator('.msg.bot:not([aria-busy])').nth(before).waitFor();
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is missing at ${CHROMIUM}: install it (apt-get install -y chromium) to run the widget tests; CI installs it.`);
+  }
+  await mkdir(SHOTS, { recursive: true });
+  // A third-party site on another origin, with its own strict CSP, embedding the widget.
+  hostSite = createServer((req, res) => {
+    res.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': `default-src 'self'; script-src ${base}; connect-src ${base}; style-src 'self'; img-src 'self'`,
+    });
+    res.end(`<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Trang của phường</title></head>
+<body><h1>UBND phường — trang thử nhúng</h1><script src="${base}/widget.js" data-lang="vi" async></script></body></html>`);
+  });
+  await new Promise<void>((resolve) => hostSite.listen(0, '127.0.0.1', resolve));
+  hostOrigin = `http://localhost:${(hostSite.address() as AddressInfo).port}`;
+  app = await buildTestApp({ widgetOrigins: [hostOrigin], feedback });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await new Promise((resolve) => (hostSite ? hostSite.close(resolve) : resolve(undefined)));
+});
+
+describe('the widget on the demo page', () => {
+  it('answers, escapes, is keyboard-usable and survives a reload', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const page = await context.newPage();
+    const seen = watch(page);
+    await page.goto(`${base}/`);
+    const bubble = page.locator('button.bubble');
+    await bubble.waitFor();
+    await page.screenshot({ path: `${SHOTS}/1-demo-closed.png` });
+
+    await bubble.click();
+    await expect.poll(() => shadow(page, (r) => r.activeElement?.id)).toBe('tthc-q');
+    expect(await page.locator('[role="dialog"][aria-modal="true"]').isVisible()).toBe(true);
+    expect(await page.locator('[role="log"][aria-live="polite"]').count()).toBe(1);
+    expect(await page.locator('label[for="tthc-q"]').textContent()).toBe('Câu hỏi của bạn');
+    expect(await page.locator('.chip').allTextContents()).toContain('Làm giấy khai sinh cần gì?');
+    await page.screenshot({ path: `${SHOTS}/2-open-welcome.png` });
+
+    await askInWidget(page, QUESTION);
+    const papers = page.locator('.checklist input[type="checkbox"]');
+    expect(await papers.count()).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('.paper-name').allTextContents()).toContain('Bản chính Giấy chứng sinh');
+    const portal = page.locator('a.portal');
+    expect(new URL((await portal.getAttribute('href')) ?? '').hostname).toBe('dichvucong.gov.vn');
+    expect(await portal.getAttribute('rel')).toContain('noopener');
+    await papers.first().check();
+    await page.locator('.cite summary').first().click();
+    expect(await page.locator('.cite blockquote').first().isVisible()).toBe(true);
+    await page.screenshot({ path: `${SHOTS}/3-answer-checklist.png` });
+
+    await page.locator('button[aria-label="Câu trả lời hữu ích"]').click();
+    await expect.poll(() => feedback.totals().helpful).toBe(1);
+
+    await askInWidget(page, HOSTILE);
+    expect(await page.locator('.msg.user').last().textContent()).toContain(HOSTILE);
+    expect(await shadow(page, (r) => r.querySelectorAll('img').length)).toBe(0);
+    expect(await page.evaluate(() => document.querySelectorAll('img').length)).toBe(0);
+    expect(seen.dialogs).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}/4-hostile-input.png` });
+
+    await page.keyboard.press('Escape');
+    expect(await page.locator('[role="dialog"]').isHidden()).toBe(true);
+    expect(await shadow(page, (r) => r.activeElement?.className)).toBe('bubble');
+    expect(await bubble.getAttribute('aria-expanded')).toBe('false');
+
+    await page.reload();
+    await bubble.click();
+    const users = await page.locator('.msg.user').allTextContents();
+    expect(users.some((t) => t.includes(QUESTION))).toBe(true);
+    expect(users.some((t) => t.includes(HOSTILE))).toBe(true);
+    expect(await page.locator('.checklist input[type="checkbox"]').first().isChecked()).toBe(true);
+    expect(await page.locator('button[aria-label="Câu trả lời hữu ích"]').first().getAttribute('aria-pressed')).toBe('true');
+    await page.screenshot({ path: `${SHOTS}/5-after-reload.png` });
+
+    await page.locator('button[aria-label="Switch to English"]').click();
+    expect(await page.locator('#tthc-title').textContent()).toBe('Administrative procedures assistant');
+    expect(await page.locator('label[for="tthc-q"]').textContent()).toBe('Your question');
+    await page.screenshot({ path: `${SHOTS}/6-english.png` });
+
+    expect(seen.problems).toEqual([]);
+    await context.close();
+  });
+
+  it('fills a 360 px phone screen', async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const page = await context.newPage();
+    const seen = watch(page);
+    await page.goto(`${base}/`);
+    await page.screenshot({ path: `${SHOTS}/7-phone-closed.png` });
+    await page.locator('button.bubble').click();
+    await askInWidget(page, QUESTION);
+    const box = await page.locator('[role="dialog"]').boundingBox();
+    expect(box).not.toBeNull();
+    expect(box!.x).toBeGreaterThanOrEqual(0);
+    expect(box!.y).toBeGreaterThanOrEqual(0);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(360);
+    expect(box!.y + box!.height).toBeLessThanOrEqual(740);
+    expect(box!.width).toBeGreaterThanOrEqual(359);
+    const send = await page.locator('button.send').boundingBox();
+    expect(send!.x + send!.width).toBeLessThanOrEqual(360);
+    await page.screenshot({ path: `${SHOTS}/8-phone-answer.png` });
+    expect(seen.problems).toEqual([]);
+    await context.close();
+  });
+
+  it('works embedded on another origin with a strict CSP', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    const page = await context.newPage();
+    const seen = watch(page);
+    await page.goto(`${hostOrigin}/`);
+    await page.locator('button.bubble').click();
+    await askInWidget(page, QUESTION);
+    expect(await page.locator('.checklist input[type="checkbox"]').count()).toBeGreaterThanOrEqual(2);
+    // Styled by the constructed stylesheet despite style-src 'self': the bubble is our blue.
+    expect(await page.locator('button.bubble').evaluate((b) => getComputedStyle(b).backgroundColor)).toBe('rgb(11, 61, 145)');
+    await page.screenshot({ path: `${SHOTS}/9-embedded-other-origin.png` });
+    expect(seen.problems).toEqual([]);
+    await context.close();
+  });
+});
