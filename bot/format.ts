@@ -196,14 +196,32 @@ function citationLines(res: AskResponse, lang: Language): Line[] {
   return lines.length ? [{ text: '' }, { text: `${LABELS[lang].sources}:`, style: 'italic' }, ...lines] : [];
 }
 
+/**
+ * The engine's caveats ("Lưu ý: … predates the two-tier government", a rendition's note) live in
+ * the prose. When the records replace the prose, these paragraphs are kept: those that are
+ * neither a numbered list nor a restatement of a task, and, for procedures, only marked notes.
+ */
+function noteParagraphs(res: AskResponse): Line[] {
+  const taskHeads = (res.tasks ?? []).map((t) => t.text.slice(0, 40));
+  const keep = (p: string): boolean =>
+    res.procedure
+      ? /^(Lưu ý|Ghi chú|Note)\b/i.test(p)
+      : !/^\s*\d+[.)]\s/m.test(p) && !taskHeads.some((h) => p.includes(h));
+  const paragraphs = res.answer.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+  // The first paragraph of a task answer is its heading and list.
+  const candidates = res.procedure ? paragraphs : paragraphs.slice(1);
+  return candidates.filter(keep).flatMap((p) => [{ text: '' }, ...textLines(p).map((l) => ({ ...l, style: 'italic' as const }))]);
+}
+
 /** The lines of an answer, shared by every channel. Structured records take the place of the prose. */
 export function answerLines(res: AskResponse, lang: Language = res.language): Line[] {
   const lines: Line[] = [];
   if (res.procedure) {
-    lines.push(...procedureLines(res.procedure, lang));
+    lines.push(...procedureLines(res.procedure, lang), ...noteParagraphs(res));
   } else if (res.tasks?.length) {
     lines.push({ text: res.unit ? `${LABELS[lang].tasksOf}: ${res.unit}` : `${LABELS[lang].tasksOf}:`, style: 'bold' });
     for (const task of res.tasks) lines.push({ text: '' }, ...taskLines(task, lang));
+    lines.push(...noteParagraphs(res));
   } else {
     lines.push(...textLines(res.answer));
   }

@@ -11,8 +11,15 @@ export function chunkId(sourceId: string, section: string, text: string): string
   return createHash('sha1').update(`${sourceId}|${section}|${text}`).digest('hex').slice(0, 16);
 }
 
-function make(sourceId: string, kind: Chunk['kind'], section: string, title: string, text: string, language: Language): Chunk {
-  return { id: chunkId(sourceId, section, text), sourceId, kind, section, title, text, language };
+// `part` numbers the pieces of a split passage, so two identical pieces still get distinct ids.
+function make(sourceId: string, kind: Chunk['kind'], section: string, title: string, text: string, language: Language, part = 0): Chunk {
+  const id = chunkId(sourceId, part ? `${section}#${part}` : section, text);
+  return { id, sourceId, kind, section, title, text, language };
+}
+
+function pieces(text: string): Array<[string, number]> {
+  const out = splitLong(text);
+  return out.map((piece, i) => [piece, out.length > 1 ? i + 1 : 0]);
 }
 
 /** Pieces of at most ~900 characters, cut at sentence boundaries (a single long sentence at words). */
@@ -71,16 +78,17 @@ export function chunkDocument(doc: OfficialDocument | DocumentMeta): Chunk[] {
 
   const chunks: Chunk[] = [header];
   const add = (section: string, body: string) => {
-    for (const piece of splitLong(body)) chunks.push(make(doc.id, 'document', section, doc.title, piece, language));
+    for (const [piece, part] of pieces(body)) chunks.push(make(doc.id, 'document', section, doc.title, piece, language, part));
   };
   const body = readBody(text);
   if (body.preamble.trim()) add('preamble', tidy(body.preamble));
   if (!body.items.length) return chunks;
 
   const bySection = new Map(body.items.map((i) => [i.section, i]));
+  const parents = new Set(body.items.map((i) => i.parent));
   for (const item of body.items) {
     const own = tidy([item.text, ...item.bullets.map((b) => `- ${b}`)].join('\n'));
-    const hasChildren = body.items.some((i) => i.parent === item.section);
+    const hasChildren = parents.has(item.section);
     // A bare heading ("2. UBND các xã, phường:") lives on in its sub-items' prefix.
     if (hasChildren && own.length < 80 && !item.bullets.length) continue;
     const prefix = headings(item, bySection);
@@ -115,7 +123,7 @@ export function chunkProcedure(p: Procedure): Chunk[] {
   const chunks: Chunk[] = [];
   const add = (section: string, text: string) => {
     if (!text.trim()) return;
-    for (const piece of splitLong(tidy(text))) chunks.push(make(p.code, 'procedure', section, p.name, piece, 'vi'));
+    for (const [piece, part] of pieces(tidy(text))) chunks.push(make(p.code, 'procedure', section, p.name, piece, 'vi', part));
   };
 
   add(

@@ -368,13 +368,14 @@ function cap(s: string, max: number): string {
 
 export function buildDocument(input: BuildDocumentInput): OfficialDocument {
   const text = String(input.text ?? '');
+  const sourcePath = String(input.sourcePath ?? '');
   const layout = readLayout(text);
   const merged: Partial<DocumentMeta> = { ...layout, ...definedOnly(input.overrides ?? {}) };
   const language = merged.language ?? detectLanguage(text);
   const fromNumber = merged.number ? slug(merged.year ? `${merged.number}-${merged.year}` : merged.number) : '';
-  const id = merged.id ?? (fromNumber || slug(input.sourcePath) || 'document');
+  const id = merged.id ?? (fromNumber || slug(sourcePath) || 'document');
   const firstLine = text.split('\n').map((l) => l.trim()).find(Boolean);
-  const title = merged.title ?? buildTitle(merged, language) ?? (firstLine ? cap(firstLine, 200) : undefined) ?? input.sourcePath ?? id;
+  const title = merged.title ?? buildTitle(merged, language) ?? (firstLine ? cap(firstLine, 200) : undefined) ?? (sourcePath || id);
   return {
     ...merged,
     id,
@@ -384,7 +385,7 @@ export function buildDocument(input: BuildDocumentInput): OfficialDocument {
     language,
     summaryOnly: merged.summaryOnly ?? false,
     text,
-    sourcePath: input.sourcePath,
+    sourcePath,
   };
 }
 

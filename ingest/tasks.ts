@@ -123,6 +123,7 @@ const RECIPIENT_BEFORE = /\b(?:ve|gui|trinh|cho|toi|den|to|submit to)\s*$/;
 export function extractTasks(doc: OfficialDocument): Task[] {
   const body = readBody(doc.text);
   const bySection = new Map(body.items.map((i) => [i.section, i]));
+  const parents = new Set(body.items.map((i) => i.parent));
   const tasks: Task[] = [];
   const ctx = { ...(doc.year ? { year: doc.year } : {}), language: doc.language };
 
@@ -135,7 +136,7 @@ export function extractTasks(doc: OfficialDocument): Task[] {
   };
 
   for (const item of body.items) {
-    const hasChildren = body.items.some((i) => i.parent === item.section);
+    const hasChildren = parents.has(item.section);
     const own = tidyText(item.text);
     const headingOnly = /:\s*$/.test(own) && findDeadlines(own, ctx).length === 0;
     if (headingOnly && hasChildren && item.bullets.length === 0) continue;

@@ -51,9 +51,13 @@ export class EngineNotReadyError extends Error {
   }
 }
 
-/** Below this the best procedure does not really answer the question. */
-const MIN_QUERY_COVERAGE = 0.6;
-const MIN_SCORE = 0.55;
+/**
+ * Whether the best procedure really answers the question: it covers most of what the
+ * question means, and the question names most of it (or covers it almost entirely).
+ */
+function answers(c: ProcedureCandidate): boolean {
+  return (c.queryCoverage >= 0.55 && c.nameCoverage >= 0.4) || c.queryCoverage >= 0.8;
+}
 
 type Draft = Omit<AskResponse, 'id' | 'question' | 'language' | 'phrasedBy'>;
 
@@ -168,11 +172,11 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
     const best = candidates[0];
     const lastProc = last?.procedureCode ? k.procedures.get(last.procedureCode) : undefined;
     const aspect = detectAspect(question);
-    const looksLikeFollowUp = lastProc && aspect !== 'overview' && (q.meaning.length <= 2 || !best || best.queryCoverage < MIN_QUERY_COVERAGE);
+    const looksLikeFollowUp = lastProc && aspect !== 'overview' && (q.units.length <= 1 || !best || !answers(best));
     if (looksLikeFollowUp && lastProc) {
       return { ...procedureDraft(k, { entry: lastProc, chunks: [] }, question, lang, []), procedureCode: lastProc.procedure.code };
     }
-    if (best && best.queryCoverage >= MIN_QUERY_COVERAGE && best.score >= MIN_SCORE) {
+    if (best && answers(best)) {
       const alternatives = alternativesOf(best, candidates.slice(1));
       return { ...procedureDraft(k, best, question, lang, alternatives), procedureCode: best.entry.procedure.code };
     }

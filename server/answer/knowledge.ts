@@ -31,6 +31,8 @@ export interface Knowledge {
   chunkByLabel: Map<number, number>;
   /** Document frequency of a folded syllable among procedure names (for weighting coverage). */
   nameIdf(token: string): number;
+  /** How many procedure names (with aliases and English names) use a folded syllable. */
+  nameDf(token: string): number;
 }
 
 const NAME_NOISE = new Set(['thu', 'tuc']);
@@ -71,7 +73,7 @@ export function buildKnowledge(snapshot: IndexSnapshot): Knowledge {
   }
   const names = LexicalIndex.build(nameTexts);
   const df = new Map<string, number>();
-  for (const e of bySlot) for (const t of new Set(e.nameTokens)) df.set(t, (df.get(t) ?? 0) + 1);
+  for (const e of bySlot) for (const t of e.vocabulary) df.set(t, (df.get(t) ?? 0) + 1);
   const N = Math.max(1, bySlot.length);
 
   const documents = new Map<string, StoredDocument>();
@@ -106,5 +108,6 @@ export function buildKnowledge(snapshot: IndexSnapshot): Knowledge {
     chunksBySource,
     chunkByLabel,
     nameIdf: (t) => Math.log(1 + N / (1 + (df.get(t) ?? 0))),
+    nameDf: (t) => df.get(t) ?? 0,
   };
 }

@@ -6,30 +6,79 @@ import type { StoredChunk } from '../../ingest/store.js';
 import type { WeightedTerms } from '../../ingest/lexical.js';
 import { queryTerms } from '../../ingest/lexical.js';
 import type { Knowledge, ProcedureEntry } from './knowledge.js';
-import { expansionsFor, type LexiconEntry } from './lexicon.js';
-import { QUESTION_WORDS } from './understand.js';
+import type { LexiconEntry } from './lexicon.js';
+import { detectLanguage, QUESTION_WORDS } from './understand.js';
+
+/** One piece of what a question means: a word as typed, or a lexicon phrase with its official wording. */
+export interface MeaningUnit {
+  typed: string[];
+  official: string[];
+}
 
 export interface QueryView {
   /** Folded syllables as typed. */
   tokens: string[];
-  /** Content syllables: question-form words removed, lexicon triggers replaced by their expansions. */
+  /** Everything the question says about its subject: typed content syllables and official wordings. */
   meaning: string[];
+  units: MeaningUnit[];
+  /** Folded question plus expansions: for variant cues ("nước ngoài", "cấp lại"). */
+  cueText: string;
   /** BM25 terms: typed terms at weight 1, expansions at 0.8. */
   terms: WeightedTerms;
   /** Text for the embedder: the question plus the official wordings. */
   embedText: string;
+  english: boolean;
+}
+
+/** Phrases that carry the question's form or place, never its subject. */
+const NOISE_PHRASES = [
+  'mat bao lau', 'mat may ngay', 'mat bao nhieu', 'het bao nhieu', 'bao nhieu tien', 'bao lau',
+  'thanh pho ha noi', 'tp ha noi', 'o ha noi', 'tai ha noi', 'ha noi', 'in hanoi', 'hanoi', 'ngay mai',
+  'nhu the nao', 'the nao', 'lam sao', 'o dau', 'can gi', 'la gi',
+].map((p) => p.split(' ')).sort((a, b) => b.length - a.length);
+
+function markPhrases(tokens: readonly string[], phrases: readonly string[][], mark: boolean[]): void {
+  for (const ph of phrases) {
+    for (let i = 0; i + ph.length <= tokens.length; i++) {
+      if (ph.every((w, j) => tokens[i + j] === w && !mark[i + j])) for (let j = 0; j < ph.length; j++) mark[i + j] = true;
+    }
+  }
 }
 
 export function viewQuery(question: string, lexicon: readonly LexiconEntry[]): QueryView {
   const tokens = syllables(question);
-  const expansions = expansionsFor(tokens, lexicon);
-  const triggered = new Set<string>();
-  for (const e of lexicon) if (expansions.includes(e.expansion)) for (const t of e.trigger) triggered.add(t);
-  const meaning = new Set(tokens.filter((t) => !QUESTION_WORDS.has(t) && !triggered.has(t)));
-  for (const x of expansions) for (const t of syllables(x)) meaning.add(t);
-  const terms = queryTerms(question, 1);
+  const noise = tokens.map(() => false);
+  markPhrases(tokens, NOISE_PHRASES, noise);
+  const used = [...noise];
+  const units: MeaningUnit[] = [];
+  const expansions: string[] = [];
+  for (const e of lexicon) {
+    const n = e.trigger.length;
+    for (let i = 0; i + n <= tokens.length; i++) {
+      if (!e.trigger.every((w, j) => tokens[i + j] === w && !used[i + j])) continue;
+      for (let j = 0; j < n; j++) used[i + j] = true;
+      units.push({ typed: e.trigger.filter((t) => !QUESTION_WORDS.has(t)), official: syllables(e.expansion) });
+      expansions.push(e.expansion);
+      break;
+    }
+  }
+  tokens.forEach((t, i) => {
+    if (!used[i] && !QUESTION_WORDS.has(t)) units.push({ typed: [t], official: [] });
+  });
+  const meaning = new Set<string>();
+  for (const u of units) for (const t of [...u.typed, ...u.official]) meaning.add(t);
+  const terms = queryTerms(tokens.filter((_, i) => !noise[i]).join(' '), 1);
   for (const x of expansions) for (const [t] of queryTerms(x)) if (!terms.has(t)) terms.set(t, 0.8);
-  return { tokens, meaning: [...meaning], terms, embedText: [question, ...expansions].join(' ') };
+  const english = detectLanguage(question) === 'en';
+  return {
+    tokens,
+    meaning: [...meaning],
+    units,
+    cueText: ` ${[...tokens, ...expansions.flatMap((x) => syllables(x))].join(' ')} `,
+    terms,
+    embedText: [question, ...expansions].join(' '),
+    english,
+  };
 }
 
 export interface RankedChunk {
@@ -84,6 +133,36 @@ export interface ProcedureCandidate {
   chunks: RankedChunk[];
 }
 
+/** Name words that make a procedure a variant: chosen only when the question says so. */
+const VARIANT_CUES = [
+  'luu dong', 'nuoc ngoai', 'thay doi', 'cap lai', 'cap doi', 'dieu chinh', 'bo sung', 'gia han', 'xoa', 'huy',
+  'cham dut', 'tam ngung', 'dung', 'lai', 'bien gioi', 'quan doi', 'cong an nhan dan', 'ngoai giao', 'cong vu',
+  'dinh chinh', 'hieu dinh', 'cap nhat', 'chuyen doi', 'thu hoi', 'giai the', 'ly hon', 'mat',
+].map((c) => ` ${c} `);
+
+function variantPenalty(entry: ProcedureEntry, cueText: string): number {
+  const name = ` ${entry.nameTokens.join(' ')} `;
+  let n = 0;
+  for (const c of VARIANT_CUES) if (name.includes(c) && !cueText.includes(c)) n++;
+  return Math.min(0.24, 0.08 * n);
+}
+
+/** IDF-weighted share of the question's meaning that a procedure's vocabulary covers. */
+function queryCoverageOf(k: Knowledge, q: QueryView, vocab: Set<string>): number {
+  let total = 0;
+  let covered = 0;
+  for (const u of q.units) {
+    const all = [...u.typed, ...u.official];
+    // English words the catalogue never uses carry no meaning for it (names are Vietnamese).
+    if (q.english && !u.official.length && u.typed.every((t) => k.nameDf(t) === 0)) continue;
+    const w = all.length ? Math.max(...all.map((t) => k.nameIdf(t))) : 0;
+    const frac = (ts: string[]) => (ts.length ? ts.filter((t) => vocab.has(t)).length / ts.length : 0);
+    total += w;
+    covered += w * Math.max(frac(u.typed), frac(u.official));
+  }
+  return total ? covered / total : 0;
+}
+
 /** Rank procedures for a question. */
 export function rankProcedures(k: Knowledge, q: QueryView, chunks: RankedChunk[], limit = 10): ProcedureCandidate[] {
   const nameHits = k.names.search(q.terms, 40);
@@ -98,25 +177,20 @@ export function rankProcedures(k: Knowledge, q: QueryView, chunks: RankedChunk[]
   }
   const codes = new Set<string>([...nameHits.map((h) => k.bySlot[h.doc]!.procedure.code), ...chunksByCode.keys()]);
   const meaning = new Set(q.meaning);
-  let meaningWeight = 0;
-  for (const t of meaning) meaningWeight += k.nameIdf(t);
-
   const out: ProcedureCandidate[] = [];
   for (const code of codes) {
     const entry = k.procedures.get(code);
     if (!entry) continue;
     const nameToks = entry.nameTokens;
-    const covered = nameToks.filter((t) => meaning.has(t) || q.tokens.includes(t)).length;
+    const covered = nameToks.filter((t) => meaning.has(t)).length;
     const nameCoverage = nameToks.length ? covered / nameToks.length : 0;
-    let qc = 0;
-    for (const t of meaning) if (entry.vocabulary.has(t)) qc += k.nameIdf(t);
-    const queryCoverage = meaningWeight ? qc / meaningWeight : 0;
+    const queryCoverage = queryCoverageOf(k, q, entry.vocabulary);
     const own = chunksByCode.get(code) ?? [];
     const chunkScore = own[0]?.score ?? 0;
     const nameScore = bySlotName.get(entry.slot) ?? 0;
     const p = entry.procedure;
     const prior = (p.origin === 'curated' ? 0.12 : 0) + (p.level.some((l) => /xã|tỉnh/i.test(l)) ? 0.03 : 0);
-    const score = 0.3 * nameScore + 0.35 * nameCoverage + 0.45 * queryCoverage + 0.2 * chunkScore + prior;
+    const score = 0.25 * nameScore + 0.35 * nameCoverage + 0.45 * queryCoverage + 0.2 * chunkScore + prior - variantPenalty(entry, q.cueText);
     out.push({ entry, score, nameCoverage, queryCoverage, chunks: own });
   }
   return out.sort((a, b) => b.score - a.score).slice(0, limit);

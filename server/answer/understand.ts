@@ -43,11 +43,12 @@ export function detectAspect(question: string): ProcedureAspect {
 /** Words that carry the question's form, not its subject: they must not pick a procedure. */
 export const QUESTION_WORDS = new Set(
   (
-    'lam can gi nhung giay to ho so o dau bao nhieu mat may ngay thu tuc xin cho toi minh em anh chi nop khong duoc the nao sao hoi cua va co ' +
+    'lam can gi nhung giay to ho so o dau bao nhieu may ngay thu tuc xin cho toi minh em anh chi nop khong duoc the nao sao hoi cua va co ' +
     'phi le tien lau gio khi nao muon thi phai di den cach nao nhu vay vay a a nhe ha hay la voi tai ve duoc khong can phai mot cac nay do ' +
     'online truc tuyen qua mang link trang web dich vu cong thoi gian han chuan bi mang theo quy trinh buoc trinh tu ' +
     'the what how do does i my to for of in is are which where when much long need needs get apply can documents fee fees cost take papers required ' +
-    'please want would like should a an the and or with at on by from it me we you your our days day time process steps'
+    'please want would like should a an the and or with at on by from it me we you your our days day time process steps ' +
+    'vo chong con bo me ong ba vua moi roi nguoi than gia dinh nha toi chung toi minh'
   ).split(' '),
 );
 

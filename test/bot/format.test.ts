@@ -85,7 +85,10 @@ describe('Telegram rendering', () => {
         },
       ],
     });
-    const [text] = renderTelegram(res).parts;
+    const withNote = { ...res, answer: 'Nhiệm vụ của Sở Tư pháp:\n1. Rà soát, tái cấu trúc quy trình\n2. Báo cáo định kỳ\n\nLưu ý: văn bản ban hành trước 01/7/2025.' };
+    const [text] = renderTelegram(withNote).parts;
+    expect(text).toContain('<i>Lưu ý: văn bản ban hành trước 01/7/2025.</i>');
+    expect(text!.match(/Rà soát, tái cấu trúc quy trình/g)).toHaveLength(1);
     expect(text).toContain('Nhiệm vụ và hạn chót: Sở Tư pháp');
     expect(text).toContain('✅ Rà soát, tái cấu trúc quy trình');
     expect(text).toContain('Hạn: tháng 9/2023 (đã qua) · 2458/UBND-SNV');

@@ -1,14 +1,14 @@
-// How the bot tests get an answer engine, in one place: switching from the temporary fake to the
-// real engine over data/ is one line in getEngine(). Plus small helpers the bot tests share.
+// How the bot tests get an answer engine, in one place: the real engine over the bundled data/
+// (test/helpers/engine.ts). Plus small helpers the bot tests share.
 import type { AnswerEngine, AskRequest, AskResponse } from '../../server/answer/contract.js';
 import { AskResponse as AskResponseSchema } from '../../server/answer/contract.js';
-import { createFakeEngine } from '../helpers/fake-engine.js';
+import { buildTestEngine } from '../helpers/engine.js';
 
 let shared: Promise<AnswerEngine> | undefined;
 
 /** The engine the end-to-end bot tests talk to (built once per test file). */
 export function getEngine(): Promise<AnswerEngine> {
-  shared ??= Promise.resolve(createFakeEngine());
+  shared ??= buildTestEngine().then(({ engine }) => engine);
   return shared;
 }
 

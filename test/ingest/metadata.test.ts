@@ -107,6 +107,10 @@ describe('readLayout', () => {
     });
   });
 
+  it('reads addressees given on the "Kính gửi" line itself', () => {
+    expect(readLayout('Số: 5/UBND-TEST\nV/v kiểm thử\nKính gửi: Sở Tư pháp; Sở Y tế.\n1. Nội dung.').addressees).toEqual(['Sở Tư pháp', 'Sở Y tế']);
+  });
+
   it('takes the type from the number code and the year from the number', () => {
     expect(readLayout('HĐND THÀNH PHỐ HÀ NỘI\nSố: 20/2022/NQ-HĐND\n')).toMatchObject({ type: 'nghi-quyet', year: 2022 });
     expect(readLayout('Số: 280/QĐ-UBND\n').type).toBe('quyet-dinh');

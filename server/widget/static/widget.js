@@ -16,7 +16,7 @@
   var TEXT = {
     vi: {
       bubble: 'Hỏi đáp thủ tục', bubbleLabel: 'Mở trợ lý thủ tục hành chính', title: 'Trợ lý thủ tục hành chính',
-      subtitle: 'Thành phố Hà Nội · trả lời kèm nguồn', close: 'Đóng trợ lý', lang: 'EN', langLabel: 'Switch to English',
+      subtitle: 'UBND Thành phố Hà Nội', close: 'Đóng trợ lý', lang: 'EN', langLabel: 'Switch to English',
       reset: 'Cuộc trò chuyện mới', inputLabel: 'Câu hỏi của bạn', placeholder: 'Nhập câu hỏi của bạn…', send: 'Gửi',
       welcome: 'Xin chào! Tôi giúp bạn tra cứu thủ tục hành chính, giấy tờ cần chuẩn bị và các nhiệm vụ, thời hạn trong văn bản của Thành phố. Câu trả lời luôn dẫn nguồn.',
       suggestionsTitle: 'Bạn có thể hỏi:',
@@ -24,14 +24,14 @@
       thinking: 'Đang tra cứu văn bản…', papers: 'Giấy tờ cần chuẩn bị', present: 'Giấy tờ cần xuất trình', kase: 'Trường hợp: ',
       portal: 'Nộp hồ sơ trực tuyến', sources: 'Nguồn trích dẫn', number: 'Số/Mã: ', section: 'Mục: ', date: 'Ngày: ',
       openSource: 'Mở văn bản nguồn', links: 'Liên kết hữu ích', alternatives: 'Có thể bạn muốn hỏi về:',
-      helpful: 'Câu trả lời hữu ích', notHelpful: 'Câu trả lời chưa hữu ích', thanks: 'Cảm ơn bạn đã góp ý!',
+      helpful: 'Câu trả lời hữu ích', notHelpful: 'Câu trả lời chưa hữu ích', yes: 'Hữu ích', no: 'Chưa hữu ích', thanks: 'Cảm ơn bạn đã góp ý!',
       error: 'Không kết nối được máy chủ. Vui lòng thử lại sau.', you: 'Bạn', bot: 'Trợ lý',
       disclaimer: 'Thông tin tham khảo từ văn bản chính thức; vui lòng đối chiếu tại cơ quan giải quyết.',
       newWindow: ' (mở cửa sổ mới)',
     },
     en: {
       bubble: 'Ask about procedures', bubbleLabel: 'Open the administrative procedures assistant', title: 'Administrative procedures assistant',
-      subtitle: 'Hanoi City · answers with sources', close: 'Close assistant', lang: 'VI', langLabel: 'Chuyển sang tiếng Việt',
+      subtitle: 'Hanoi People\u2019s Committee', close: 'Close assistant', lang: 'VI', langLabel: 'Chuyển sang tiếng Việt',
       reset: 'New conversation', inputLabel: 'Your question', placeholder: 'Type your question…', send: 'Send',
       welcome: 'Hello! I help you look up administrative procedures, the papers to prepare, and the tasks and deadlines in the City\u2019s documents. Every answer cites its source.',
       suggestionsTitle: 'You can ask:',
@@ -39,7 +39,7 @@
       thinking: 'Searching the documents…', papers: 'Papers to prepare', present: 'Papers to show', kase: 'Case: ',
       portal: 'Apply online', sources: 'Sources', number: 'No./code: ', section: 'Section: ', date: 'Date: ',
       openSource: 'Open the source', links: 'Useful links', alternatives: 'You may want to ask about:',
-      helpful: 'Helpful answer', notHelpful: 'Unhelpful answer', thanks: 'Thank you for your feedback!',
+      helpful: 'Helpful answer', notHelpful: 'Unhelpful answer', yes: 'Helpful', no: 'Not helpful', thanks: 'Thank you for your feedback!',
       error: 'Could not reach the server. Please try again later.', you: 'You', bot: 'Assistant',
       disclaimer: 'Information from official documents, for reference; please confirm with the handling agency.',
       newWindow: ' (opens in a new window)',
@@ -57,34 +57,36 @@
     '.bubble:hover{background:#0a347c}',
     '.bubble svg{width:24px;height:24px;flex:none}',
     '.panel{position:fixed;right:20px;bottom:88px;z-index:2147483001;width:400px;max-width:calc(100vw - 40px);height:min(660px,calc(100vh - 110px));display:flex;flex-direction:column;background:#fff;border-radius:14px;box-shadow:0 18px 50px rgba(16,32,64,.28);overflow:hidden;border:1px solid #d8deea}',
-    '.head{display:flex;align-items:center;gap:10px;padding:12px 12px 12px 16px;background:#0b3d91;color:#fff;border-bottom:4px solid #c8102e}',
+    '.head{display:flex;align-items:center;gap:8px;padding:12px 10px 12px 14px;background:#0b3d91;color:#fff;border-bottom:4px solid #c8102e}',
     '.emblem{width:34px;height:34px;flex:none;border-radius:50%;background:#c8102e;display:grid;place-items:center;color:#f2b705;font-size:18px}',
     '.titles{flex:1;min-width:0}',
-    '.title{margin:0;font-size:16px;font-weight:700;line-height:1.25}',
+    '.title{margin:0;font-size:15px;font-weight:700;line-height:1.25}',
     '.subtitle{margin:0;font-size:12.5px;opacity:.85}',
-    '.icon-btn{border:1px solid rgba(255,255,255,.45);background:transparent;color:#fff;border-radius:8px;min-width:36px;height:36px;padding:0 8px;cursor:pointer;font-weight:600}',
+    '.icon-btn{border:1px solid rgba(255,255,255,.45);background:transparent;color:#fff;border-radius:8px;min-width:32px;height:32px;padding:0 7px;cursor:pointer;font-weight:600}',
     '.icon-btn:hover{background:rgba(255,255,255,.14)}',
-    '.log{flex:1;overflow-y:auto;padding:16px;background:#f4f6fa;display:flex;flex-direction:column;gap:12px}',
-    '.msg{max-width:92%;padding:10px 13px;border-radius:12px;word-wrap:break-word;overflow-wrap:anywhere}',
+    '.log{position:relative;flex:1;overflow-y:auto;padding:16px;background:#f4f6fa;display:flex;flex-direction:column;gap:12px}',
+    '.msg{max-width:88%;padding:10px 13px;border-radius:12px;word-wrap:break-word;overflow-wrap:anywhere}',
     '.msg.user{align-self:flex-end;background:#0b3d91;color:#fff;border-bottom-right-radius:4px;white-space:pre-wrap}',
-    '.msg.bot{align-self:flex-start;background:#fff;border:1px solid #dfe4ee;border-bottom-left-radius:4px}',
+    '.msg.bot{align-self:stretch;max-width:100%;background:#fff;border:1px solid #dfe4ee;border-bottom-left-radius:4px}',
     '.msg.error{border-color:#f1b7bf;background:#fff5f6;color:#8a1020}',
     '.msg p{margin:0 0 6px}.msg p:last-child{margin-bottom:0}',
     '.msg ul{margin:4px 0 8px;padding-left:20px}',
+    '.answer+.answer{margin-top:8px}',
+    '.block+.answer{margin-top:10px}',
     '.who{font-size:11.5px;font-weight:700;letter-spacing:.02em;text-transform:uppercase;color:#5a6577;margin-bottom:4px}',
     '.user .who{color:#cfd9f0}',
     '.thinking{color:#5a6577;font-style:italic}',
     '.streaming{white-space:pre-wrap}',
     '.block{margin-top:10px;padding-top:10px;border-top:1px solid #e8ecf3}',
     '.block-title{margin:0 0 6px;font-size:13px;font-weight:700;color:#0b3d91}',
-    '.checklist{list-style:none;margin:0;padding:0}',
+    '.msg .checklist{list-style:none;margin:0;padding:0}',
     '.checklist li{margin:0 0 6px}',
     '.checklist label{display:flex;gap:8px;align-items:flex-start;cursor:pointer}',
     '.checklist input{margin-top:4px;width:16px;height:16px;accent-color:#0b3d91;flex:none}',
     '.copies{display:block;font-size:12.5px;color:#5a6577}',
     '.checked .paper-name{text-decoration:line-through;color:#5a6577}',
     '.case{font-size:13px;font-weight:600;margin:8px 0 4px}',
-    '.portal{display:inline-flex;align-items:center;gap:6px;margin-top:8px;padding:8px 14px;border-radius:8px;background:#c8102e;color:#fff;text-decoration:none;font-weight:600}',
+    '.portal{display:inline-flex;align-items:center;gap:6px;padding:8px 14px;border-radius:8px;background:#c8102e;color:#fff;text-decoration:none;font-weight:600}',
     '.portal:hover{background:#a70d26}',
     '.links a,.cite a{color:#0b3d91}',
     '.links ul{margin:0;padding-left:18px}',
@@ -96,8 +98,9 @@
     '.chips{display:flex;flex-wrap:wrap;gap:6px}',
     '.chip{border:1px solid #b9c6e4;background:#fff;color:#0b3d91;border-radius:999px;padding:6px 12px;cursor:pointer;font-size:13.5px;text-align:left}',
     '.chip:hover{background:#eef3fc}',
-    '.feedback{display:flex;align-items:center;gap:6px;margin-top:10px}',
-    '.feedback button{border:1px solid #d3dae7;background:#fff;border-radius:8px;padding:3px 9px;cursor:pointer;font-size:15px}',
+    '.feedback{display:flex;flex-wrap:wrap;align-items:center;gap:6px;margin-top:10px}',
+    '.feedback button{display:inline-flex;align-items:center;gap:5px;border:1px solid #d3dae7;background:#fff;color:#3d4a60;border-radius:8px;padding:4px 10px;cursor:pointer;font-size:13px;white-space:nowrap}',
+    '.feedback svg{width:16px;height:16px;flex:none}',
     '.feedback button[aria-pressed="true"]{background:#e6eefb;border-color:#0b3d91}',
     '.feedback button:disabled{cursor:default;opacity:.75}',
     '.feedback .thanks{font-size:12.5px;color:#2f6b3a}',
@@ -152,13 +155,19 @@
     if (!href) return null;
     return el('a', { href: href, target: '_blank', rel: 'noopener noreferrer', class: cls }, [label, el('span', { class: 'sr-only', text: t('newWindow') })]);
   }
-  function chatIcon() {
+  // Icons as SVG paths: emoji fonts are missing on many office machines.
+  var ICONS = {
+    chat: 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 6v2h2V9H7zm4 0v2h2V9h-2zm4 0v2h2V9h-2z',
+    up: 'M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z',
+    down: 'M15 3H6c-.83 0-1.54.5-1.84 1.22l-3.02 7.05c-.09.23-.14.47-.14.73v2c0 1.1.9 2 2 2h6.31l-.95 4.57-.03.32c0 .41.17.79.44 1.06L9.83 23l6.59-6.59c.36-.36.58-.86.58-1.41V5c0-1.1-.9-2-2-2zm4 0v12h4V3h-4z',
+  };
+  function icon(name) {
     var ns = 'http://www.w3.org/2000/svg';
     var svg = document.createElementNS(ns, 'svg');
     svg.setAttribute('viewBox', '0 0 24 24'); svg.setAttribute('aria-hidden', 'true'); svg.setAttribute('focusable', 'false');
     var path = document.createElementNS(ns, 'path');
     path.setAttribute('fill', 'currentColor');
-    path.setAttribute('d', 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 6v2h2V9H7zm4 0v2h2V9h-2zm4 0v2h2V9h-2z');
+    path.setAttribute('d', ICONS[name]);
     svg.appendChild(path);
     return svg;
   }
@@ -180,7 +189,7 @@
     var wasOpen = ui.panel && !ui.panel.hidden;
     while (root.firstChild) root.removeChild(root.firstChild);
     if (root.adoptedStyleSheets === undefined) root.appendChild(el('style', { text: CSS }));
-    ui.bubble = el('button', { type: 'button', class: 'bubble', 'aria-label': t('bubbleLabel'), 'aria-expanded': 'false', 'aria-controls': 'tthc-panel', onclick: toggle }, [chatIcon(), el('span', { text: t('bubble') })]);
+    ui.bubble = el('button', { type: 'button', class: 'bubble', 'aria-label': t('bubbleLabel'), 'aria-expanded': 'false', 'aria-controls': 'tthc-panel', onclick: toggle }, [icon('chat'), el('span', { text: t('bubble') })]);
     ui.log = el('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', tabindex: '0', 'aria-label': t('title') });
     ui.input = el('textarea', { id: 'tthc-q', rows: '1', maxlength: '1000', placeholder: t('placeholder'), onkeydown: onInputKey });
     ui.send = el('button', { type: 'submit', class: 'send', text: t('send') });
@@ -259,7 +268,7 @@
     ui.log.scrollTop = ui.log.scrollHeight;
   }
   function welcome() {
-    return el('div', { class: 'msg bot' }, [
+    return el('div', { class: 'msg bot welcome' }, [
       el('div', { class: 'who', text: t('bot') }),
       el('p', { text: t('welcome') }),
       el('p', { class: 'block-title', text: t('suggestionsTitle') }),
@@ -288,25 +297,42 @@
     });
     return box;
   }
+  // The engine's text is written for every channel; here its papers, portal link and
+  // alternatives paragraphs are shown as a checklist, a button and chips in their place.
   function renderAnswer(m) {
     var r = m.response;
-    var node = el('div', { class: 'msg bot', lang: r.language }, [el('div', { class: 'who', text: t('bot') }), answerText(r.answer)]);
-    if (r.procedure) node.appendChild(checklist(m, r.procedure));
-    var portal = r.procedure && r.procedure.url;
-    var links = (r.links || []).filter(function (l) { return l.url !== portal; });
+    var node = el('div', { class: 'msg bot', lang: r.language }, [el('div', { class: 'who', text: t('bot') })]);
+    var procedure = r.procedure;
+    var portalUrl = procedure && procedure.url;
+    var blocks = {
+      papers: procedure && procedure.papers.length ? function () { return checklist(m, procedure); } : null,
+      portal: portalUrl && safeUrl(portalUrl) ? function () { return el('div', { class: 'block' }, [externalLink(portalUrl, t('portal') + ' \u2197', 'portal')]); } : null,
+      alternatives: r.alternatives && r.alternatives.length ? function () { return alternatives(r.alternatives); } : null,
+    };
+    var paperNames = procedure ? procedure.papers.reduce(function (all, g) { return all.concat(g.papers.map(function (p) { return p.name; })); }, []) : [];
+    function place(kind) { var make = blocks[kind]; blocks[kind] = null; return make(); }
+    r.answer.split(/\n\s*\n/).forEach(function (para) {
+      var named = paperNames.filter(function (n) { return para.indexOf(n) !== -1; }).length;
+      if (blocks.papers && named > 0 && named >= paperNames.length / 2) node.appendChild(place('papers'));
+      else if (blocks.portal && para.indexOf(portalUrl) !== -1 && para.length < portalUrl.length + 80) node.appendChild(place('portal'));
+      else if (blocks.alternatives && r.alternatives.every(function (a) { return para.indexOf(a.name) !== -1; })) node.appendChild(place('alternatives'));
+      else node.appendChild(answerText(para));
+    });
+    ['papers', 'portal', 'alternatives'].forEach(function (kind) { if (blocks[kind]) node.appendChild(place(kind)); });
+    var links = (r.links || []).filter(function (l) { return l.url !== portalUrl; });
     if (links.length) {
       node.appendChild(el('div', { class: 'block links' }, [el('p', { class: 'block-title', text: t('links') }),
         el('ul', null, links.map(function (l) { return el('li', null, [externalLink(l.url, l.label)]); }))]));
     }
     if (r.citations && r.citations.length) node.appendChild(citations(r.citations));
-    if (r.alternatives && r.alternatives.length) {
-      node.appendChild(el('div', { class: 'block' }, [el('p', { class: 'block-title', text: t('alternatives') }),
-        el('div', { class: 'chips' }, r.alternatives.map(function (a) {
-          return el('button', { type: 'button', class: 'chip alternative', 'data-code': a.code, text: a.name, onclick: function () { ask(a.code, a.name); } });
-        }))]));
-    }
     node.appendChild(feedback(m));
     return node;
+  }
+  function alternatives(list) {
+    return el('div', { class: 'block' }, [el('p', { class: 'block-title', text: t('alternatives') }),
+      el('div', { class: 'chips' }, list.map(function (a) {
+        return el('button', { type: 'button', class: 'chip alternative', 'data-code': a.code, text: a.name, onclick: function () { ask(a.code, a.name); } });
+      }))]);
   }
   function checklist(m, procedure) {
     m.checked = m.checked || {};
@@ -331,8 +357,6 @@
         return item;
       })));
     });
-    var portal = procedure.url && externalLink(procedure.url, t('portal') + ' \u2197', 'portal');
-    if (portal) box.appendChild(portal);
     return box;
   }
   function citations(list) {
@@ -357,8 +381,9 @@
         .catch(function () { /* feedback is best effort */ });
       row.parentNode.replaceChild(feedback(m), row);
     }
-    [[true, '\uD83D\uDC4D', t('helpful'), 'up'], [false, '\uD83D\uDC4E', t('notHelpful'), 'down']].forEach(function (b) {
-      row.appendChild(el('button', { type: 'button', text: b[1], 'aria-label': b[2], title: b[2], 'aria-pressed': m.feedback === b[3] ? 'true' : 'false', disabled: !!m.feedback, onclick: function () { vote(b[0]); } }));
+    [[true, t('yes'), t('helpful'), 'up'], [false, t('no'), t('notHelpful'), 'down']].forEach(function (b) {
+      row.appendChild(el('button', { type: 'button', 'aria-label': b[2], title: b[2], 'aria-pressed': m.feedback === b[3] ? 'true' : 'false', disabled: !!m.feedback, onclick: function () { vote(b[0]); } },
+        [icon(b[3]), el('span', { text: b[1] })]));
     });
     if (m.feedback) row.appendChild(el('span', { class: 'thanks', role: 'status', text: t('thanks') }));
     return row;
@@ -386,8 +411,10 @@
       .then(function (message) {
         state.messages.push(message);
         save();
-        ui.log.replaceChild(renderMessage(message), live);
-        ui.log.scrollTop = ui.log.scrollHeight;
+        var node = renderMessage(message);
+        ui.log.replaceChild(node, live);
+        // Long answers are read from the top: bring the answer's start into view.
+        ui.log.scrollTop = Math.min(ui.log.scrollHeight, node.offsetTop - 12);
         pending = false;
         ui.send.disabled = false;
       });

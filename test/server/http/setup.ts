@@ -5,13 +5,13 @@ import { buildApp } from '../../../server/http/app.js';
 import type { AppDeps } from '../../../server/http/app.js';
 import { createMetrics } from '../../../server/http/metrics.js';
 import { createFeedbackStore, createUnansweredLog } from '../../../server/http/stores.js';
-import { createFakeEngine } from '../../helpers/fake-engine.js';
+import { buildTestEngine } from '../../helpers/engine.js';
 
 let engine: Promise<AnswerEngine> | undefined;
 
-/** The answer engine every test uses (built once per test file). */
+/** The answer engine every test uses: the real one over data/ (built once per test file). */
 export function testEngine(): Promise<AnswerEngine> {
-  engine ??= Promise.resolve(createFakeEngine());
+  engine ??= buildTestEngine().then((built) => built.engine);
   return engine;
 }
 

@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Task } from '../../ingest/domain.js';
+import { buildDocument } from '../../ingest/metadata.js';
+import { extractTasks, readBody } from '../../ingest/tasks.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const load = (name: string) =>
+  buildDocument({ text: readFileSync(path.resolve(here, '../fixtures/text', name), 'utf8'), sourcePath: `fixtures/${name}` });
+
+describe('the seed dispatch (Vietnamese rendition)', () => {
+  const tasks = extractTasks(load('seed-2458-rendition.txt'));
+  const bySection = new Map(tasks.map((t) => [t.section, t]));
+
+  it('finds the work items and skips the one that only cites documents', () => {
+    expect(tasks.map((t) => t.section)).toEqual(['1', '2', '3', '5']);
+    for (const t of tasks) expect(Task.safeParse(t).success).toBe(true);
+  });
+
+  it('normalises the deadlines', () => {
+    expect(bySection.get('1')?.deadline).toMatchObject({ kind: 'period', from: '2023-08-01', due: '2023-12-31' });
+    expect(bySection.get('2')?.deadline).toMatchObject({ kind: 'year', year: 2025, due: '2025-12-31', text: 'đến năm 2025' });
+    expect(bySection.get('3')?.deadline).toMatchObject({ kind: 'month', month: '2023-09', due: '2023-09-30' });
+    expect(bySection.get('5')?.deadline.kind).toBe('none');
+  });
+
+  it('gives items that name no unit to the addressees, with their groups', () => {
+    for (const t of tasks) {
+      expect(t.units).toEqual(['Các sở, ban, ngành Thành phố', 'UBND các quận, huyện, thị xã']);
+      expect(t.groups).toEqual(['so-ban-nganh', 'ubnd-quan-huyen']);
+      expect(t.documentId).toBe('2458-ubnd-snv-2023');
+    }
+    expect(bySection.get('2')?.text).toMatch(/ít nhất 20% thủ tục hành chính nội bộ/);
+  });
+
+  it('makes stable ids', () => {
+    const again = extractTasks(load('seed-2458-rendition.txt'));
+    expect(again.map((t) => t.id)).toEqual(tasks.map((t) => t.id));
+    expect(new Set(tasks.map((t) => t.id)).size).toBe(tasks.length);
+    expect(tasks[0]?.id).toMatch(/^[0-9a-f]{16}$/);
+  });
+});
+
+describe('a synthetic dispatch (test fixture)', () => {
+  const tasks = extractTasks(load('synthetic-dispatch-test-fixture.txt'));
+  const find = (section: string) => tasks.filter((t) => t.section === section);
+
+  it('assigns named units, not the units that receive a report', () => {
+    const [t] = find('1');
+    expect(t?.units).toEqual(['Sở Tư pháp', 'Sở Nội vụ']);
+    expect(t?.groups).toEqual([]);
+    expect(t?.deadline).toMatchObject({ kind: 'date', date: '2026-12-15' });
+  });
+
+  it('sub-items inherit the group of their heading', () => {
+    const [a] = find('2.a');
+    const [b] = find('2.b');
+    expect(a?.units).toEqual(['UBND các xã, phường']);
+    expect(a?.groups).toEqual(['ubnd-xa-phuong']);
+    expect(a?.deadline).toMatchObject({ kind: 'quarter', quarter: '2027-Q1', due: '2027-03-31' });
+    expect(b?.groups).toEqual(['ubnd-xa-phuong']);
+    expect(b?.deadline).toMatchObject({ kind: 'recurring', recurring: { day: 25, every: 'month' } });
+    expect(find('2')).toEqual([]); // the bare heading is not a task
+  });
+
+  it('reads a recurring quarterly report', () => {
+    expect(find('3')[0]?.deadline).toMatchObject({ kind: 'recurring', text: 'định kỳ hằng quý' });
+    expect(find('3')[0]?.units).toEqual(['Sở Nội vụ']);
+  });
+
+  it('splits an item with two different deadlines into two tasks', () => {
+    const four = find('4');
+    expect(four.map((t) => t.deadline.kind)).toEqual(['month', 'date']);
+    expect(four[1]?.text).toBe('Chậm nhất ngày 31 tháng 3 năm 2027 báo cáo kết quả về Sở Nội vụ.');
+    expect(four[1]?.units).toEqual(['Các cơ quan, đơn vị']);
+    expect(four[1]?.groups).toEqual(['tat-ca']);
+    expect(four[0]?.id).not.toBe(four[1]?.id);
+  });
+
+  it('skips a "Căn cứ" item without a deadline', () => {
+    expect(find('5')).toEqual([]);
+  });
+});
+
+describe('structure', () => {
+  it('reads roman sections, decimal items, letters and bullets', () => {
+    const body = readBody(
+      [
+        'Kính gửi: Sở Y tế',
+        'Mở đầu.',
+        'I. NHIỆM VỤ',
+        '1. Nhiệm vụ chung:',
+        '- rà soát thủ tục;',
+        'tiếp tục dòng bị ngắt.',
+        '1.1. Cập nhật dữ liệu',
+        'a) Số hóa hồ sơ',
+        'II. TỔ CHỨC THỰC HIỆN',
+        '1. Báo cáo kết quả',
+      ].join('\n'),
+    );
+    expect(body.preamble).toBe('Mở đầu.');
+    expect(body.items.map((i) => [i.section, i.parent])).toEqual([
+      ['I', undefined],
+      ['I.1', 'I'],
+      ['I.1.1', 'I.1'],
+      ['I.1.1.a', 'I.1.1'],
+      ['II', undefined],
+      ['II.1', 'II'],
+    ]);
+    expect(body.items[1]?.bullets).toEqual(['rà soát thủ tục; tiếp tục dòng bị ngắt.']);
+  });
+
+  it('turns bullets under a heading item into tasks', () => {
+    const doc = buildDocument({
+      text: 'Số: 1/UBND-TEST\nKính gửi: Sở Y tế\n1. Sở Y tế thực hiện các nội dung sau:\n- Rà soát thủ tục trong tháng 10/2026;\n- Báo cáo kết quả trong quý IV/2026.\nNơi nhận:\n- Như trên.',
+      sourcePath: 't.txt',
+    });
+    const tasks = extractTasks(doc);
+    expect(tasks.map((t) => [t.section, t.deadline.kind, t.units[0]])).toEqual([
+      ['1', 'month', 'Sở Y tế'],
+      ['1', 'quarter', 'Sở Y tế'],
+    ]);
+  });
+
+  it('works on English documents', () => {
+    const doc = buildDocument({
+      text: "No. 7001/UBND-TEST\nTo: Departments\n1. The departments, branches and district People's Committees shall review the procedures by September 2023.\n2. This dispatch is a test fixture.\nRecipients:\n- As above.",
+      sourcePath: 'en.txt',
+    });
+    const [t, ...rest] = extractTasks(doc);
+    expect(rest).toEqual([]);
+    expect(t?.groups).toEqual(['so-ban-nganh', 'ubnd-quan-huyen']);
+    expect(t?.deadline).toMatchObject({ kind: 'month', month: '2023-09' });
+  });
+
+  it('trims long items to readable sentences', () => {
+    const long = `1. Sở Tư pháp rà soát thủ tục. ${'Nội dung chi tiết rất dài. '.repeat(40)}`;
+    const [t] = extractTasks(buildDocument({ text: `Kính gửi: Sở Tư pháp\n${long}`, sourcePath: 'l.txt' }));
+    expect(t?.text.length).toBeLessThanOrEqual(401);
+    expect(t?.text.endsWith('.')).toBe(true);
+  });
+
+  it('never throws on arbitrary text', () => {
+    const pieces = fc.constantFrom('1. ', '2.1. ', 'a) ', 'I. ', '- ', '\n', 'Kính gửi:', 'Nơi nhận:', 'Sở Tư pháp ', 'rà soát ', 'trước ngày 15/12 ', 'hằng tháng ', ':');
+    fc.assert(
+      fc.property(fc.array(fc.oneof(pieces, fc.string({ maxLength: 6 })), { maxLength: 60 }), (parts) => {
+        const tasks = extractTasks(buildDocument({ text: parts.join(''), sourcePath: 'f.txt' }));
+        for (const t of tasks) expect(Task.safeParse(t).success).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
