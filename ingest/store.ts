@@ -242,10 +242,12 @@ export function createFileIndexStore(dir: string): IndexStore {
     await fs.mkdir(dir, { recursive: true });
     const me = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString() };
     for (let attempt = 0; attempt < 3; attempt++) {
+      // The lock appears with its content in one step (link of a finished file), so no
+      // reader ever sees an empty lock from a live writer.
+      const tmp = `${lockFile}.${process.pid}.${randomBytes(4).toString('hex')}`;
+      await fs.writeFile(tmp, JSON.stringify(me));
       try {
-        const fh = await fs.open(lockFile, 'wx');
-        await fh.writeFile(JSON.stringify(me));
-        await fh.close();
+        await fs.link(tmp, lockFile);
         let released = false;
         return {
           async release() {
@@ -260,12 +262,14 @@ export function createFileIndexStore(dir: string): IndexStore {
         try {
           holder = JSON.parse(await fs.readFile(lockFile, 'utf8')) as typeof me;
         } catch {
-          holder = null; // torn lock file: its writer died between open and write
+          holder = null; // unreadable: left torn by a process that died (older versions wrote in two steps)
         }
-        if (holder && holder.host === me.host && pidAlive(holder.pid)) throw new IndexBusyError(holder);
         if (holder && holder.host !== me.host) throw new IndexBusyError(holder);
+        if (holder && pidAlive(holder.pid)) throw new IndexBusyError(holder);
         // Left by a dead process: recover it.
         await fs.rm(lockFile, { force: true });
+      } finally {
+        await fs.rm(tmp, { force: true });
       }
     }
     throw new Error(`Could not take the ingest lock at ${lockFile}.`);

@@ -53,7 +53,16 @@ export function spawnIngest(args: string[]): ChildProcess & { output: { stdout: 
 export async function waitForLock(file: string, pid: number | undefined, timeoutMs: number, stopEarly?: () => boolean): Promise<boolean> {
   const start = Date.now();
   while (Date.now() - start < timeoutMs) {
-    const holder = await readFile(file, 'utf8').then((t) => (JSON.parse(t) as { pid?: number }).pid, () => undefined);
+    const holder = await readFile(file, 'utf8').then(
+      (t) => {
+        try {
+          return (JSON.parse(t) as { pid?: number }).pid;
+        } catch {
+          return undefined; // torn: being written, or left empty by a dead writer
+        }
+      },
+      () => undefined,
+    );
     if (holder !== undefined && holder === pid) return true;
     if (stopEarly?.()) return false;
     await new Promise((r) => setTimeout(r, 5));
