@@ -167,9 +167,11 @@ try {
 }
 
 await fs.mkdir(outDir, { recursive: true });
-await fs.writeFile(path.join(outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-await fs.writeFile(path.join(outDir, 'latest.md'), renderMarkdown(results));
-await fs.writeFile(path.join(outDir, 'latency.svg'), renderChart(results));
+// A quick run (CI) writes beside the full run's committed figures, never over them.
+const [json, md, svg] = quick ? ['quick.json', 'quick.md', 'quick-latency.svg'] : ['latest.json', 'latest.md', 'latency.svg'];
+await fs.writeFile(path.join(outDir, json), `${JSON.stringify(results, null, 2)}\n`);
+await fs.writeFile(path.join(outDir, md), renderMarkdown(results));
+await fs.writeFile(path.join(outDir, svg), renderChart(results));
 process.stdout.write(renderTerminal(results));
 if (results.errors.length) {
   log(`\n${results.errors.length} error(s):\n${results.errors.map((e) => `  - ${e}`).join('\n')}`);

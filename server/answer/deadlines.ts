@@ -17,10 +17,10 @@ function asOf(doc: StoredDocument | undefined): string | undefined {
 }
 
 /**
- * One version of each document family: a rendition in the asker's language when it has
- * tasks, otherwise the original, so a task is not listed twice (once per language).
+ * The versions of each document family in the order to try: the asker's language first, then
+ * the original. One version per family answers, so a task is not listed twice.
  */
-function pickDocuments(k: Knowledge, lang: Language, only: StoredDocument[]): StoredDocument[] {
+function documentFamilies(k: Knowledge, lang: Language, only: StoredDocument[]): StoredDocument[][] {
   const families = new Map<string, StoredDocument[]>();
   const pool = only.length ? only : [...k.documents.values()];
   for (const d of pool) {
@@ -28,32 +28,36 @@ function pickDocuments(k: Knowledge, lang: Language, only: StoredDocument[]): St
     const fam = d.translationOf ?? d.id;
     families.set(fam, [...(families.get(fam) ?? []), d]);
   }
-  return [...families.values()].map((ds) => ds.find((d) => d.language === lang) ?? ds.find((d) => !d.translationOf) ?? ds[0]!);
+  const rank = (d: StoredDocument) => (d.language === lang ? 0 : d.translationOf ? 2 : 1);
+  return [...families.values()].map((ds) => ds.sort((a, b) => rank(a) - rank(b)));
 }
 
-const STATUS_ORDER = { 'due-soon': 0, upcoming: 1, recurring: 2, unknown: 3, past: 4 } as const;
+const STATUS_ORDER = { 'due-soon': 0, upcoming: 1, recurring: 2, past: 3, unknown: 4 } as const;
+
+function concernedTasks(k: Knowledge, doc: StoredDocument, unit: ResolvedUnit, today: string): TaskAnswer[] {
+  const out: TaskAnswer[] = [];
+  for (const t of k.tasksByDocument.get(doc.id) ?? ([] as StoredTask[])) {
+    const c = unitConcernedBy(unit, t, asOf(doc));
+    if (!c.concerned) continue;
+    const citation = citationOf(doc, null, t.text);
+    citation.id = t.id;
+    if (t.section) citation.section = t.section;
+    out.push({ text: t.text, units: t.units, deadline: t.deadline, status: deadlineStatus(t.deadline, today), ...(c.via ? { via: c.via } : {}), citation });
+  }
+  return out;
+}
 
 export function tasksForUnit(k: Knowledge, unit: ResolvedUnit, lang: Language, today: string, only: StoredDocument[] = []): { tasks: TaskAnswer[]; docs: StoredDocument[] } {
   const out: TaskAnswer[] = [];
   const docs: StoredDocument[] = [];
-  for (const doc of pickDocuments(k, lang, only)) {
-    let used = false;
-    for (const t of k.tasksByDocument.get(doc.id) ?? ([] as StoredTask[])) {
-      const c = unitConcernedBy(unit, t, asOf(doc));
-      if (!c.concerned) continue;
-      used = true;
-      out.push({
-        text: t.text,
-        units: t.units,
-        deadline: t.deadline,
-        status: deadlineStatus(t.deadline, today),
-        ...(c.via ? { via: c.via } : {}),
-        citation: citationOf(doc, null, t.text),
-      });
-      out[out.length - 1]!.citation.id = t.id;
-      if (t.section) out[out.length - 1]!.citation.section = t.section;
+  for (const family of documentFamilies(k, lang, only)) {
+    for (const doc of family) {
+      const found = concernedTasks(k, doc, unit, today);
+      if (!found.length) continue;
+      out.push(...found);
+      docs.push(doc);
+      break;
     }
-    if (used) docs.push(doc);
   }
   out.sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || (a.deadline.due ?? '9999').localeCompare(b.deadline.due ?? '9999'));
   return { tasks: out, docs };

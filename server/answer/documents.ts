@@ -79,3 +79,25 @@ export function answerDocument(k: Knowledge, docs: StoredDocument[], question: s
     links,
   };
 }
+
+/**
+ * Documents described rather than numbered ("Kế hoạch rà soát … ngày 14/12/2021 là kế hoạch số
+ * mấy?"): rank short records by how much of the question their title, subject and date cover.
+ */
+export function referencesBySubject(k: Knowledge, question: string, lang: Language, lexicon: readonly LexiconEntry[]): StoredDocument[] {
+  const q = new Set(syllables(question));
+  for (const x of expansionsFor([...q], lexicon)) for (const t of syllables(x)) q.add(t);
+  const scored: Array<{ d: StoredDocument; s: number }> = [];
+  for (const d of k.documents.values()) {
+    if (!d.summaryOnly) continue;
+    const dateWords = d.date ? [d.date.slice(0, 4), String(Number(d.date.slice(5, 7))), String(Number(d.date.slice(8, 10)))] : [];
+    const words = new Set([...syllables(`${d.title} ${d.subject ?? ''}`), ...dateWords]);
+    let s = 0;
+    for (const t of q) if (words.has(t)) s += k.snapshot.lexical.idf(t) || 1;
+    scored.push({ d, s });
+  }
+  scored.sort((a, b) => b.s - a.s);
+  const best = scored[0];
+  if (!best || best.s <= 0 || (scored[1] && best.s < scored[1].s * 1.15)) return [];
+  return [best.d];
+}

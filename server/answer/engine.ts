@@ -16,7 +16,7 @@ import {
 } from './contract.js';
 import { composeProcedure, greeting, notFound, truncate } from './compose.js';
 import { answerDeadlines } from './deadlines.js';
-import { answerDocument, documentsForQuestion } from './documents.js';
+import { answerDocument, documentsForQuestion, referencesBySubject } from './documents.js';
 import type { Knowledge } from './knowledge.js';
 import { buildLexicon, type LexiconEntry } from './lexicon.js';
 import type { Phraser } from './llm.js';
@@ -28,6 +28,8 @@ import {
   findProcedureCode,
   hasDeadlineCue,
   hasDocumentCue,
+  asksWhichDocument,
+  englishUnit,
   isGreeting,
 } from './understand.js';
 
@@ -56,7 +58,13 @@ export class EngineNotReadyError extends Error {
  * question means, and the question names most of it (or covers it almost entirely).
  */
 function answers(c: ProcedureCandidate): boolean {
-  return (c.queryCoverage >= 0.55 && c.nameCoverage >= 0.4) || c.queryCoverage >= 0.8;
+  const ch = c.chunks[0]?.score ?? 0;
+  return (
+    (c.nameCoverage >= 0.45 && ch >= 0.85) || // names most of a procedure and its passages agree
+    (c.queryCoverage >= 0.5 && ch >= 0.5 && c.queryCoverage + ch >= 1.2) ||
+    (c.queryCoverage >= 0.25 && ch >= 0.97) ||
+    (c.queryCoverage >= 0.8 && c.nameCoverage >= 0.5)
+  );
 }
 
 type Draft = Omit<AskResponse, 'id' | 'question' | 'language' | 'phrasedBy'>;
@@ -152,7 +160,11 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
     if (byCode) return { ...procedureDraft(k, { entry: byCode, chunks: [] }, question, lang, []), procedureCode: byCode.procedure.code };
 
     // Units: given by the channel, named in the question, or carried from the last turn.
-    const mentioned = findUnitMentions(question).map((m) => resolveUnit(m)).find((u): u is ResolvedUnit => u !== null);
+    const en = englishUnit(question);
+    const mentioned = [...(en ? [en] : []), ...findUnitMentions(question)]
+      .map((m) => resolveUnit(m))
+      // The City People's Committee issues dispatches; named in a question it is the issuer, not the asker.
+      .find((u): u is ResolvedUnit => u !== null && u.kind !== 'ubnd-thanh-pho');
     const given = req.unit ? resolveUnit(req.unit) : null;
     const deadlineCue = hasDeadlineCue(question);
     const docs = documentsForQuestion(k, question, lang);
@@ -161,6 +173,14 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
     if (unit && (deadlineCue || followUpUnit || docs.length > 0 || (given && !mentioned && deadlineCue))) {
       const d = answerDeadlines(k, unit, docs, lang, deps.today());
       return { ...d, unit: unit.name };
+    }
+
+    if (asksWhichDocument(question)) {
+      const which = referencesBySubject(k, question, lang, lexicon);
+      if (which.length) {
+        const d = answerDocument(k, which, question, lang, lexicon);
+        if (d) return { ...d, documentId: which[0]!.id };
+      }
     }
 
     if (docs.length && (hasDocumentCue(question) || !deadlineCue)) {

@@ -34,7 +34,7 @@ export interface QueryView {
 const NOISE_PHRASES = [
   'mat bao lau', 'mat may ngay', 'mat bao nhieu', 'het bao nhieu', 'bao nhieu tien', 'bao lau',
   'thanh pho ha noi', 'tp ha noi', 'o ha noi', 'tai ha noi', 'ha noi', 'in hanoi', 'hanoi', 'ngay mai',
-  'nhu the nao', 'the nao', 'lam sao', 'o dau', 'can gi', 'la gi',
+  'nhu the nao', 'the nao', 'lam sao', 'o dau', 'can gi', 'la gi', 'thoi gian', 'thoi han', 'han chot',
 ].map((p) => p.split(' ')).sort((a, b) => b.length - a.length);
 
 function markPhrases(tokens: readonly string[], phrases: readonly string[][], mark: boolean[]): void {
@@ -140,10 +140,16 @@ const VARIANT_CUES = [
   'dinh chinh', 'hieu dinh', 'cap nhat', 'chuyen doi', 'thu hoi', 'giai the', 'ly hon', 'mat',
 ].map((c) => ` ${c} `);
 
+/** Variants the question did not ask for lose; a name lacking a variant the question names loses too. */
 function variantPenalty(entry: ProcedureEntry, cueText: string): number {
   const name = ` ${entry.nameTokens.join(' ')} `;
   let n = 0;
-  for (const c of VARIANT_CUES) if (name.includes(c) && !cueText.includes(c)) n++;
+  for (const c of VARIANT_CUES) {
+    const inName = name.includes(c);
+    const asked = cueText.includes(c);
+    if (inName !== asked && c !== ' mat ' && c !== ' lai ') n++;
+    else if (inName && !asked) n++;
+  }
   return Math.min(0.24, 0.08 * n);
 }
 

@@ -45,7 +45,7 @@ export const QUESTION_WORDS = new Set(
   (
     'lam can gi nhung giay to ho so o dau bao nhieu may ngay thu tuc xin cho toi minh em anh chi nop khong duoc the nao sao hoi cua va co ' +
     'phi le tien lau gio khi nao muon thi phai di den cach nao nhu vay vay a a nhe ha hay la voi tai ve duoc khong can phai mot cac nay do ' +
-    'online truc tuyen qua mang link trang web dich vu cong thoi gian han chuan bi mang theo quy trinh buoc trinh tu ' +
+    'online truc tuyen qua mang link trang web dich vu cong chuan bi mang theo quy trinh buoc trinh tu tren duoi ' +
     'the what how do does i my to for of in is are which where when much long need needs get apply can documents fee fees cost take papers required ' +
     'please want would like should a an the and or with at on by from it me we you your our days day time process steps ' +
     'vo chong con bo me ong ba vua moi roi nguoi than gia dinh nha toi chung toi minh'
@@ -81,7 +81,44 @@ export function findBareDocumentNumber(question: string): string | undefined {
 
 /** Cues that a civil servant asks about tasks and deadlines. */
 const DEADLINE_CUES =
-  /\b(han chot|thoi han|han|deadline|deadlines|due|truoc ngay nao|khi nao phai|bao gio phai|phai bao cao|phai hoan thanh|hoan thanh khi nao|nhiem vu|duoc giao|co nhiem vu|viec gi|phai lam gi|tasks?|assigned|theo doi)\b/;
+  /\b(han chot|thoi han|han|deadline|deadlines|due|truoc ngay nao|khi nao|nam nao|bao gio|phai|hoan thanh|nhiem vu|duoc giao|viec gi|tasks?|assigned|theo doi|must|when|by what|complete|finish)\b/;
+
+/** English unit names → the Vietnamese names the unit directory knows. */
+const EN_UNITS: Array<[RegExp, string]> = [
+  [/\bdepartment of health\b/, 'Sở Y tế'],
+  [/\bdepartment of justice\b/, 'Sở Tư pháp'],
+  [/\bdepartment of home affairs\b/, 'Sở Nội vụ'],
+  [/\bdepartment of finance\b/, 'Sở Tài chính'],
+  [/\bdepartment of construction\b/, 'Sở Xây dựng'],
+  [/\bdepartment of education(?: and training)?\b/, 'Sở Giáo dục và Đào tạo'],
+  [/\bdepartment of industry and trade\b/, 'Sở Công Thương'],
+  [/\bdepartment of agriculture(?: and environment)?\b/, 'Sở Nông nghiệp và Môi trường'],
+  [/\bdepartment of science and technology\b/, 'Sở Khoa học và Công nghệ'],
+  [/\bdepartment of culture and sports\b/, 'Sở Văn hóa và Thể thao'],
+  [/\bdepartment of tourism\b/, 'Sở Du lịch'],
+  [/\bdepartment of foreign affairs\b/, 'Sở Ngoại vụ'],
+  [/\bpublic administration service cent(?:er|re)\b/, 'Trung tâm Phục vụ hành chính công'],
+];
+
+/** A unit named in English ("Department of Health", "Gia Lam district", "Ba Dinh ward"), in Vietnamese. */
+export function englishUnit(question: string): string | undefined {
+  const f = fold(question);
+  for (const [re, name] of EN_UNITS) if (re.test(f)) return name;
+  const place = /\b([a-z]+(?: [a-z]+){0,2}) (district|ward|commune|town)\b/.exec(f);
+  if (place) {
+    const words = place[1]!.split(' ').filter((w) => !['of', 'the', 'committee', "people's", 'peoples', 's'].includes(w));
+    const kind = { district: 'huyện', ward: 'phường', commune: 'xã', town: 'thị xã' }[place[2] as 'district'];
+    if (words.length) return `${kind} ${words.slice(-2).join(' ')}`;
+  }
+  return undefined;
+}
+
+const WHICH_DOCUMENT = /\b(van ban nao|ke hoach nao|quyet dinh nao|nghi quyet nao|cong van nao|so may|so bao nhieu|which (?:document|plan|decision|resolution|dispatch))\b/;
+
+/** "Kế hoạch … là kế hoạch số mấy?", "Văn bản nào về …": the question names a document by what it is about. */
+export function asksWhichDocument(question: string): boolean {
+  return WHICH_DOCUMENT.test(fold(question));
+}
 
 export function hasDeadlineCue(question: string): boolean {
   return DEADLINE_CUES.test(fold(question));
