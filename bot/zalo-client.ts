@@ -72,7 +72,7 @@ export function createZaloClient(opts: ZaloClientOptions): ZaloClient {
         log.warn('zalo call failed, retrying', { what, attempt, problem: lastProblem });
         continue;
       }
-      if (res.status >= 500) {
+      if (res.status >= 500 || res.status === 429) {
         lastProblem = `HTTP ${res.status}`;
         await res.body?.cancel();
         log.warn('zalo call failed, retrying', { what, attempt, problem: lastProblem });

@@ -22,6 +22,12 @@ import {
 } from './store.js';
 import { extractTasks } from './tasks.js';
 
+/**
+ * Bump when parsing, chunking or task extraction changes what a file yields: the next run then
+ * re-reads every source instead of trusting the stored results of unchanged files.
+ */
+export const PIPELINE_VERSION = '2026-11-27.1';
+
 export interface IngestProgress {
   phase: 'scan' | 'load' | 'embed' | 'index' | 'write' | 'done';
   done: number;
@@ -181,7 +187,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
   try {
     await store.cleanup();
     // Only the manifest is read up front: a run that finds nothing changed stops there.
-    const prevManifest = options.rebuild ? null : await store.manifest();
+    const stored = options.rebuild ? null : await store.manifest();
+    const prevManifest = stored && stored.pipeline === PIPELINE_VERSION ? stored : null;
     if (prevManifest && prevManifest.embedder.id !== embedder.id) {
       throw new EmbedderMismatchError(
         `The index was built with embedder "${prevManifest.embedder.id}" but "${embedder.id}" is configured. Run ingest with --rebuild to re-embed everything.`,
@@ -346,7 +353,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     progress({ phase: 'write', done: 0, total: 1 });
     const version = await store.publish(
       {
-        manifest: { embedder: { id: embedder.id, dimension: dim }, sources, failures: summary.failed, counts, nextLabel, deletedLabels },
+        manifest: { embedder: { id: embedder.id, dimension: dim }, pipeline: PIPELINE_VERSION, sources, failures: summary.failed, counts, nextLabel, deletedLabels },
         chunks,
         records,
         vectors,

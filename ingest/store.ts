@@ -40,6 +40,8 @@ export interface Manifest {
   version: string;
   createdAt: string;
   embedder: EmbedderIdentity;
+  /** Version of the extraction code (parsers, chunking, tasks): a change re-reads every source. */
+  pipeline: string;
   sources: Record<string, SourceEntry>;
   /** Files that could not be read in the run that made this version, with reasons. */
   failures: Array<{ source: string; code: string; message: string }>;

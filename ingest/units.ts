@@ -27,7 +27,7 @@ const DISTRICT_NOTE =
 // Group phrases, folded. Every pattern is a chain of bounded pieces (linear matching).
 const GROUP_PATTERNS: Array<{ group: UnitGroup; re: RegExp }> = [
   { group: 'so-ban-nganh', re: /\bso\s*,?\s*(?:ban\s*,?\s*)?nganh\b/g },
-  { group: 'so-ban-nganh', re: /\bdepartments?\s*(?:,|and)\s*(?:and\s+)?(?:branches|agencies|sectors)\b/g },
+  { group: 'so-ban-nganh', re: /\bdepartments?(?:\s*,\s*(?:boards|branches|agencies|sectors))*\s*(?:,\s*)?(?:and\s+)?(?:boards|branches|agencies|sectors)\b/g },
   { group: 'so-ban-nganh', re: /\b(?:thu truong )?cac so\b(?! lieu| du lieu)/g },
   { group: 'ubnd-quan-huyen', re: /\b(?:ubnd|uy ban nhan dan)\s+(?:cac\s+)?(?:quan\s*,?\s*huyen|cap huyen)(?:\s*,?\s*thi xa)?/g },
   { group: 'ubnd-quan-huyen', re: /\bcac\s+quan\s*,\s*huyen(?:\s*,\s*thi xa)?/g },

@@ -39,9 +39,9 @@ export function parsePortalRecord(raw: unknown): PortalParse {
   if (!code || !name) throw new PortalRecordError(`bản ghi ${code ?? '?'} thiếu mã hoặc tên thủ tục`);
 
   const issues: string[] = [];
-  const papers = parsePapers(raw.thanh_phan_ho_so as string | undefined);
-  const channels = parseChannels(raw.cach_thuc_thuc_hien as string | undefined);
-  const legal = parseLegalBasis(raw.can_cu_phap_ly as string | undefined);
+  const papers = parsePapers(typeof raw.thanh_phan_ho_so === 'string' ? raw.thanh_phan_ho_so : undefined);
+  const channels = parseChannels(typeof raw.cach_thuc_thuc_hien === 'string' ? raw.cach_thuc_thuc_hien : undefined);
+  const legal = parseLegalBasis(typeof raw.can_cu_phap_ly === 'string' ? raw.can_cu_phap_ly : undefined);
   issues.push(...papers.issues, ...channels.issues, ...legal.issues);
 
   const url = httpsUrl(str('detail_url'));

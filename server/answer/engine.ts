@@ -67,6 +67,14 @@ function answers(c: ProcedureCandidate): boolean {
   );
 }
 
+/** Variants that change who may file and how: never answered with the plain procedure. */
+const STRONG_VARIANTS = [' nuoc ngoai ', ' luu dong '];
+
+function missingVariant(c: ProcedureCandidate, cueText: string): string | null {
+  const name = ` ${c.entry.nameTokens.join(' ')} `;
+  return STRONG_VARIANTS.find((v) => cueText.includes(v) && !name.includes(v))?.trim() ?? null;
+}
+
 type Draft = Omit<AskResponse, 'id' | 'question' | 'language' | 'phrasedBy'>;
 
 export function toProcedureAnswer(p: Procedure): ProcedureAnswer {
@@ -195,6 +203,16 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
     const looksLikeFollowUp = lastProc && aspect !== 'overview' && (q.units.length <= 1 || !best || !answers(best));
     if (looksLikeFollowUp && lastProc) {
       return { ...procedureDraft(k, { entry: lastProc, chunks: [] }, question, lang, []), procedureCode: lastProc.procedure.code };
+    }
+    if (best && answers(best) && missingVariant(best, q.cueText)) {
+      // The question asks for a variant (e.g. with a foreign element) that the best match is not:
+      // say so rather than present the plain procedure as the answer.
+      const nf = notFound(lang);
+      const msg =
+        lang === 'vi'
+          ? `Tôi không tìm thấy đúng thủ tục cho trường hợp bạn hỏi (${missingVariant(best, q.cueText)}) trong dữ liệu đã nạp. Thủ tục gần nhất là "${best.entry.procedure.name}" (mã ${best.entry.procedure.code}); vui lòng tra cứu thêm trên Cổng Dịch vụ công quốc gia.`
+          : `I could not find the procedure for the case you ask about (${missingVariant(best, q.cueText)}) in the loaded data. The closest is "${best.entry.procedure.name}" (code ${best.entry.procedure.code}); please check the National Public Service Portal.`;
+      return { intent: 'procedure', found: false, answer: msg, citations: [], links: nf.links, alternatives: [{ code: best.entry.procedure.code, name: best.entry.procedure.name }] };
     }
     if (best && answers(best)) {
       const alternatives = alternativesOf(best, candidates.slice(1));
