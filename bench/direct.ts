@@ -6,9 +6,9 @@ import path from 'node:path';
 import { chunkProcedure } from '../ingest/chunk.js';
 import type { HashingEmbeddings } from '../ingest/embeddings.js';
 import { LexicalIndex } from '../ingest/lexical.js';
-import { indexedText } from '../ingest/pipeline.js';
 import { createFileIndexStore, newVectorIndex, type IndexSnapshot, type StoredChunk } from '../ingest/store.js';
 import { synthBase, variants } from './corpora.js';
+import { chunkText as indexedText } from './peers/types.js';
 
 export interface DirectBuild {
   snapshot: IndexSnapshot;

@@ -18,20 +18,29 @@ export interface HttpResult {
 
 export async function loadTest(phaseArgs: string[], questions: readonly string[], o: { connections: number; durationS: number }): Promise<HttpResult> {
   const child = spawn(process.execPath, phaseArgs, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const next = async () => {
+    const line = await lines.next();
+    if (line.done) throw new Error(`HTTP server exited early (code ${child.exitCode})`);
+    return JSON.parse(line.value) as Record<string, number>;
+  };
+  let result: HttpResult | undefined;
   try {
-    const port = await new Promise<number>((resolve, reject) => {
-      const rl = createInterface({ input: child.stdout! });
-      rl.once('line', (line) => resolve((JSON.parse(line) as { port: number }).port));
-      child.once('exit', (code) => reject(new Error(`HTTP server exited early (code ${code})`)));
-    });
+    const { port } = await next();
     const requests = questions.map((question) => ({
       method: 'POST' as const,
       path: '/api/ask',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ question }),
     }));
+    // Warm-up: every question once, so the figures are the steady state, not JIT and lazy loading.
+    for (const q of requests) {
+      const res = await fetch(`http://127.0.0.1:${port}${q.path}`, { method: 'POST', headers: q.headers, body: q.body });
+      if (!res.ok) throw new Error(`warm-up: POST /api/ask answered ${res.status}`);
+      await res.arrayBuffer();
+    }
     const r = await autocannon({ url: `http://127.0.0.1:${port}`, connections: o.connections, duration: o.durationS, requests });
-    return {
+    result = {
       connections: o.connections,
       durationS: o.durationS,
       requests: r.requests.total,
@@ -43,6 +52,7 @@ export async function loadTest(phaseArgs: string[], questions: readonly string[]
     };
   } finally {
     child.stdin!.end();
-    await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
   }
+  const { maxRssMB } = await next();
+  return { ...result, ...(maxRssMB ? { serverMaxRssMB: maxRssMB } : {}) };
 }

@@ -1,9 +1,10 @@
 // One bench phase in its own process (`node --import tsx bench/phase.ts '<job json>'`), so that
-// each phase's peak RSS is its own. The result is written as JSON to `job.out`; logs go to stderr.
+// each phase's peak RSS is its own; peers and the HTTP server are imported only by the phase
+// that uses them, since loaded modules count in RSS too. The result is written as JSON to `job.out`; logs go to stderr.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { HashingEmbeddings } from '../ingest/embeddings.js';
-import { runIngest, type IngestProgress } from '../ingest/pipeline.js';
+import type { IngestProgress } from '../ingest/pipeline.js';
 import { createFileIndexStore, type IndexSnapshot } from '../ingest/store.js';
 import { createAnswerEngine } from '../server/answer/engine.js';
 import { buildKnowledge } from '../server/answer/knowledge.js';
@@ -11,14 +12,9 @@ import { buildLexicon } from '../server/answer/lexicon.js';
 import { hybridChunks, rankProcedures, viewQuery } from '../server/answer/retrieve.js';
 import { dispatchMarkdown } from './corpora.js';
 import { buildDirect, readChunks } from './direct.js';
-import { langchainPeer } from './peers/langchain.js';
-import { miniSearchPeer } from './peers/minisearch.js';
-import { oramaPeer } from './peers/orama.js';
-import type { Peer, PeerDoc } from './peers/types.js';
-import { indexedText } from '../ingest/pipeline.js';
+import { chunkText, type Peer, type PeerDoc } from './peers/types.js';
 import { loadQuestions, scoreRanking } from './questions.js';
 import { timeConcurrent, timeSequential, type Budget } from './stats.js';
-import { serve } from './serve.js';
 
 export type Source = { kind: 'index'; indexDir: string } | { kind: 'direct'; baseIndexDir: string; extraChunks: number; seed: number };
 export type PeerName = 'orama' | 'minisearch' | 'langchain';
@@ -62,6 +58,7 @@ async function dirBytes(dir: string): Promise<number> {
 }
 
 async function build(job: Extract<Job, { phase: 'build' }>) {
+  const { runIngest } = await import('../ingest/pipeline.js');
   const store = createFileIndexStore(job.indexDir);
   const embedder = new HashingEmbeddings();
   const clock = phaseClock();
@@ -130,10 +127,10 @@ async function retrieve(job: Extract<Job, { phase: 'retrieve' }>) {
   return { chunks: snapshot.chunks.length, buildMs, single, concurrent, ask, quality, answerAccuracyAt1 };
 }
 
-function makePeer(name: PeerName, embedder: HashingEmbeddings): Peer {
-  if (name === 'orama') return oramaPeer(embedder.dimension);
-  if (name === 'minisearch') return miniSearchPeer();
-  return langchainPeer(embedder);
+async function makePeer(name: PeerName, embedder: HashingEmbeddings): Promise<Peer> {
+  if (name === 'orama') return (await import('./peers/orama.js')).oramaPeer(embedder.dimension);
+  if (name === 'minisearch') return (await import('./peers/minisearch.js')).miniSearchPeer();
+  return (await import('./peers/langchain.js')).langchainPeer(embedder);
 }
 
 async function peer(job: Extract<Job, { phase: 'peer' }>) {
@@ -141,22 +138,34 @@ async function peer(job: Extract<Job, { phase: 'peer' }>) {
   const chunks = job.source.kind === 'index' ? await readChunks(job.source.indexDir) : (await openSource(job.source, embedder)).snapshot.chunks;
   const t0 = performance.now();
   const docs: PeerDoc[] = chunks.map((c, id) => {
-    const text = indexedText(c);
+    const text = chunkText(c);
     return { id, code: c.sourceId, kind: c.kind, text, vector: Array.from(embedder.embed(text)) };
   });
   const embedMs = performance.now() - t0;
-  const p = makePeer(job.peer, embedder);
+  const p = await makePeer(job.peer, embedder);
   const t1 = performance.now();
   await p.build(docs);
   const buildMs = performance.now() - t1;
   const questions = loadQuestions(job.root);
   const rank = async (question: string) => p.rank(question, await embedder.embedQuery(question), 5);
-  const single = await timeSequential(questions.all, rank, job.budget);
-  const quality = job.quality ? await scoreRanking(questions.procedure, rank) : null;
+  // A slow peer's quality pass is most of its run: after a warm-up, its timings are latency samples too.
+  const samples: number[] = [];
+  let quality = null;
+  if (job.quality) {
+    for (const q of questions.all.slice(0, job.budget.warmup ?? 20)) await rank(q);
+    quality = await scoreRanking(questions.procedure, async (q) => {
+      const t = performance.now();
+      const got = await rank(q);
+      samples.push(performance.now() - t);
+      return got;
+    });
+  }
+  const single = await timeSequential(questions.all, rank, job.budget, samples);
   return { name: p.name, chunks: chunks.length, embedMs, buildMs, single, quality };
 }
 
 async function incremental(job: Extract<Job, { phase: 'incremental' }>) {
+  const { runIngest } = await import('../ingest/pipeline.js');
   const store = createFileIndexStore(job.indexDir);
   const embedder = new HashingEmbeddings();
   const file = path.join(job.dispatchDir, 'bench-dispatch-9001.md');
@@ -170,7 +179,7 @@ async function incremental(job: Extract<Job, { phase: 'incremental' }>) {
 
 async function main() {
   const job = JSON.parse(process.argv[2] ?? '{}') as Job;
-  if (job.phase === 'serve') return serve(job.indexDir, TODAY);
+  if (job.phase === 'serve') return (await import('./serve.js')).serve(job.indexDir, TODAY);
   const result =
     job.phase === 'build' ? await build(job)
     : job.phase === 'load' ? await load(job)

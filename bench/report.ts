@@ -193,7 +193,7 @@ function phases(p: Record<string, number>): string {
   return Object.entries(p).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ');
 }
 
-export function renderMarkdown(r: BenchResults): string {
+export function renderMarkdown(r: BenchResults, chartFile = 'latency.svg'): string {
   const m = r.machine;
   const md = (t: Table) => [`| ${t.head.join(' | ')} |`, `|${t.head.map(() => '---').join('|')}|`, ...t.rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
   const parts = [
@@ -201,7 +201,7 @@ export function renderMarkdown(r: BenchResults): string {
     '',
     `${m.date.slice(0, 10)} · ${m.cpu} · ${m.cores} cores · ${m.memoryGB} GB · Node ${m.node} · ${m.os}${r.elapsedS ? ` · run took ${(r.elapsedS / 60).toFixed(1)} min` : ''}`,
     '',
-    'Produced by `npm run bench`; how each figure is measured: [bench/README.md](../README.md). Latency chart: [latency.svg](latency.svg).',
+    `Produced by \`npm run bench\`; how each figure is measured: [bench/README.md](../README.md). Latency chart: [${chartFile}](${chartFile}).`,
   ];
   for (const t of tables(r)) parts.push('', `## ${t.title}`, '', md(t));
   parts.push('', '## HTTP and incremental ingest', '');

@@ -1,6 +1,6 @@
 // The HTTP phase's server: the real assistant over a built index behind the real fastify app,
 // on loopback, with a rate limit high enough not to shape the load. It prints its port and runs
-// until its stdin closes (the bench holds the other end).
+// until its stdin closes (the bench holds the other end), then prints its peak RSS.
 import { buildApp } from '../server/http/app.js';
 import { createFeedbackStore, createUnansweredLog } from '../server/http/stores.js';
 import { openAssistant } from '../server/assistant.js';
@@ -23,4 +23,6 @@ export async function serve(indexDir: string, today: string): Promise<void> {
   process.stdin.resume();
   await new Promise<void>((resolve) => process.stdin.on('end', resolve).on('close', resolve));
   await app.close();
+  // The serving process's peak: modules, the loaded index and the load test's garbage.
+  process.stdout.write(`${JSON.stringify({ maxRssMB: process.resourceUsage().maxRSS / 1024 })}\n`);
 }

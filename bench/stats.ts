@@ -26,13 +26,15 @@ export interface Budget {
   /** Stop after this long (checked between queries), once `minSamples` are in. */
   maxMs: number;
   minSamples: number;
+  /** Questions asked before timing starts (JIT, caches). Default 20. */
+  warmup?: number;
 }
 
-/** One caller, one query at a time; the first pass is a warm-up when there is time for more. */
-export async function timeSequential<Q>(queries: readonly Q[], run: (q: Q) => unknown, budget: Budget): Promise<Latency> {
-  const samples: number[] = [];
+/** One caller, one query at a time, after a warm-up; `earlier` samples (already warm) count too. */
+export async function timeSequential<Q>(queries: readonly Q[], run: (q: Q) => unknown, budget: Budget, earlier: readonly number[] = []): Promise<Latency> {
+  const samples: number[] = [...earlier];
   const started = performance.now();
-  const warm = Math.min(queries.length, 20);
+  const warm = earlier.length ? 0 : Math.min(queries.length, budget.warmup ?? 20);
   for (let i = 0; i < warm; i++) await run(queries[i]!);
   outer: for (let r = 0; r < budget.rounds; r++) {
     for (const q of queries) {

@@ -44,7 +44,10 @@ const TYPING_EVERY_MS = 4_000; // "typing" lasts 5 s on the client
 export function createTelegramBot(deps: TelegramDeps): TelegramBot {
   const log = redactingLogger(deps.logger ?? silentLogger, [deps.token]);
   const now = deps.now ?? (() => new Date());
-  const bot = new Bot<BotContext>(deps.token, deps.apiRoot ? { client: { apiRoot: deps.apiRoot } } : {});
+  // Updates are handled one at a time while polling, so one hanging Bot API call must not hold
+  // every chat: calls time out after 10 s (grammY's default is 500 s). getUpdates long-polls
+  // for less than that.
+  const bot = new Bot<BotContext>(deps.token, { client: { timeoutSeconds: 10, ...(deps.apiRoot ? { apiRoot: deps.apiRoot } : {}) } });
 
   // The throttler spaces calls out; auto-retry, installed last, wraps it so that a retried call
   // queues again. Both are bounded: a flood wait beyond maxDelaySeconds fails the call.
@@ -247,7 +250,7 @@ export async function startTelegram(opts: StartTelegramOptions): Promise<void> {
   }
   await new Promise<void>((resolve, reject) => {
     bot
-      .start({ drop_pending_updates: false, allowed_updates: [...ALLOWED_UPDATES], onStart: () => resolve() })
+      .start({ drop_pending_updates: false, timeout: 8, allowed_updates: [...ALLOWED_UPDATES], onStart: () => resolve() })
       .catch((error: unknown) => {
         log.error('telegram polling stopped', { error: describeError(error, [bot.token]) });
         reject(new TelegramStartupError('TELEGRAM_UNREACHABLE', redact(`Telegram polling dừng: ${describeError(error, [bot.token])}`, [bot.token])));

@@ -19,6 +19,14 @@ export interface Peer {
   rank(question: string, queryVector: number[], limit: number): Promise<string[]>;
 }
 
+/**
+ * Title + text of a chunk: the same as ingest/pipeline.ts `indexedText`, restated here so that
+ * a phase need not import the pipeline (its loaders alone weigh ~190 MB of RSS).
+ */
+export function chunkText(c: { title: string; text: string }): string {
+  return `${c.title}\n${c.text}`;
+}
+
 /** How many procedure chunks a peer retrieves per question: what our hybridChunks fuses (60). */
 export const CHUNK_LIMIT = 60;
 

@@ -19,7 +19,7 @@ import { answerDeadlines } from './deadlines.js';
 import { answerDocument, documentsForQuestion, referencesBySubject } from './documents.js';
 import type { Knowledge } from './knowledge.js';
 import { buildLexicon, type LexiconEntry } from './lexicon.js';
-import type { Phraser } from './llm.js';
+import { allowedUrls, type Phraser } from './llm.js';
 import { hybridChunks, rankProcedures, viewQuery, type ProcedureCandidate } from './retrieve.js';
 import { createSessionMemory, type SessionMemory } from './sessions.js';
 import {
@@ -65,6 +65,24 @@ function answers(c: ProcedureCandidate): boolean {
     (c.queryCoverage >= 0.25 && ch >= 0.97) ||
     (c.queryCoverage >= 0.8 && c.nameCoverage >= 0.5)
   );
+}
+
+const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"'»«)\]]+/gi;
+
+/**
+ * Quoted document text may carry links planted by whoever wrote the document: only links the
+ * data vouches for (record url fields, the portal roots) survive; others are blanked.
+ */
+function neutraliseLinks(r: AskResponse): AskResponse {
+  const allowed = allowedUrls(r);
+  const label = r.language === 'vi' ? '[liên kết đã ẩn]' : '[link removed]';
+  const clean = (text: string) => text.replace(URL_IN_TEXT, (u) => (allowed.has(u.replace(/[.,;:]+$/, '')) ? u : label));
+  return {
+    ...r,
+    answer: clean(r.answer),
+    citations: r.citations.map((c) => ({ ...c, quote: clean(c.quote) })),
+    ...(r.tasks ? { tasks: r.tasks.map((t) => ({ ...t, text: clean(t.text), citation: { ...t.citation, quote: clean(t.citation.quote) } })) } : {}),
+  };
 }
 
 /** Variants that change who may file and how: never answered with the plain procedure. */
@@ -247,6 +265,7 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
         ...(unit ? { unit } : {}),
         phrasedBy: 'composer',
       };
+      response = neutraliseLinks(response);
       if (deps.phraser && response.found) response = await deps.phraser.rephrase(response);
       return AskResponse.parse(response);
     },
