@@ -1,0 +1,89 @@
+// The admin path end to end over the real backend: upload a catalogue file over HTTP, run an
+// ingest (a real child process), and see the new procedure answered without a restart.
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { createAdminBackend } from '../../server/admin-backend.js';
+import { openAssistant, type Assistant } from '../../server/assistant.js';
+import { buildApp } from '../../server/http/app.js';
+import { createFeedbackStore, createUnansweredLog } from '../../server/http/stores.js';
+import { projectRoot, TEST_TODAY } from '../helpers/engine.js';
+
+const TOKEN = 'admin-token-for-tests-0123456789';
+// A made-up procedure, a test fixture only: its code does not exist in the national catalogue.
+const FIXTURE = {
+  format: 'tthc-catalogue/v1',
+  procedures: [
+    {
+      code: '9.999998',
+      name: 'Thủ tục thử nghiệm cấp giấy xác nhận nuôi chim bồ câu',
+      level: ['Cấp xã'],
+      papers: [{ case: null, kind: 'submit', papers: [{ name: 'Tờ khai thử nghiệm', copies: '1 bản chính' }] }],
+      channels: [{ channel: 'in-person', time: '2 ngày làm việc', fee: 'Miễn phí' }],
+    },
+  ],
+};
+
+describe('admin upload → ingest → new answer (real backend)', () => {
+  let dir: string;
+  let assistant: Assistant;
+  let app: FastifyInstance;
+  let base: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'tthc-admin-'));
+    const dataDir = path.join(dir, 'data');
+    cpSync(path.join(projectRoot, 'data'), dataDir, { recursive: true });
+    const indexDir = path.join(dir, 'index');
+    assistant = await openAssistant({ indexDir, embedder: { kind: 'hashing' }, ingestPaths: [dataDir], now: () => TEST_TODAY });
+    app = await buildApp({
+      engine: assistant.engine,
+      isReady: () => assistant.live.current() !== null,
+      widgetOrigins: [],
+      feedback: createFeedbackStore({}),
+      unanswered: createUnansweredLog({ size: 10 }),
+      adminToken: TOKEN,
+      admin: createAdminBackend({ store: assistant.store, live: assistant.live, ingestPaths: [dataDir], uploadDir: path.join(dataDir, 'uploads') }),
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const addr = app.server.address();
+    base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers the uploaded procedure after the ingest run, while answering throughout', async () => {
+    const q = { question: 'thủ tục cấp giấy xác nhận nuôi chim bồ câu' };
+    const before = await (await fetch(`${base}/api/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(q) })).json();
+    expect(before.procedure?.code).not.toBe('9.999998');
+
+    const form = new FormData();
+    form.append('file', new Blob([JSON.stringify(FIXTURE)], { type: 'application/json' }), 'bo-cau.json');
+    const up = await fetch(`${base}/admin/documents`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: form });
+    expect(up.status).toBeLessThan(300);
+
+    const started = await fetch(`${base}/admin/ingest`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(started.status).toBe(202);
+    const { jobId } = (await started.json()) as { jobId: string };
+    let status = 'running';
+    for (let i = 0; i < 240 && status === 'running'; i++) {
+      // The service keeps answering from the previous version while the run goes on.
+      const during = await fetch(`${base}/api/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: 'làm giấy khai sinh cần gì' }) });
+      expect(during.status).toBe(200);
+      await new Promise((r) => setTimeout(r, 250));
+      status = ((await (await fetch(`${base}/admin/ingest/${jobId}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { status: string }).status;
+    }
+    expect(status).toBe('succeeded');
+    const after = await (await fetch(`${base}/api/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(q) })).json();
+    expect(after.found).toBe(true);
+    expect(after.procedure.code).toBe('9.999998');
+
+    const docs = (await (await fetch(`${base}/admin/documents`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { documents: Array<{ sourcePath: string; status: string }> };
+    expect(docs.documents.some((d) => d.sourcePath.endsWith('bo-cau.json') && d.status === 'indexed')).toBe(true);
+  }, 120_000);
+});
