@@ -2,14 +2,14 @@
 // national portal crawl) served by buildApp on loopback, and autocannon on POST /api/ask.
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
 import type { FastifyInstance } from 'fastify';
 import { openAssistant } from '../../server/assistant.js';
 import { buildApp } from '../../server/http/app.js';
 import { createFeedbackStore, createUnansweredLog } from '../../server/http/stores.js';
 import { ingestInProcess, PORTAL, projectRoot, TODAY } from './helpers.js';
 
-/** What this suite reads from autocannon (its package ships no types; bench/autocannon.d.ts declares a part). */
+/** What this suite reads from autocannon's result. */
 export interface LoadResult {
   connections: number;
   duration: number;
@@ -19,7 +19,6 @@ export interface LoadResult {
   timeouts: number;
   non2xx: number;
 }
-type Run = (options: { url: string; connections: number; duration: number; timeout: number; requests: Array<{ method: string; path: string; headers: Record<string, string>; body: string }> }) => Promise<LoadResult>;
 
 export const LOAD_QUESTIONS = [
   'Làm giấy khai sinh cần gì?',
@@ -52,13 +51,40 @@ export async function serveFullCatalogue(indexDir: string): Promise<{ app: Fasti
   return { app: served, url: `http://127.0.0.1:${(served.server.address() as AddressInfo).port}` };
 }
 
-/** autocannon on POST /api/ask, each connection cycling through the questions. */
+// The client runs in its own process: in the server's process it would share (and distort) the
+// event loop it measures, and its own timers would count as server latency.
+const CLIENT = `
+import autocannon from 'autocannon';
+const result = await autocannon(JSON.parse(process.argv[1]));
+process.stdout.write(JSON.stringify(result));
+`;
+
+/** autocannon on POST /api/ask from a child process, each connection cycling through the questions. */
 export function hammer(url: string, seconds: number, connections = 200): Promise<LoadResult> {
-  return (autocannon as unknown as Run)({
+  const options = {
     url,
     connections,
     duration: seconds,
     timeout: 60,
     requests: LOAD_QUESTIONS.map((question) => ({ method: 'POST', path: '/api/ask', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question }) })),
+  };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', CLIENT, JSON.stringify(options)], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      try {
+        if (code !== 0) throw new Error(`autocannon exited with ${code}`);
+        resolve(JSON.parse(out) as LoadResult);
+      } catch (e) {
+        reject(e as Error);
+      }
+    });
   });
+}
+
+/** A short run first: the measured one should not include the cold start (JIT, first allocations). */
+export async function warmUp(url: string): Promise<void> {
+  await hammer(url, 5, 20);
 }

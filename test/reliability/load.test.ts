@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, tempDir } from './helpers.js';
-import { hammer, serveFullCatalogue } from './load-kit.js';
+import { hammer, serveFullCatalogue, warmUp } from './load-kit.js';
 
 let dir: string;
 let app: FastifyInstance;
@@ -25,6 +25,7 @@ afterAll(async () => {
 describe('load', () => {
   it('200 connections for 60 s on POST /api/ask: zero errors, zero non-2xx', async () => {
     const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    await warmUp(url);
     const result = await hammer(url, 60);
     const figures = {
       connections: result.connections,

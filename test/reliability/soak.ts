@@ -6,7 +6,7 @@ import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ARTIFACTS, tempDir } from './helpers.js';
-import { hammer, serveFullCatalogue } from './load-kit.js';
+import { hammer, serveFullCatalogue, warmUp } from './load-kit.js';
 
 const DURATION_S = 300;
 const WARMUP_S = 30;
@@ -28,6 +28,7 @@ async function main(): Promise<number> {
   try {
     process.stderr.write('Building the full catalogue index…\n');
     const { app, url } = await serveFullCatalogue(path.join(dir, 'index'));
+    await warmUp(url);
     const started = Date.now();
     const samples: Array<{ s: number; rssMiB: number; heapMiB: number }> = [];
     const sample = () => {
