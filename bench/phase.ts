@@ -173,7 +173,10 @@ async function incremental(job: Extract<Job, { phase: 'incremental' }>) {
   const clock = phaseClock();
   const s = await runIngest({ store, embedder: { id: embedder.id, dimension: embedder.dimension, embeddings: embedder }, paths: job.paths, baseDir: job.baseDir, onProgress: clock.onProgress });
   await fs.rm(file);
-  if (s.added.length !== 1 || !s.published) throw new Error(`adding one dispatch: expected one added source, got ${JSON.stringify({ added: s.added, failed: s.failed })}`);
+  if (s.added.length !== 1 || !s.published) {
+    // Everything re-added means the previous version was not reused (e.g. built by another pipeline version).
+    throw new Error(`adding one dispatch: expected one added source, got ${s.added.length} (${s.added.slice(0, 3).join(', ')}…), ${s.failed.length} failed`);
+  }
   return { elapsedMs: s.elapsedMs, phasesMs: clock.ms, newChunks: s.newChunks, chunks: s.chunks, tasks: s.tasks };
 }
 

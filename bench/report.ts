@@ -65,7 +65,8 @@ export function machine(): Machine {
 const ms = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0));
 const n0 = (x: number | undefined) => (x === undefined ? '–' : Math.round(x).toLocaleString('en-US'));
 const f3 = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(3));
-const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || !b ? '–' : `${(a / b).toFixed(2)}×`);
+/** us ÷ peer, two significant digits (0.0025× is 400 times less time). */
+const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || !b ? '–' : `${Number((a / b).toPrecision(2))}×`);
 
 type Table = { head: string[]; rows: string[][] };
 
@@ -205,7 +206,7 @@ export function renderMarkdown(r: BenchResults, chartFile = 'latency.svg'): stri
   ];
   for (const t of tables(r)) parts.push('', `## ${t.title}`, '', md(t));
   parts.push('', '## HTTP and incremental ingest', '');
-  if (r.http) parts.push(`- POST /api/ask on ${r.http.corpus}: **${n0(r.http.perSecond)} answers/s**, latency p50 ${r.http.latencyMs.p50} ms, p90 ${r.http.latencyMs.p90} ms, p99 ${r.http.latencyMs.p99} ms, max ${r.http.latencyMs.max} ms (autocannon, ${r.http.connections} connections, ${r.http.durationS} s, ${n0(r.http.requests)} requests, ${r.http.non2xx} non-2xx).`);
+  if (r.http) parts.push(`- POST /api/ask on ${r.http.corpus}: **${n0(r.http.perSecond)} answers/s**, latency p50 ${r.http.latencyMs.p50} ms, p90 ${r.http.latencyMs.p90} ms, p99 ${r.http.latencyMs.p99} ms, max ${r.http.latencyMs.max} ms (autocannon, ${r.http.connections} connections, ${r.http.durationS} s, ${n0(r.http.requests)} requests, ${r.http.non2xx} non-2xx${r.http.serverMaxRssMB ? `; server peak RSS ${n0(r.http.serverMaxRssMB)} MB` : ''}).`);
   if (r.incremental) parts.push(`- Adding one dispatch to ${r.incremental.corpus}: **${(r.incremental.elapsedMs / 1000).toFixed(2)} s** (${r.incremental.newChunks} new chunks; ${phases(r.incremental.phasesMs)}; peak RSS ${n0(r.incremental.maxRssMB)} MB).`);
   const builds = r.corpora.filter((c) => c.build);
   if (builds.length) parts.push('', '## Build phases (s)', '', ...builds.map((c) => `- ${c.label}: ${phases(c.build!.phasesMs)}`));
