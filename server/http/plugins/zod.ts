@@ -1,5 +1,10 @@
 // Zod as fastify's validator and serializer: requests are parsed by the route's zod schemas,
 // responses are parsed (unknown keys stripped) before JSON, so nothing leaks by accident.
+// Plugins written against plain JSON Schema (the channel webhooks) keep working: their
+// schemas go through fastify's own compilers (ajv, fast-json-stringify), which also drop
+// unknown keys from responses.
+import { Ajv } from 'ajv';
+import fastJson from 'fast-json-stringify';
 import type { FastifySchemaCompiler, FastifyTypeProvider } from 'fastify';
 import type { FastifySerializerCompiler } from 'fastify/types/schema.js';
 import { z } from 'zod';
@@ -12,8 +17,10 @@ export interface ZodTypeProvider extends FastifyTypeProvider {
 
 const isZod = (schema: unknown): schema is z.ZodType => schema instanceof z.ZodType;
 
+const ajv = new Ajv({ removeAdditional: true, coerceTypes: 'array', useDefaults: true });
+
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema }) => {
-  if (!isZod(schema)) throw new Error('route schemas must be zod schemas');
+  if (!isZod(schema)) return ajv.compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>;
   return (data: unknown) => {
     const result = schema.safeParse(data);
     return result.success ? { value: result.data } : { error: validationError(result.error, data) };
@@ -21,7 +28,7 @@ export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema }) =>
 };
 
 export const serializerCompiler: FastifySerializerCompiler<unknown> = ({ schema }) => {
-  if (!isZod(schema)) throw new Error('response schemas must be zod schemas');
+  if (!isZod(schema)) return fastJson(schema as Parameters<typeof fastJson>[0]);
   return (data: unknown) => JSON.stringify(schema.parse(data));
 };
 
