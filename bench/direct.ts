@@ -6,7 +6,7 @@ import path from 'node:path';
 import { chunkProcedure } from '../ingest/chunk.js';
 import type { HashingEmbeddings } from '../ingest/embeddings.js';
 import { LexicalIndex } from '../ingest/lexical.js';
-import { createFileIndexStore, newVectorIndex, type IndexSnapshot, type StoredChunk } from '../ingest/store.js';
+import { readChunks as readVersionChunks, createFileIndexStore, newVectorIndex, type IndexSnapshot, type StoredChunk } from '../ingest/store.js';
 import { synthBase, variants } from './corpora.js';
 import { chunkText as indexedText } from './peers/types.js';
 
@@ -20,7 +20,7 @@ export async function readChunks(indexDir: string): Promise<StoredChunk[]> {
   const store = createFileIndexStore(indexDir);
   const v = await store.currentVersion();
   if (!v) throw new Error(`No index in ${indexDir}`);
-  return JSON.parse(await fs.readFile(path.join(indexDir, 'versions', v, 'chunks.json'), 'utf8')) as StoredChunk[];
+  return readVersionChunks(path.join(indexDir, 'versions', v));
 }
 
 /** The base index plus synthetic variants worth `extraChunks` chunks, indexed in memory. */

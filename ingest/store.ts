@@ -140,6 +140,43 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Chunks as JSON lines, written in pieces: one JSON.stringify of a million chunks would pass
+ * V8's largest string.
+ */
+async function writeChunks(file: string, chunks: readonly StoredChunk[]): Promise<void> {
+  const fh = await fs.open(file, 'w');
+  try {
+    const PIECE = 2000;
+    for (let i = 0; i < chunks.length; i += PIECE) {
+      const lines = chunks.slice(i, i + PIECE).map((c) => JSON.stringify(c));
+      await fh.write(`${lines.join('\n')}\n`);
+    }
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+export async function readChunks(vdir: string): Promise<StoredChunk[]> {
+  const jsonl = path.join(vdir, 'chunks.jsonl');
+  const text = await fs.readFile(jsonl, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return null;
+    throw e;
+  });
+  // Versions written before JSON lines hold one chunks.json array.
+  if (text === null) return JSON.parse(await fs.readFile(path.join(vdir, 'chunks.json'), 'utf8')) as StoredChunk[];
+  const out: StoredChunk[] = [];
+  let at = 0;
+  while (at < text.length) {
+    const end = text.indexOf('\n', at);
+    const line = text.slice(at, end < 0 ? text.length : end);
+    if (line) out.push(JSON.parse(line) as StoredChunk);
+    at = end < 0 ? text.length : end + 1;
+  }
+  return out;
+}
+
 export function newVectorIndex(dimension: number, capacity: number): VectorIndex {
   const index = new HierarchicalNSW('cosine', dimension);
   // Fixed seed: the same input builds the same graph, so benchmarks and tests repeat.
@@ -169,8 +206,8 @@ export function createFileIndexStore(dir: string): IndexStore {
     try {
       const manifest = JSON.parse(await fs.readFile(path.join(vdir, 'manifest.json'), 'utf8')) as Manifest;
       if (manifest.format !== INDEX_FORMAT) throw new IndexFormatError(`Index format ${manifest.format} is not supported (expected ${INDEX_FORMAT}); run ingest with --rebuild.`);
-      const [chunksText, recordsText, lexBuf] = await Promise.all([
-        fs.readFile(path.join(vdir, 'chunks.json'), 'utf8'),
+      const [chunks, recordsText, lexBuf] = await Promise.all([
+        readChunks(vdir),
         fs.readFile(path.join(vdir, 'records.json'), 'utf8'),
         fs.readFile(path.join(vdir, 'lexical.bin')),
       ]);
@@ -183,7 +220,7 @@ export function createFileIndexStore(dir: string): IndexStore {
         dir: vdir,
         version: v,
         manifest,
-        chunks: JSON.parse(chunksText) as StoredChunk[],
+        chunks,
         records: JSON.parse(recordsText) as IndexRecords,
         vectors,
         lexical: LexicalIndex.deserialize(lexBuf),
@@ -212,7 +249,7 @@ export function createFileIndexStore(dir: string): IndexStore {
     await fs.mkdir(tmp);
     try {
       const manifest: Manifest = { format: INDEX_FORMAT, version, createdAt: now.toISOString(), ...content.manifest };
-      await writeFileSynced(path.join(tmp, 'chunks.json'), JSON.stringify(content.chunks));
+      await writeChunks(path.join(tmp, 'chunks.jsonl'), content.chunks);
       signal?.throwIfAborted();
       await writeFileSynced(path.join(tmp, 'records.json'), JSON.stringify(content.records));
       await writeFileSynced(path.join(tmp, 'lexical.bin'), content.lexical.serialize());

@@ -1,7 +1,7 @@
 // Opening the assistant over an index folder: the embedder, the live index (built from the
 // bundled data on first run), the optional LLM, and the one answer engine on top.
 import { createEmbeddings, type EmbedderConfig, type IdentifiedEmbeddings } from '../ingest/embeddings.js';
-import { runIngest, type IngestProgress, type IngestSummary } from '../ingest/pipeline.js';
+import type { IngestProgress, IngestSummary } from '../ingest/pipeline.js';
 import { createFileIndexStore, type IndexStore } from '../ingest/store.js';
 import type { AnswerEngine } from './answer/contract.js';
 import { createAnswerEngine } from './answer/engine.js';
@@ -46,6 +46,8 @@ export async function openAssistant(o: AssistantOptions): Promise<Assistant> {
   let built: IngestSummary | undefined;
   if (!(await store.currentVersion())) {
     o.logger?.info({ paths: o.ingestPaths, indexDir: o.indexDir }, 'no index yet: building it from the bundled data');
+    // Loaded only when needed: the pipeline pulls in the PDF and DOCX parsers (≈150 MB, ≈1 s).
+    const { runIngest } = await import('../ingest/pipeline.js');
     built = await runIngest({ store, embedder, paths: o.ingestPaths, onProgress: o.onBuildProgress });
     o.logger?.info({ version: built.version, chunks: built.chunks, failed: built.failed.length, ms: built.elapsedMs }, 'index built');
   }
