@@ -27,22 +27,72 @@ class GrowableU32 {
   }
 }
 
+/** Postings of texts in arrival order, before they are grouped by term. */
+interface Collected {
+  term: GrowableU32;
+  doc: GrowableU32;
+  tf: GrowableU32;
+  lengths: number[];
+}
+
+/** Tokenise texts into (term, doc, tf) triples; new terms extend `termIds` and `vocab`. */
+function collect(texts: Iterable<string>, termIds: Map<string, number>, vocab: string[], firstDoc: number): Collected {
+  const out: Collected = { term: new GrowableU32(), doc: new GrowableU32(), tf: new GrowableU32(), lengths: [] };
+  let doc = firstDoc;
+  for (const text of texts) {
+    const ts = terms(text);
+    out.lengths.push(ts.length);
+    const counts = new Map<string, number>();
+    for (const t of ts) counts.set(t, (counts.get(t) ?? 0) + 1);
+    for (const [t, c] of counts) {
+      let id = termIds.get(t);
+      if (id === undefined) {
+        id = vocab.length;
+        termIds.set(t, id);
+        vocab.push(t);
+      }
+      out.term.push(id);
+      out.doc.push(doc);
+      out.tf.push(Math.min(c, 65535));
+    }
+    doc++;
+  }
+  return out;
+}
+
+function average(lengths: Uint32Array): number {
+  return lengths.length ? lengths.reduce((a, b) => a + b, 0) / lengths.length : 0;
+}
+
+/** A query term as search plans it: `ub` bounds what it can add to any document's score. */
+export interface PlannedTerm {
+  id: number;
+  idfw: number;
+  ub: number;
+}
+
 export class LexicalIndex {
   private readonly termIds: Map<string, number>;
-  private readonly scores: Float32Array;
+  private readonly scores: Float64Array;
   private readonly touched: Uint32Array;
+  /** BM25 length normalisation per document, computed once rather than per posting. */
+  private readonly norms: Float64Array;
 
   private constructor(
     readonly vocab: string[],
     private readonly offsets: Uint32Array, // V + 1
-    private readonly docs: Uint32Array, // postings, grouped by term
+    private readonly docs: Uint32Array, // postings, grouped by term, docs ascending within a term
     private readonly tfs: Uint16Array,
     private readonly lengths: Uint32Array, // N
     readonly avgLength: number,
+    termIds?: Map<string, number>,
   ) {
-    this.termIds = new Map(vocab.map((t, i) => [t, i]));
-    this.scores = new Float32Array(lengths.length);
+    this.termIds = termIds ?? new Map(vocab.map((t, i) => [t, i]));
+    this.scores = new Float64Array(lengths.length);
     this.touched = new Uint32Array(lengths.length);
+    this.norms = new Float64Array(lengths.length);
+    const avg = avgLength || 1;
+    for (let d = 0; d < lengths.length; d++) this.norms[d] = K1 * (1 - B + (B * lengths[d]!) / avg);
   }
 
   get size(): number {
@@ -53,45 +103,90 @@ export class LexicalIndex {
   static build(texts: Iterable<string>): LexicalIndex {
     const termIds = new Map<string, number>();
     const vocab: string[] = [];
-    const pTerm = new GrowableU32();
-    const pDoc = new GrowableU32();
-    const pTf = new GrowableU32();
-    const lengths: number[] = [];
-    let doc = 0;
-    for (const text of texts) {
-      const ts = terms(text);
-      lengths.push(ts.length);
-      const counts = new Map<string, number>();
-      for (const t of ts) counts.set(t, (counts.get(t) ?? 0) + 1);
-      for (const [t, c] of counts) {
-        let id = termIds.get(t);
-        if (id === undefined) {
-          id = vocab.length;
-          termIds.set(t, id);
-          vocab.push(t);
-        }
-        pTerm.push(id);
-        pDoc.push(doc);
-        pTf.push(Math.min(c, 65535));
-      }
-      doc++;
-    }
+    const c = collect(texts, termIds, vocab, 0);
     // Counting sort of postings by term id; docs stay ascending within a term.
     const V = vocab.length;
     const offsets = new Uint32Array(V + 1);
-    for (let i = 0; i < pTerm.length; i++) offsets[pTerm.data[i]! + 1]!++;
+    for (let i = 0; i < c.term.length; i++) offsets[c.term.data[i]! + 1]!++;
     for (let i = 0; i < V; i++) offsets[i + 1]! += offsets[i]!;
     const cursor = offsets.slice(0, V);
-    const docs = new Uint32Array(pTerm.length);
-    const tfs = new Uint16Array(pTerm.length);
-    for (let i = 0; i < pTerm.length; i++) {
-      const at = cursor[pTerm.data[i]!]!++;
-      docs[at] = pDoc.data[i]!;
-      tfs[at] = pTf.data[i]!;
+    const docs = new Uint32Array(c.term.length);
+    const tfs = new Uint16Array(c.term.length);
+    for (let i = 0; i < c.term.length; i++) {
+      const at = cursor[c.term.data[i]!]!++;
+      docs[at] = c.doc.data[i]!;
+      tfs[at] = c.tf.data[i]!;
     }
-    const lens = Uint32Array.from(lengths);
-    const avg = lens.length ? lens.reduce((a, b) => a + b, 0) / lens.length : 0;
-    return new LexicalIndex(vocab, offsets, docs, tfs, lens, avg);
+    const lens = Uint32Array.from(c.lengths);
+    return new LexicalIndex(vocab, offsets, docs, tfs, lens, average(lens), termIds);
+  }
+
+  /**
+   * The index of `prev` with some documents removed and texts appended, without tokenising
+   * the kept documents again. `keep[old]` is the document's new id, or -1 when it is removed;
+   * kept documents must keep their order and be numbered 0, 1, 2, … Added texts follow them.
+   * Postings, lengths and scores equal those of `build` over the same final texts; only the
+   * order of the vocabulary may differ (terms left without documents are dropped).
+   */
+  static extend(prev: LexicalIndex, keep: Int32Array, addedTexts: Iterable<string>): LexicalIndex {
+    if (keep.length !== prev.size) throw new Error(`keep has ${keep.length} entries for an index of ${prev.size} documents.`);
+    let kept = 0;
+    for (let i = 0; i < keep.length; i++) {
+      const to = keep[i]!;
+      if (to === -1) continue;
+      if (to !== kept) throw new Error('keep must number the kept documents 0, 1, 2, … in their old order.');
+      kept++;
+    }
+    const termIds = new Map(prev.termIds);
+    const vocab = prev.vocab.slice();
+    const c = collect(addedTexts, termIds, vocab, kept);
+    const prevV = prev.vocab.length;
+    const counts = new Uint32Array(vocab.length);
+    for (let t = 0; t < prevV; t++) {
+      let n = 0;
+      for (let p = prev.offsets[t]!, end = prev.offsets[t + 1]!; p < end; p++) if (keep[prev.docs[p]!]! >= 0) n++;
+      counts[t] = n;
+    }
+    for (let i = 0; i < c.term.length; i++) counts[c.term.data[i]!]!++;
+    // Drop terms no document uses any more, so that churn does not grow the vocabulary.
+    const newId = new Int32Array(vocab.length);
+    const finalVocab: string[] = [];
+    for (let t = 0; t < vocab.length; t++) {
+      if (counts[t] === 0) newId[t] = -1;
+      else {
+        newId[t] = finalVocab.length;
+        finalVocab.push(vocab[t]!);
+      }
+    }
+    const V = finalVocab.length;
+    const offsets = new Uint32Array(V + 1);
+    for (let t = 0; t < vocab.length; t++) if (newId[t]! >= 0) offsets[newId[t]! + 1] = counts[t]!;
+    for (let i = 0; i < V; i++) offsets[i + 1]! += offsets[i]!;
+    const cursor = offsets.slice(0, V);
+    const docs = new Uint32Array(offsets[V]!);
+    const tfs = new Uint16Array(offsets[V]!);
+    // Kept postings first, then the added ones: added ids are all larger, so docs stay ascending.
+    for (let t = 0; t < prevV; t++) {
+      const to = newId[t]!;
+      if (to < 0) continue;
+      let at = cursor[to]!;
+      for (let p = prev.offsets[t]!, end = prev.offsets[t + 1]!; p < end; p++) {
+        const d = keep[prev.docs[p]!]!;
+        if (d < 0) continue;
+        docs[at] = d;
+        tfs[at++] = prev.tfs[p]!;
+      }
+      cursor[to] = at;
+    }
+    for (let i = 0; i < c.term.length; i++) {
+      const at = cursor[newId[c.term.data[i]!]!]!++;
+      docs[at] = c.doc.data[i]!;
+      tfs[at] = c.tf.data[i]!;
+    }
+    const lens = new Uint32Array(kept + c.lengths.length);
+    for (let i = 0; i < keep.length; i++) if (keep[i]! >= 0) lens[keep[i]!] = prev.lengths[i]!;
+    lens.set(c.lengths, kept);
+    return new LexicalIndex(finalVocab, offsets, docs, tfs, lens, average(lens));
   }
 
   /** Number of documents containing the term (folded form). */
@@ -106,57 +201,124 @@ export class LexicalIndex {
     return Math.log(1 + (N - n + 0.5) / (n + 0.5));
   }
 
+  /** The documents holding a term, ascending, with the term's count in each (views, not copies). */
+  postings(term: string): { docs: Uint32Array; tfs: Uint16Array } {
+    const id = this.termIds.get(term);
+    const from = id === undefined ? 0 : this.offsets[id]!;
+    const to = id === undefined ? 0 : this.offsets[id + 1]!;
+    return { docs: this.docs.subarray(from, to), tfs: this.tfs.subarray(from, to) };
+  }
+
+  /** Length in terms of a document. */
+  length(doc: number): number {
+    return this.lengths[doc] ?? 0;
+  }
+
   /**
-   * BM25 top-k. `allow` filters documents (e.g. procedures only). Terms present in more
-   * than `maxDfRatio` of documents are skipped when rarer terms exist: they barely move
-   * BM25 and would cost a pass over most postings.
+   * Query terms in the order search scores them: by falling upper bound. Terms present in more
+   * than `maxDfRatio` of documents are skipped when rarer terms exist: they barely move BM25
+   * and would cost a pass over most postings.
    */
-  search(query: WeightedTerms, k: number, allow?: (doc: number) => boolean, maxDfRatio = 0.25): LexicalHit[] {
+  plan(query: WeightedTerms, maxDfRatio = 0.25): PlannedTerm[] {
     const N = this.lengths.length;
-    if (N === 0) return [];
-    const wanted: Array<{ id: number; w: number; df: number }> = [];
+    const wanted: Array<PlannedTerm & { df: number }> = [];
     for (const [t, w] of query) {
       const id = this.termIds.get(t);
-      if (id === undefined) continue;
-      wanted.push({ id, w, df: this.offsets[id + 1]! - this.offsets[id]! });
+      if (id === undefined || !(w > 0)) continue;
+      const df = this.offsets[id + 1]! - this.offsets[id]!;
+      const idfw = Math.log(1 + (N - df + 0.5) / (df + 0.5)) * w;
+      wanted.push({ id, df, idfw, ub: idfw * (K1 + 1) });
     }
     const rare = wanted.filter((q) => q.df <= N * maxDfRatio);
     const use = rare.length ? rare : wanted;
-    const scores = this.scores;
-    const touched = this.touched;
-    let nTouched = 0;
-    for (const { id, w, df } of use) {
-      const idf = Math.log(1 + (N - df + 0.5) / (df + 0.5)) * w;
-      const end = this.offsets[id + 1]!;
-      for (let p = this.offsets[id]!; p < end; p++) {
-        const d = this.docs[p]!;
-        const tf = this.tfs[p]!;
-        const norm = K1 * (1 - B + (B * this.lengths[d]!) / this.avgLength);
-        if (scores[d] === 0) touched[nTouched++] = d;
-        scores[d]! += (idf * tf * (K1 + 1)) / (tf + norm);
-      }
-    }
-    const hits: LexicalHit[] = [];
-    for (let i = 0; i < nTouched; i++) {
-      const d = touched[i]!;
-      const s = scores[d]!;
-      scores[d] = 0;
-      if (allow && !allow(d)) continue;
-      if (hits.length < k) {
-        hits.push({ doc: d, score: s });
-        if (hits.length === k) hits.sort((a, b) => b.score - a.score);
-      } else if (s > hits[k - 1]!.score) {
-        // Insert in order; k is small (tens), so this beats a heap in practice.
-        let j = k - 1;
-        while (j > 0 && hits[j - 1]!.score < s) {
-          hits[j] = hits[j - 1]!;
-          j--;
+    return use.sort((a, b) => b.ub - a.ub || a.id - b.id).map(({ id, idfw, ub }) => ({ id, idfw, ub }));
+  }
+
+  /**
+   * BM25 top-k, best first (ties: lower document first). `mask` filters documents (allowed
+   * where mask[doc] === 1, e.g. procedures only). Term at a time with MaxScore pruning: once
+   * the k-th best score exceeds what the remaining terms could add, no new document can
+   * enter the top k, so later (common, long) terms only update documents already in play.
+   * The result equals exhaustive scoring in the same term order.
+   */
+  search(query: WeightedTerms, k: number, mask?: Uint8Array, maxDfRatio = 0.25): LexicalHit[] {
+    if (this.lengths.length === 0 || k <= 0) return [];
+    const use = this.plan(query, maxDfRatio);
+    const rest = new Float64Array(use.length + 1); // rest[i]: upper bound of terms i…
+    for (let i = use.length - 1; i >= 0; i--) rest[i] = rest[i + 1]! + use[i]!.ub;
+    const { scores, touched: cand, norms, docs, tfs, offsets } = this;
+    let n = 0;
+    let admitting = true;
+    let best = 0; // highest score so far: the k-th best cannot exceed it
+    let bound = Infinity; // an upper bound on the k-th best score, from the last failed check
+    const top = new TopK(k);
+    for (let i = 0; i < use.length; i++) {
+      const { id, idfw } = use[i]!;
+      const from = offsets[id]!;
+      const end = offsets[id + 1]!;
+      const w = idfw * (K1 + 1);
+      if (admitting) {
+        for (let p = from; p < end; p++) {
+          const d = docs[p]!;
+          if (mask && mask[d] !== 1) continue;
+          const tf = tfs[p]!;
+          if (scores[d] === 0) cand[n++] = d;
+          const sc = (scores[d]! += (w * tf) / (tf + norms[d]!));
+          if (sc > best) best = sc;
         }
-        hits[j] = { doc: d, score: s };
+        bound += use[i]!.ub;
+      } else if (n * 2 * Math.log2(end - from + 1) < end - from) {
+        // Few candidates against a long list: look each one up (postings are ascending).
+        for (let j = 0; j < n; j++) {
+          const d = cand[j]!;
+          const p = lowerBound(docs, from, end, d);
+          if (p < end && docs[p] === d) scores[d]! += (w * tfs[p]!) / (tfs[p]! + norms[d]!);
+        }
+      } else {
+        for (let p = from; p < end; p++) {
+          const d = docs[p]!;
+          if (scores[d] === 0) continue;
+          const tf = tfs[p]!;
+          scores[d]! += (w * tf) / (tf + norms[d]!);
+        }
+      }
+      const left = rest[i + 1]!;
+      // While admitting, rank the candidates only when the k-th best could exceed what is left:
+      // it grows by at most the bounds of the terms scored since the last check, and never
+      // passes the best score. Afterwards ranking only prunes, so it runs after every term.
+      if (i + 1 < use.length && n >= k && (!admitting || Math.min(best, bound) > left)) {
+        if (admitting) {
+          // Counting is cheaper than ranking: rank only once k candidates are beyond reach.
+          let above = 0;
+          for (let j = 0; j < n && above < k; j++) if (scores[cand[j]!]! > left) above++;
+          if (above < k) {
+            bound = left;
+            continue;
+          }
+        }
+        top.clear();
+        for (let j = 0; j < n; j++) top.offer(cand[j]!, scores[cand[j]!]!);
+        const theta = top.floor();
+        if (theta > left) {
+          admitting = false;
+          // A candidate that cannot reach the k-th score even with every remaining term is out.
+          let m = 0;
+          for (let j = 0; j < n; j++) {
+            const d = cand[j]!;
+            if (scores[d]! + left >= theta) cand[m++] = d;
+            else scores[d] = 0;
+          }
+          n = m;
+        }
       }
     }
-    if (hits.length < k) hits.sort((a, b) => b.score - a.score);
-    return hits;
+    top.clear();
+    for (let j = 0; j < n; j++) {
+      const d = cand[j]!;
+      top.offer(d, scores[d]!);
+      scores[d] = 0;
+    }
+    return top.sorted();
   }
 
   serialize(): Buffer {
@@ -197,6 +359,91 @@ export class LexicalIndex {
     Buffer.from(tfs.buffer).set(buf.subarray(at, at + h.P * 2));
     if (vocab.length !== h.V) throw new Error('Lexical index is corrupt (vocabulary size mismatch).');
     return new LexicalIndex(vocab, offsets, docs, tfs, lengths, h.avg);
+  }
+}
+
+/** First position in docs[from, to) holding a document ≥ d. */
+function lowerBound(docs: Uint32Array, from: number, to: number, d: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (docs[mid]! < d) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The k best (score, doc) pairs: a min-heap whose root is the worst kept (lower score, or higher doc on a tie). */
+class TopK {
+  private readonly docs: Uint32Array;
+  private readonly scores: Float64Array;
+  private n = 0;
+
+  constructor(private readonly k: number) {
+    this.docs = new Uint32Array(k);
+    this.scores = new Float64Array(k);
+  }
+
+  clear(): void {
+    this.n = 0;
+  }
+
+  /** The k-th best score so far (−∞ until k are held). */
+  floor(): number {
+    return this.n < this.k ? -Infinity : this.scores[0]!;
+  }
+
+  private worse(i: number, j: number): boolean {
+    const a = this.scores[i]!;
+    const b = this.scores[j]!;
+    return a < b || (a === b && this.docs[i]! > this.docs[j]!);
+  }
+
+  private swap(i: number, j: number): void {
+    const d = this.docs[i]!;
+    const s = this.scores[i]!;
+    this.docs[i] = this.docs[j]!;
+    this.scores[i] = this.scores[j]!;
+    this.docs[j] = d;
+    this.scores[j] = s;
+  }
+
+  offer(doc: number, score: number): void {
+    if (this.n < this.k) {
+      let i = this.n++;
+      this.docs[i] = doc;
+      this.scores[i] = score;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!this.worse(i, parent)) break;
+        this.swap(i, parent);
+        i = parent;
+      }
+      return;
+    }
+    const s0 = this.scores[0]!;
+    if (score < s0 || (score === s0 && doc > this.docs[0]!)) return;
+    this.docs[0] = doc;
+    this.scores[0] = score;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < this.n && this.worse(l, m)) m = l;
+      if (r < this.n && this.worse(r, m)) m = r;
+      if (m === i) break;
+      this.swap(i, m);
+      i = m;
+    }
+  }
+
+  /** Best first. */
+  sorted(): LexicalHit[] {
+    const out: LexicalHit[] = [];
+    for (let i = 0; i < this.n; i++) out.push({ doc: this.docs[i]!, score: this.scores[i]! });
+    return out.sort((a, b) => b.score - a.score || a.doc - b.doc);
   }
 }
 

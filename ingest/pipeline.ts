@@ -89,6 +89,8 @@ interface FoundFile {
   rel: string;
   /** Its `<name>.meta.json` sidecar, when there is one. */
   sidecar?: string;
+  /** Size and modification time (with the sidecar's): equal to the manifest's → unchanged, not even read. */
+  stamp: string;
 }
 
 /** Markdown READMEs describe folders; they are not documents to answer from. */
@@ -112,7 +114,7 @@ async function findSources(paths: string[], baseDir: string): Promise<FoundFile[
       }
     } else if (st.isFile() && isSupported(abs) && !isSidecar(abs) && !isReadme(abs)) {
       const rel = path.relative(baseDir, abs).split(path.sep).join('/');
-      out.set(rel, { abs, rel });
+      out.set(rel, { abs, rel, stamp: `${st.size}:${st.mtimeMs}` });
     } else if (explicit && st.isFile()) {
       throw new IngestInputError(`Unsupported file type: ${abs}`);
     }
@@ -122,7 +124,11 @@ async function findSources(paths: string[], baseDir: string): Promise<FoundFile[
   await Promise.all(
     files.map(async (f) => {
       const side = sidecarPathFor(f.abs);
-      if (await fs.stat(side).then((st) => st.isFile(), () => false)) f.sidecar = side;
+      const st = await fs.stat(side).catch(() => null);
+      if (st?.isFile()) {
+        f.sidecar = side;
+        f.stamp += `+${st.size}:${st.mtimeMs}`;
+      }
     }),
   );
   return files;
@@ -142,7 +148,7 @@ interface Fresh {
 }
 
 /** Turn one loaded file into chunks, records and tasks. */
-function digest(rel: string, hash: string, result: LoadResult): Fresh {
+function digest(rel: string, hash: string, stamp: string, result: LoadResult): Fresh {
   const chunks: Chunk[] = [];
   const records: IndexRecords = { procedures: [], documents: [], tasks: [] };
   for (const doc of result.documents) {
@@ -161,6 +167,7 @@ function digest(rel: string, hash: string, result: LoadResult): Fresh {
   }
   const entry: SourceEntry = {
     hash,
+    stamp,
     kind: kindOf(result, rel),
     ingestedAt: new Date().toISOString(),
     documentIds: records.documents.map((d) => d.id),
@@ -219,12 +226,15 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     };
 
     const fresh = new Map<string, Fresh>();
+    const restamped = new Map<string, string>();
     const seen = new Set<string>();
     // Reads run ahead in small windows; parsing stays sequential so progress and errors are in order.
     const WINDOW = 64;
-    let window: Promise<{ bytes: Buffer; sidecarBytes: Buffer | null } | Error>[] = [];
-    const read = (f: FoundFile) =>
-      Promise.all([fs.readFile(f.abs), f.sidecar ? fs.readFile(f.sidecar) : null]).then(
+    let window: Promise<{ bytes: Buffer; sidecarBytes: Buffer | null } | Error | 'unchanged'>[] = [];
+    const read = async (f: FoundFile) =>
+      prevSources[f.rel]?.stamp === f.stamp
+        ? ('unchanged' as const)
+        : Promise.all([fs.readFile(f.abs), f.sidecar ? fs.readFile(f.sidecar) : null]).then(
         ([bytes, sidecarBytes]) => ({ bytes, sidecarBytes }),
         (e: Error) => e,
       );
@@ -237,16 +247,21 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       try {
         const got = await window[i % WINDOW]!;
         if (got instanceof Error) throw got;
+        if (got === 'unchanged') {
+          summary.unchanged++;
+          continue;
+        }
         const { bytes, sidecarBytes } = got;
         const hash = createHash('sha256').update(bytes).update(sidecarBytes ?? '').digest('hex');
         const before = prevSources[f.rel];
         if (before && before.hash === hash) {
           summary.unchanged++;
+          restamped.set(f.rel, f.stamp); // touched, not changed: remember the new stamp
           continue;
         }
         const sidecar = sidecarBytes ? parseSidecar(sidecarBytes, `${f.rel}.meta.json`) : undefined;
         const result = await loadFile({ path: f.abs, relPath: f.rel, bytes }, sidecar);
-        const d = digest(f.rel, hash, result);
+        const d = digest(f.rel, hash, f.stamp, result);
         fresh.set(f.rel, d);
         (before ? summary.updated : summary.added).push(f.rel);
         for (const w of result.warnings) summary.warnings.push(`${f.rel}: ${w}`);
@@ -328,7 +343,15 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 
     progress({ phase: 'index', done: 0, total: 1 });
     const chunks = keptChunks.concat(newChunks);
-    const lexical = LexicalIndex.build(chunks.map(indexedText));
+    // Extend the previous lexical index (its document i is prev.chunks[i]) rather than tokenise
+    // every kept chunk again; kept chunks keep their order, new ones follow.
+    let lexical: LexicalIndex;
+    if (prev && prev.lexical.size === prev.chunks.length) {
+      const keepIds = new Int32Array(prev.chunks.length);
+      let next = 0;
+      prev.chunks.forEach((c, i) => (keepIds[i] = dropped.has(c.source) ? -1 : next++));
+      lexical = LexicalIndex.extend(prev.lexical, keepIds, newChunks.map(indexedText));
+    } else lexical = LexicalIndex.build(chunks.map(indexedText));
     const keep = (r: { source: string }) => !dropped.has(r.source);
     const records: IndexRecords = {
       procedures: (prev?.records.procedures ?? []).filter(keep),
@@ -336,7 +359,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       tasks: (prev?.records.tasks ?? []).filter(keep),
     };
     const sources: Record<string, SourceEntry> = {};
-    for (const [rel, e] of Object.entries(prevSources)) if (!dropped.has(rel)) sources[rel] = e;
+    for (const [rel, e] of Object.entries(prevSources)) if (!dropped.has(rel)) sources[rel] = restamped.has(rel) ? { ...e, stamp: restamped.get(rel)! } : e;
     for (const [rel, d] of fresh) {
       records.procedures.push(...d.records.procedures);
       records.documents.push(...d.records.documents);

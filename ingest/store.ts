@@ -25,6 +25,8 @@ export type SourceKind = 'document' | 'catalogue' | 'references' | 'portal';
 
 export interface SourceEntry {
   hash: string;
+  /** Size and mtime when it was read: a cheap "unchanged" check before hashing. */
+  stamp?: string;
   kind: SourceKind;
   ingestedAt: string;
   documentIds: string[];

@@ -29,6 +29,8 @@ export interface Knowledge {
   /** Chunks of each source id, in index order. */
   chunksBySource: Map<string, number[]>;
   chunkByLabel: Map<number, number>;
+  /** 1 where snapshot.chunks[i] is a procedure chunk: the lexical and vector filter, built once. */
+  procedureMask: Uint8Array;
   /** Document frequency of a folded syllable among procedure names (for weighting coverage). */
   nameIdf(token: string): number;
   /** How many procedure names (with aliases and English names) use a folded syllable. */
@@ -90,7 +92,9 @@ export function buildKnowledge(snapshot: IndexSnapshot): Knowledge {
 
   const chunksBySource = new Map<string, number[]>();
   const chunkByLabel = new Map<number, number>();
+  const procedureMask = new Uint8Array(snapshot.chunks.length);
   snapshot.chunks.forEach((c: StoredChunk, i) => {
+    if (c.kind === 'procedure') procedureMask[i] = 1;
     const list = chunksBySource.get(c.sourceId);
     if (list) list.push(i);
     else chunksBySource.set(c.sourceId, [i]);
@@ -107,6 +111,7 @@ export function buildKnowledge(snapshot: IndexSnapshot): Knowledge {
     tasksByDocument,
     chunksBySource,
     chunkByLabel,
+    procedureMask,
     nameIdf: (t) => Math.log(1 + N / (1 + (df.get(t) ?? 0))),
     nameDf: (t) => df.get(t) ?? 0,
   };

@@ -97,16 +97,16 @@ export function hybridChunks(
   opts: { limit: number; kind?: 'procedure' | 'document' },
 ): RankedChunk[] {
   const chunks = k.snapshot.chunks;
-  const allow = opts.kind ? (i: number) => chunks[i]!.kind === opts.kind : undefined;
+  const mask = opts.kind === 'procedure' ? k.procedureMask : opts.kind ? Uint8Array.from(chunks, (c) => (c.kind === opts.kind ? 1 : 0)) : undefined;
   const fused = new Map<number, number>();
-  const lex = k.snapshot.lexical.search(q.terms, opts.limit, allow);
+  const lex = k.snapshot.lexical.search(q.terms, opts.limit, mask);
   lex.forEach((h, rank) => fused.set(h.doc, (fused.get(h.doc) ?? 0) + 1 / (RRF_K + rank + 1)));
   if (queryVector && k.snapshot.vectors.getCurrentCount() > 0) {
     const n = Math.min(opts.limit, k.snapshot.vectors.getCurrentCount());
-    const filter = opts.kind
+    const filter = mask
       ? (label: number) => {
           const i = k.chunkByLabel.get(label);
-          return i !== undefined && chunks[i]!.kind === opts.kind;
+          return i !== undefined && mask[i] === 1;
         }
       : undefined;
     const res = k.snapshot.vectors.searchKnn(queryVector, n, filter);
