@@ -28,7 +28,8 @@ export interface Knowledge {
   tasksByDocument: Map<string, StoredTask[]>;
   /** Chunks of each source id, in index order. */
   chunksBySource: Map<string, number[]>;
-  chunkByLabel: Map<number, number>;
+  /** Position in snapshot.chunks of each vector label (-1: none). */
+  chunkByLabel: Int32Array;
   /** 1 where snapshot.chunks[i] is a procedure chunk: the lexical and vector filter, built once. */
   procedureMask: Uint8Array;
   /** Document frequency of a folded syllable among procedure names (for weighting coverage). */
@@ -91,14 +92,14 @@ export function buildKnowledge(snapshot: IndexSnapshot): Knowledge {
   for (const t of snapshot.records.tasks) tasksByDocument.set(t.documentId, [...(tasksByDocument.get(t.documentId) ?? []), t]);
 
   const chunksBySource = new Map<string, number[]>();
-  const chunkByLabel = new Map<number, number>();
+  const chunkByLabel = new Int32Array(snapshot.manifest.nextLabel + 1).fill(-1);
   const procedureMask = new Uint8Array(snapshot.chunks.length);
   snapshot.chunks.forEach((c: StoredChunk, i) => {
     if (c.kind === 'procedure') procedureMask[i] = 1;
     const list = chunksBySource.get(c.sourceId);
     if (list) list.push(i);
     else chunksBySource.set(c.sourceId, [i]);
-    chunkByLabel.set(c.label, i);
+    chunkByLabel[c.label] = i;
   });
 
   return {

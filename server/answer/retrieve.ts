@@ -105,15 +105,15 @@ export function hybridChunks(
     const n = Math.min(opts.limit, k.snapshot.vectors.getCurrentCount());
     const filter = mask
       ? (label: number) => {
-          const i = k.chunkByLabel.get(label);
-          return i !== undefined && mask[i] === 1;
+          const i = k.chunkByLabel[label] ?? -1;
+          return i >= 0 && mask[i] === 1;
         }
       : undefined;
     const res = k.snapshot.vectors.searchKnn(queryVector, n, filter);
     res.neighbors.forEach((label, rank) => {
-      const i = k.chunkByLabel.get(label);
+      const i = k.chunkByLabel[label] ?? -1;
       // hnswlib's cosine space returns a distance (1 − cos): only close neighbours count.
-      if (i !== undefined && res.distances[rank]! < 0.8) fused.set(i, (fused.get(i) ?? 0) + 1 / (RRF_K + rank + 1));
+      if (i >= 0 && res.distances[rank]! < 0.8) fused.set(i, (fused.get(i) ?? 0) + 1 / (RRF_K + rank + 1));
     });
   }
   const max = 2 / (RRF_K + 1);
@@ -141,15 +141,33 @@ const VARIANT_CUES = [
 ].map((c) => ` ${c} `);
 
 /** Variants the question did not ask for lose; a name lacking a variant the question names loses too. */
-function variantPenalty(entry: ProcedureEntry, cueText: string): number {
-  const name = ` ${entry.nameTokens.join(' ')} `;
+/** Cues that only count against a name that has them ("mất", "lại" also occur in questions as plain words). */
+const ONE_SIDED = VARIANT_CUES.reduce((m, c, i) => (c === ' mat ' || c === ' lai ' ? m | (1 << i) : m), 0);
+
+/** Which variant cues a text carries, as bits (computed once per name and once per question). */
+function cueBits(text: string): number {
+  let bits = 0;
+  VARIANT_CUES.forEach((c, i) => {
+    if (text.includes(c)) bits |= 1 << i;
+  });
+  return bits;
+}
+
+const nameCues = new WeakMap<ProcedureEntry, number>();
+
+function popcount(x: number): number {
   let n = 0;
-  for (const c of VARIANT_CUES) {
-    const inName = name.includes(c);
-    const asked = cueText.includes(c);
-    if (inName !== asked && c !== ' mat ' && c !== ' lai ') n++;
-    else if (inName && !asked) n++;
+  for (let v = x >>> 0; v; v &= v - 1) n++;
+  return n;
+}
+
+function variantPenalty(entry: ProcedureEntry, asked: number): number {
+  let inName = nameCues.get(entry);
+  if (inName === undefined) {
+    inName = cueBits(` ${entry.nameTokens.join(' ')} `);
+    nameCues.set(entry, inName);
   }
+  const n = popcount((inName ^ asked) & ~ONE_SIDED) + popcount(inName & ~asked & ONE_SIDED);
   return Math.min(0.24, 0.08 * n);
 }
 
@@ -183,6 +201,7 @@ export function rankProcedures(k: Knowledge, q: QueryView, chunks: RankedChunk[]
   }
   const codes = new Set<string>([...nameHits.map((h) => k.bySlot[h.doc]!.procedure.code), ...chunksByCode.keys()]);
   const meaning = new Set(q.meaning);
+  const asked = cueBits(q.cueText);
   const out: ProcedureCandidate[] = [];
   for (const code of codes) {
     const entry = k.procedures.get(code);
@@ -196,7 +215,7 @@ export function rankProcedures(k: Knowledge, q: QueryView, chunks: RankedChunk[]
     const nameScore = bySlotName.get(entry.slot) ?? 0;
     const p = entry.procedure;
     const prior = (p.origin === 'curated' ? 0.12 : 0) + (p.level.some((l) => /xã|tỉnh/i.test(l)) ? 0.03 : 0);
-    const score = 0.25 * nameScore + 0.35 * nameCoverage + 0.45 * queryCoverage + 0.2 * chunkScore + prior - variantPenalty(entry, q.cueText);
+    const score = 0.25 * nameScore + 0.35 * nameCoverage + 0.45 * queryCoverage + 0.2 * chunkScore + prior - variantPenalty(entry, asked);
     out.push({ entry, score, nameCoverage, queryCoverage, chunks: own });
   }
   return out.sort((a, b) => b.score - a.score).slice(0, limit);
