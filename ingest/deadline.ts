@@ -98,11 +98,12 @@ const RULES: Rule[] = [
   },
   // Months: "trong tháng 9/2023", "tháng 9 năm 2023", "in September 2023".
   {
-    re: /\b(?:(?:thoi gian hoan thanh\s*:|thoi han\s*:|trong|truoc|den het|den|vao|cuoi|dau)\s*)?thang\s+(\d{1,2})(?:\s*(?:\/|-|nam)\s*(\d{4}))?(?![\d/])/g,
+    re: /\b(?:(?:thoi gian hoan thanh\s*:|thoi han\s*:|trong|truoc|den het|den|vao|cuoi|dau)\s*)?(?<!ngay\s+\d{1,2}\s+)thang\s+(\d{1,2})(?:\s*(?:\/|-|nam)\s*(\d{4}))?(?![\d/])/g,
     build: (m, ctx) => month(num(m[1]), m[2] ? num(m[2]) : ctx.year),
   },
   {
-    re: new RegExp(`\\b(?:(?:in|by|during|until|before|end of|completion:?)\\s+)?${MONTH_EN}\\.?,?\\s+(\\d{4})\\b`, 'g'),
+    // A lead-in is required: "of 17 March 2021" in a citation is a date, not a deadline.
+    re: new RegExp(`\\b(?:in|by|during|until|before|end of|no later than|completion:?)\\s+${MONTH_EN}\\.?,?\\s+(\\d{4})\\b`, 'g'),
     build: (m) => month(monthEn(m[1]), num(m[2])),
   },
   {

@@ -153,3 +153,12 @@ describe('nextOccurrence', () => {
     expect(nextOccurrence(parseDeadline('hằng tháng'), '2026-01-01')).toBeUndefined();
   });
 });
+
+describe('dates in citations are not deadlines', () => {
+  it('reads neither "ngày 17 tháng 3 năm 2021" nor "of 17 March 2021" as a month deadline', () => {
+    expect(parseDeadline('Chương trình số 01-CTr/TU ngày 17 tháng 3 năm 2021 của Thành ủy').kind).toBe('none');
+    expect(parseDeadline('Program 01-CTr/TU of 17 March 2021 of the Hanoi Party Committee').kind).toBe('none');
+    expect(parseDeadline('Completion: September 2023').month).toBe('2023-09');
+    expect(parseDeadline('Thời gian hoàn thành: tháng 9/2023').month).toBe('2023-09');
+  });
+});
