@@ -50,6 +50,8 @@ export function createAdminBackend(deps: AdminBackendDeps): AdminBackend {
         summary = undefined;
       }
       const ok = code === 0 || code === 2;
+      // Switch to the new version before reporting success, so "succeeded" means it is served.
+      if (ok) await deps.live.refresh().catch((e: Error) => deps.logger?.error({ err: e.message }, 'new index could not be loaded'));
       job.status = ok ? 'succeeded' : 'failed';
       job.finishedAt = new Date().toISOString();
       if (summary !== undefined) job.summary = summary;
@@ -57,7 +59,6 @@ export function createAdminBackend(deps: AdminBackendDeps): AdminBackend {
       running = null;
       deps.onRun?.(job.status);
       deps.logger?.info({ job: id, status: job.status, exit: code }, 'ingest run finished');
-      if (ok) await deps.live.refresh().catch((e: Error) => deps.logger?.error({ err: e.message }, 'new index could not be loaded'));
       // Keep the last 20 jobs.
       for (const k of [...jobs.keys()].slice(0, Math.max(0, jobs.size - 20))) jobs.delete(k);
     });
