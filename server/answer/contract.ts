@@ -6,7 +6,16 @@ import type { Procedure } from '../../ingest/domain.js';
 
 export const AskRequest = z
   .object({
-    question: z.string().trim().min(1).max(1000),
+    question: z
+      .string()
+      .trim()
+      .min(1)
+      .max(1000)
+      // Control characters, U+FFFD (what invalid UTF-8 decodes to) and lone surrogates are never
+      // part of a real question: refuse them rather than search for them.
+      .refine((q) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(q), {
+        message: 'the question contains characters that are not text',
+      }),
     language: Language.optional(),
     /** The asker's unit ("Sở Tư pháp", "phường Ba Đình"), when a channel knows it. */
     unit: z.string().trim().min(1).max(200).optional(),
