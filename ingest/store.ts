@@ -143,38 +143,64 @@ function pidAlive(pid: number): boolean {
 }
 
 /**
- * Chunks as JSON lines, written in pieces: one JSON.stringify of a million chunks would pass
- * V8's largest string.
+ * Chunks are stored as two files: their metadata as JSON lines (written in pieces: one
+ * JSON.stringify of a million chunks would pass V8's largest string) and their texts as one
+ * UTF-8 blob. Loading keeps the blob as bytes and decodes a text only when it is read:
+ * start-up parses small lines, and texts cost about half the memory of JS strings.
  */
-async function writeChunks(file: string, chunks: readonly StoredChunk[]): Promise<void> {
-  const fh = await fs.open(file, 'w');
+async function writeChunks(vdir: string, chunks: readonly StoredChunk[]): Promise<void> {
+  const meta = await fs.open(path.join(vdir, 'chunks.jsonl'), 'w');
+  const texts = await fs.open(path.join(vdir, 'texts.bin'), 'w');
   try {
     const PIECE = 2000;
+    let offset = 0;
     for (let i = 0; i < chunks.length; i += PIECE) {
-      const lines = chunks.slice(i, i + PIECE).map((c) => JSON.stringify(c));
-      await fh.write(`${lines.join('\n')}\n`);
+      const lines: string[] = [];
+      const blobs: Buffer[] = [];
+      for (const c of chunks.slice(i, i + PIECE)) {
+        const bytes = Buffer.from(c.text, 'utf8');
+        const { text: _text, ...rest } = c;
+        lines.push(JSON.stringify({ ...rest, textAt: [offset, bytes.length] }));
+        blobs.push(bytes);
+        offset += bytes.length;
+      }
+      await meta.write(`${lines.join('\n')}\n`);
+      await texts.write(Buffer.concat(blobs));
     }
-    await fh.sync();
+    await meta.sync();
+    await texts.sync();
   } finally {
-    await fh.close();
+    await meta.close();
+    await texts.close();
   }
 }
 
 export async function readChunks(vdir: string): Promise<StoredChunk[]> {
-  const jsonl = path.join(vdir, 'chunks.jsonl');
-  const text = await fs.readFile(jsonl, 'utf8').catch((e: NodeJS.ErrnoException) => {
+  const missing = (e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return null;
     throw e;
-  });
+  };
+  const [lines, blob] = await Promise.all([
+    fs.readFile(path.join(vdir, 'chunks.jsonl'), 'utf8').catch(missing),
+    fs.readFile(path.join(vdir, 'texts.bin')).catch(missing),
+  ]);
   // Versions written before JSON lines hold one chunks.json array.
-  if (text === null) return JSON.parse(await fs.readFile(path.join(vdir, 'chunks.json'), 'utf8')) as StoredChunk[];
+  if (lines === null) return JSON.parse(await fs.readFile(path.join(vdir, 'chunks.json'), 'utf8')) as StoredChunk[];
   const out: StoredChunk[] = [];
   let at = 0;
-  while (at < text.length) {
-    const end = text.indexOf('\n', at);
-    const line = text.slice(at, end < 0 ? text.length : end);
-    if (line) out.push(JSON.parse(line) as StoredChunk);
-    at = end < 0 ? text.length : end + 1;
+  while (at < lines.length) {
+    const end = lines.indexOf('\n', at);
+    const line = lines.slice(at, end < 0 ? lines.length : end);
+    at = end < 0 ? lines.length : end + 1;
+    if (!line) continue;
+    const c = JSON.parse(line) as StoredChunk & { textAt?: [number, number] };
+    if (c.textAt && blob) {
+      const [off, len] = c.textAt;
+      delete c.textAt;
+      // An own, enumerable accessor: spreading or serialising a chunk still yields its text.
+      Object.defineProperty(c, 'text', { get: () => blob.toString('utf8', off, off + len), enumerable: true, configurable: true });
+    }
+    out.push(c);
   }
   return out;
 }
@@ -251,7 +277,7 @@ export function createFileIndexStore(dir: string): IndexStore {
     await fs.mkdir(tmp);
     try {
       const manifest: Manifest = { format: INDEX_FORMAT, version, createdAt: now.toISOString(), ...content.manifest };
-      await writeChunks(path.join(tmp, 'chunks.jsonl'), content.chunks);
+      await writeChunks(tmp, content.chunks);
       signal?.throwIfAborted();
       await writeFileSynced(path.join(tmp, 'records.json'), JSON.stringify(content.records));
       await writeFileSynced(path.join(tmp, 'lexical.bin'), content.lexical.serialize());
