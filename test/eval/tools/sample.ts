@@ -1,0 +1,54 @@
+// Draws the procedures the public development set is written from: seeded, stratified by
+// ministry folder (proportional, largest remainder, at least one per folder), then split once
+// into `tune` and `test` by procedure. Run once; its output, test/eval/sample.json, is committed
+// so that the set can be audited and re-drawn identically.
+//   npx tsx test/eval/tools/sample.ts [--portal DIR] [--n 260] [--seed 20261201]
+import { readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** mulberry32: small, seeded, good enough for drawing a sample. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle<T>(xs: T[], rnd: () => number): T[] {
+  const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}
+
+const { values } = parseArgs({ options: { portal: { type: 'string' }, n: { type: 'string' }, seed: { type: 'string' } } });
+const portal = path.resolve(values.portal ?? path.join(root, '../shared/data/tthc-portal'));
+const n = Number(values.n ?? 260);
+const seed = Number(values.seed ?? 20261201);
+const rnd = prng(seed);
+
+const folders = readdirSync(portal, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const files = new Map(folders.map((f) => [f, readdirSync(path.join(portal, f)).filter((x) => x.endsWith('.json')).sort()]));
+const total = [...files.values()].reduce((s, xs) => s + xs.length, 0);
+const quota = new Map(folders.map((f) => [f, Math.max(1, Math.floor((files.get(f)!.length * n) / total))]));
+const rest = folders
+  .map((f) => ({ f, frac: (files.get(f)!.length * n) / total - Math.floor((files.get(f)!.length * n) / total) }))
+  .sort((a, b) => b.frac - a.frac);
+for (let i = 0; [...quota.values()].reduce((s, x) => s + x, 0) < n; i++) quota.set(rest[i % rest.length]!.f, quota.get(rest[i % rest.length]!.f)! + 1);
+
+const picked: Array<{ code: string; folder: string }> = [];
+for (const f of folders) for (const file of shuffle(files.get(f)!, rnd).slice(0, quota.get(f))) picked.push({ code: file.replace(/\.json$/, ''), folder: f });
+// One split, by procedure: a seeded shuffle, then alternate, so each folder is halved too.
+const sample = folders.flatMap((f) => shuffle(picked.filter((p) => p.folder === f), rnd)).map((p, i) => ({ ...p, split: i % 2 === 0 ? 'tune' : 'test' }));
+writeFileSync(path.join(root, 'test/eval/sample.json'), `${JSON.stringify({ seed, n, drawnFrom: 'shared/data/tthc-portal', procedures: sample }, null, 1)}\n`);
+process.stdout.write(`${sample.length} procedures: ${folders.map((f) => `${f} ${quota.get(f)}`).join(', ')}\n`);
