@@ -69,6 +69,11 @@ export const PaperGroup = z.object({
   case: z.string().nullable().default(null),
   kind: z.enum(['submit', 'present']).default('submit'), // phải nộp / phải xuất trình
   papers: z.array(RequiredPaper),
+  /**
+   * Rows of the table that are not papers to bring (rules for the receiving officer, "Lưu ý …",
+   * conditions without a count), as written: kept for citations, never listed as papers.
+   */
+  notes: z.array(z.string()).optional(),
 });
 export type PaperGroup = z.infer<typeof PaperGroup>;
 

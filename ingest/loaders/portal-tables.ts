@@ -62,6 +62,11 @@ export function parsePapers(field: string | undefined): Parsed<PaperGroup[]> {
         groups.push(group);
         continue;
       }
+      const note = noteRow(raw);
+      if (note !== null) {
+        (group.notes ??= []).push(note);
+        continue;
+      }
       const paper = toPaper(raw);
       if (paper) group.papers.push(paper);
       else issues.add('papers:nameless');
@@ -69,9 +74,35 @@ export function parsePapers(field: string | undefined): Parsed<PaperGroup[]> {
     title = rows.tail; // the text after a table's last count heads the next table
   }
   if (!isBlank(title.replace(/-+/g, ''))) issues.add('papers:unparsed-tail');
-  const value = groups.filter((g) => g.papers.length > 0);
-  if (value.length === 0) issues.add('papers:none');
+  const value = groups.filter((g) => g.papers.length > 0 || (g.notes?.length ?? 0) > 0);
+  if (!value.some((g) => g.papers.length > 0)) issues.add('papers:none');
   return { value, issues: [...issues] };
+}
+
+/** Rules for whoever receives the file: the officer, the receiving or registering agency. */
+const OFFICER =
+  /^(?:người tiếp nhận|cán bộ|công chức|bộ phận (?:tiếp nhận|một cửa)|cơ quan (?:tiếp nhận|đăng ký|giải quyết|có thẩm quyền|quản lý|cấp)|ủy ban nhân dân cấp xã nơi tiếp nhận)/iu;
+/** A note by its own label: "Lưu ý:", "* Lưu ý", "Ghi chú:", "Chú ý:". */
+const NOTE_LABEL = /^(?:lưu ý|ghi chú|chú ý)(?![\p{L}\p{N}])/iu;
+/** How a paper is named: a row with no count that starts otherwise is a condition or an explanation. */
+const PAPER_NAME =
+  /^(?:(?:[a-zđ]|\d{1,2})[.)]\s*)?(?:tờ khai|báo giá|giấy(?! tờ phải (?:nộp|xuất trình)\s*:?$)|bản (?:sao|chính|chụp|kê|khai|cam kết|đăng ký|thuyết minh|vẽ)|đơn|văn bản|hóa đơn|hợp đồng|chứng từ|chứng chỉ|chứng nhận|vận (?:tải )?đơn|phiếu|sổ|hộ chiếu|thẻ|ảnh|danh sách|báo cáo|quyết định|bảng|sơ đồ|mẫu|phụ lục|biên bản|tài liệu|hồ sơ (?:thiết kế|kỹ thuật)|bằng|trích lục|dự án|phương án|kế hoạch|đề án|tờ trình)/iu;
+/** A rule spelled out in the row, not a paper: "… phải được hợp pháp hóa", "… không phải nộp …". */
+const RULE = /(?<![\p{L}\p{N}])(?:phải được|phải bảo đảm|phải đảm bảo|có trách nhiệm|không phải (?:nộp|xuất trình|tải)|không được yêu cầu|được miễn|được thay thế|được sử dụng)(?![\p{L}\p{N}])/iu;
+
+/**
+ * A row that is not a paper to bring, as written (its count dropped), or null for a paper:
+ * rules addressed to the receiving officer or agency and rows labelled "Lưu ý", whatever their
+ * count, and rows with no count that do not name a paper or that state a rule.
+ */
+function noteRow(raw: RawPaper): string | null {
+  const text = clean(raw.name).replace(/^[-+*•.…\s]+/, '').replace(/[;,]\s*$/, '').trim();
+  if (!/\p{L}/u.test(text)) return null;
+  const body = text.replace(/^(?:lưu ý|ghi chú|chú ý)\s*(?:[:：]\s*)?(?:[-+*•)]\s*)*/iu, '');
+  if (NOTE_LABEL.test(text) || OFFICER.test(body)) return text;
+  const zero = raw.original === 0 && !raw.copy;
+  if (zero && (!PAPER_NAME.test(body) || RULE.test(body))) return text;
+  return null;
 }
 
 function splitRows(body: string): { papers: RawPaper[]; tail: string } {
@@ -116,8 +147,10 @@ function toPaper(raw: RawPaper): RequiredPaper | null {
     name = name.slice(0, start).replace(/[;,]\s*$/, '').trim() || form;
   }
   if (!/\p{L}/u.test(name)) return null;
-  const copies =
-    raw.copy === undefined ? `${raw.original} bản chính` : `${raw.original} bản chính, ${raw.copy} bản sao`;
+  // A zero count is the portal's blank, not "bring none": only the counts a person brings are written.
+  const copies = [raw.original > 0 ? `${raw.original} bản chính` : '', raw.copy ? `${raw.copy} bản sao` : '']
+    .filter(Boolean)
+    .join(', ');
   const paper: RequiredPaper = { name, copies, original: raw.original };
   if (raw.copy !== undefined) paper.copy = raw.copy;
   if (form) paper.form = form;

@@ -42,8 +42,9 @@ describe('parsePortalRecord: birth registration (bo-tu-phap/1.001193)', () => {
     expect(submit).toMatchObject({ case: null, kind: 'submit' });
     const birth = submit.papers.find((x) => x.name.startsWith('Giấy chứng sinh'));
     expect(birth).toMatchObject({ copies: '1 bản chính', original: 1 });
-    const noPaper = submit.papers.find((x) => x.name.includes('không phải nộp bản giấy'));
-    expect(noPaper).toMatchObject({ copies: '0 bản chính', original: 0 });
+    // A row with no count that says when a paper is NOT needed is a note of the table, not a paper.
+    expect(submit.papers.some((x) => x.name.includes('không phải nộp bản giấy'))).toBe(false);
+    expect(submit.notes?.some((n) => n.includes('không phải nộp bản giấy'))).toBe(true);
 
     const present = p.papers.find((g) => g.kind === 'present')!;
     expect(present.case).toBeNull();
@@ -112,14 +113,12 @@ describe('parsePortalRecord: fees, forms, postal filing, cases', () => {
     for (const paper of all.filter((x) => x.form)) expect(paper.form).toMatch(/\.(docx?|pdf)$/i);
   });
 
-  it('multi-case papers (bo-tai-chinh/1.014565): one group per "Trường hợp …", copies "0 bản chính, 1 bản sao"', () => {
+  it('multi-case papers (bo-tai-chinh/1.014565): one group per "Trường hợp …", "0 bản chính, 1 bản sao" read as one copy', () => {
     const { procedure: p } = parse('bo-tai-chinh/1.014565.json');
     expect(p.papers.length).toBeGreaterThan(3);
     const broken = p.papers.find((g) => g.case?.startsWith('Trường hợp việc kết nối giữa Cơ sở dữ liệu'))!;
     expect(broken.kind).toBe('submit');
-    expect(broken.papers).toEqual([
-      expect.objectContaining({ copies: '0 bản chính, 1 bản sao', original: 0, copy: 1 }),
-    ]);
+    expect(broken.papers).toEqual([expect.objectContaining({ copies: '1 bản sao', original: 0, copy: 1 })]);
     expect(broken.papers[0]!.name).toMatch(/^\(i\) Bản sao thẻ Căn cước/);
   });
 
@@ -166,6 +165,52 @@ describe('parsePortalRecord: fees, forms, postal filing, cases', () => {
     expect(() => parsePortalRecord({ ...base, ma_thu_tuc: '' })).toThrowError(PortalRecordError);
     expect(() => parsePortalRecord({ ...base, ten_thu_tuc: 'Không có thông tin' })).toThrowError(PortalRecordError);
     expect(() => parsePortalRecord([base])).toThrowError(PortalRecordError);
+  });
+});
+
+describe('papers as a person files them', () => {
+  const copiesOf = (rel: string) => allPapers(parse(rel).procedure).map((x) => x.copies);
+
+  it('never writes a zero count ("0 bản chính"), while keeping the counts as read', () => {
+    for (const rel of ['bo-tu-phap/1.001193.json', 'bo-cong-an/1.001456.json', 'bo-tai-chinh/1.014565.json', 'bo-tai-chinh/1.001612.json']) {
+      for (const copies of copiesOf(rel)) expect(copies, rel).not.toMatch(/(?:^|,\s*)0 bản/);
+    }
+    const household = allPapers(parse('bo-tai-chinh/1.001612.json').procedure);
+    expect(household.find((x) => x.name.startsWith('Bản sao văn bản ủy quyền của thành viên hộ gia đình'))).toMatchObject({
+      copies: '1 bản sao',
+      original: 0,
+      copy: 1,
+    });
+  });
+
+  it('keeps rules for the receiving officer out of the papers, as notes with their text (bo-tu-phap/1.001193)', () => {
+    const { procedure: p } = parse('bo-tu-phap/1.001193.json');
+    const names = allPapers(p).map((x) => x.name).join('\n');
+    expect(names).not.toMatch(/Người tiếp nhận|người tiếp nhận có trách nhiệm|cơ quan đăng ký hộ tịch có trách nhiệm/);
+    const notes = p.papers.flatMap((g) => g.notes ?? []);
+    expect(notes).toContain(
+      'Người tiếp nhận có trách nhiệm tiếp nhận đúng, đủ hồ sơ đăng ký hộ tịch theo quy định của pháp luật hộ tịch, không được yêu cầu người đăng ký hộ tịch nộp thêm giấy tờ mà pháp luật hộ tịch không quy định phải nộp .',
+    );
+    // What a person shows at the counter: the residence paper and the identity paper, nothing else.
+    const present = p.papers.filter((g) => g.kind === 'present').flatMap((g) => g.papers.map((x) => x.name));
+    expect(present).toHaveLength(2);
+    expect(present[0]).toMatch(/^Giấy tờ có giá trị chứng minh thông tin về cư trú/);
+    expect(present[1]).toMatch(/^Hộ chiếu\/Thẻ căn cước công dân/);
+    // The papers a person brings are all there.
+    expect(allPapers(p).map((x) => x.name.slice(0, 30))).toEqual(
+      expect.arrayContaining(['Giấy chứng sinh; trường hợp kh', 'Tờ khai đăng ký khai sinh theo', 'Mẫu hộ tịch điện tử tương tác ']),
+    );
+  });
+
+  it('takes a "Lưu ý:" row for a note even when the portal gave it a count (bo-tu-phap/1.003201)', () => {
+    const { procedure: p } = parse('bo-tu-phap/1.003201.json');
+    expect(allPapers(p).some((x) => /^Lưu ý/.test(x.name))).toBe(false);
+    expect(p.papers.flatMap((g) => g.notes ?? []).some((n) => /^Lưu ý: Trường hợp không khai thác được thông tin/.test(n))).toBe(true);
+  });
+
+  it('keeps a real paper the portal gave no count, without inventing one (bo-tai-chinh/1.007754)', () => {
+    const invoice = allPapers(parse('bo-tai-chinh/1.007754.json').procedure).find((x) => x.name.startsWith('Hóa đơn thương mại'));
+    expect(invoice).toMatchObject({ copies: '', original: 0 });
   });
 });
 
