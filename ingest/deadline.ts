@@ -1,7 +1,7 @@
 // Deadline phrases in task sentences ("trước ngày 15/12/2026", "quý IV/2023", "hằng tháng"),
 // normalised to a Deadline, and their status relative to an injected "today". Pure functions.
 import type { Deadline } from './domain.js';
-import { foldAligned, nfc } from './text.js';
+import { fold, foldAligned, nfc } from './text.js';
 
 export interface DeadlineContext {
   /** The document's year: used when a phrase gives a day or month without one. */
@@ -163,9 +163,32 @@ export function findDeadlines(text: string, ctx: DeadlineContext = {}): FoundDea
   return kept.sort((a, b) => a.index - b.index).map(({ index, end, deadline }) => ({ index, end, deadline }));
 }
 
-/** The deadline of a task sentence: its first deadline phrase, or kind 'none'. */
+// Words that make a period, quarter, month or year a deadline in its own right ("hoàn thành trong
+// tháng 12/2026"), rather than part of what is asked for ("trong báo cáo quý IV/2026").
+const COMPLETION_BEFORE =
+  /\b(?:hoan thanh|thoi han|thoi gian(?: hoan thanh| thuc hien)?|cham nhat(?: la)?|xong|truoc|den het|han chot|ket thuc|complete[sd]?|completion|finish(?:ed)?|due|deadline|no later than|by|before)\s*:?\s*(?:trong|vao|in|during)?\s*$/;
+const COMPLETION_START = /^(?:truoc|den|toi|cham nhat|han|thoi han|thoi gian|by|before|until|no later than|completion)\b/;
+
+function isCompletion(text: string, d: FoundDeadline): boolean {
+  return COMPLETION_START.test(fold(d.deadline.text)) || COMPLETION_BEFORE.test(fold(text.slice(Math.max(0, d.index - 30), d.index)));
+}
+
+/**
+ * The phrase that is a passage's deadline: its first, unless that is a period, quarter, month or
+ * year that only qualifies the work and an explicit date follows ("… trong báo cáo quý IV/2026,
+ * gửi trước ngày 10/12/2026": the report is the quarter's, the deadline is the date).
+ */
+export function chooseDeadline(found: readonly FoundDeadline[], text: string): FoundDeadline | undefined {
+  const first = found[0];
+  if (!first || first.deadline.kind === 'date') return first;
+  const date = found.find((d) => d.deadline.kind === 'date' && d.deadline.due);
+  if (!date || isCompletion(nfc(text), first)) return first;
+  return date;
+}
+
+/** The deadline of a task sentence (see chooseDeadline), or kind 'none'. */
 export function parseDeadline(text: string, ctx: DeadlineContext = {}): Deadline {
-  return findDeadlines(text, ctx)[0]?.deadline ?? { ...NONE };
+  return chooseDeadline(findDeadlines(text, ctx), text)?.deadline ?? { ...NONE };
 }
 
 /** Whole days from today to due (negative when past). */

@@ -56,11 +56,39 @@ const MONTHS_EN = ['january', 'february', 'march', 'april', 'may', 'june', 'july
 // The national motto block and decorations of the two-column header: never the issuer.
 const MOTTO = /cong hoa xa hoi chu nghia viet nam|doc lap\s*-\s*tu do\s*-\s*hanh phuc|dang cong san viet nam|socialist republic of viet ?nam|independence\s*-\s*freedom\s*-\s*happiness/g;
 
-/** Lines of the text, each cut to a sane length. */
+/**
+ * Lines of the text, each cut to a sane length. Markdown written by hand or converted from DOCX
+ * wraps header lines in emphasis ("*Hà Nội, ngày …*") and lays the two-column header out as a
+ * table ("| ỦY BAN NHÂN DÂN<br>THÀNH PHỐ HÀ NỘI | CỘNG HÒA … |"): both are read as the layout.
+ */
 function linesOf(text: string): string[] {
-  return String(text ?? '')
-    .split('\n')
-    .map((l) => (l.length > MAX_LINE ? l.slice(0, MAX_LINE) : l).replace(/\s+$/, ''));
+  const out: string[] = [];
+  for (const raw of String(text ?? '').split('\n')) {
+    const line = (raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw).replace(/\s+$/, '');
+    if (TABLE_ROW.test(line)) out.push(...tableRowLines(line));
+    else out.push(undecorate(line));
+  }
+  return out;
+}
+
+const TABLE_ROW = /^\s*\|.*\|$/;
+const EMPHASIS = /^(\s*)(\*{1,3}|_{1,3})(?=\S)(.*?\S)\2$/;
+
+/** "*Hà Nội, ngày …*" → "Hà Nội, ngày …" (a "* item" bullet is left alone: a space follows its mark). */
+function undecorate(line: string): string {
+  const m = EMPHASIS.exec(line);
+  return m ? `${m[1] ?? ''}${m[3] ?? ''}` : line;
+}
+
+/** A table row as the text layout it draws: the cells' lines side by side, columns apart. */
+function tableRowLines(line: string): string[] {
+  const cells = line.trim().slice(1, -1).split('|');
+  if (cells.every((c) => /^\s*:?-*:?\s*$/.test(c))) return []; // the separator row
+  const parts = cells.map((c) => c.split(/<br\s*\/?>/i).map((p) => undecorate(p.trim())));
+  const height = Math.max(...parts.map((p) => p.length));
+  const out: string[] = [];
+  for (let j = 0; j < height; j++) out.push(parts.map((p) => p[j] ?? '').filter(Boolean).join('     '));
+  return out;
 }
 
 /** Split a two-column layout line ("Số: 2458/UBND-SNV      Hà Nội, ngày …") into its columns. */
@@ -279,8 +307,14 @@ function readSubject(lines: string[], headingIndex: number | undefined): string 
       const m = /^(?:v\/v|ve viec:|re:|subject:|regarding:)\s*/.exec(fold(col));
       if (!m) continue;
       const parts = [col];
-      const next = (head[i + 1] ?? '').trim();
-      if (cols.length === 1 && next && !/[.;]$/.test(col) && continues(next)) parts.push(next);
+      // A subject wraps over the next lines (two, sometimes three) until a blank line or the addressees.
+      for (let j = i + 1; cols.length === 1 && j < Math.min(head.length, i + 4); j++) {
+        const next = (head[j] ?? '').trim();
+        const last = parts[parts.length - 1] ?? '';
+        if (!next || /[.;]$/.test(last) || !continues(next) || columns(head[j] ?? '').length > 1) break;
+        if (parts.length > 1 && next.length > 120) break; // a long line is the body, not the subject
+        parts.push(next);
+      }
       const s = parts.join(' ').replace(/\s+/g, ' ').trim();
       return /^(re|subject|regarding):/i.test(s) ? s.replace(/^[^:]*:\s*/, '') : s;
     }
@@ -310,25 +344,40 @@ function bulletText(line: string): string {
   return line.replace(/^\s*[-–•+*]\s*/, '').replace(/[;,.]\s*$/, '').trim();
 }
 
+/**
+ * "Kính gửi:" and what follows: the rest of its line split at ";", then a list of "-" items or
+ * of plain lines that each end with ";" (the last with "."), blank lines between items allowed.
+ */
 function readAddressees(lines: string[]): string[] {
   for (let i = 0; i < Math.min(lines.length, HEADER_LINES + 20); i++) {
     const line = (lines[i] ?? '').trim();
     const m = /^(?:kinh gui|to)\s*:\s*/.exec(fold(line));
     if (!m) continue;
-    const out = line
-      .slice(m[0].length)
-      .split(';')
-      .map(bulletText)
-      .filter(Boolean);
+    const first = line.slice(m[0].length).trim();
+    const out = splitAddressees(first);
+    let open = !first || /[;,]$/.test(first); // a list goes on after ";" (or an empty "Kính gửi:")
     for (let j = i + 1; j < lines.length && j < i + 30; j++) {
       const next = (lines[j] ?? '').trim();
-      if (!next && out.length === 0) continue;
-      if (!/^[-–•+*]\s*\S/.test(next)) break;
-      out.push(bulletText(next));
+      if (!next) {
+        // A blank line ends the list, unless another item follows it.
+        const after = lines.slice(j + 1, j + 3).find((l) => l.trim())?.trim() ?? '';
+        if (out.length === 0 || BULLET.test(after)) continue;
+        break;
+      }
+      if (BULLET.test(next)) out.push(...splitAddressees(next));
+      else if (open && next.length < 150 && !/^(?:\d+[.)]|[ivx]+\.)\s/i.test(next)) out.push(...splitAddressees(next));
+      else break;
+      open = /[;,]$/.test(next);
     }
     return out.filter((s) => s.length > 0 && s.length < 300);
   }
   return [];
+}
+
+const BULLET = /^[-–•+*]\s*\S/;
+
+function splitAddressees(text: string): string[] {
+  return text.split(';').map(bulletText).filter(Boolean);
 }
 
 function readRecipients(lines: string[]): string[] {

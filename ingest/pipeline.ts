@@ -26,7 +26,7 @@ import { extractTasks } from './tasks.js';
  * Bump when parsing, chunking or task extraction changes what a file yields: the next run then
  * re-reads every source instead of trusting the stored results of unchanged files.
  */
-export const PIPELINE_VERSION = '2026-11-27.2';
+export const PIPELINE_VERSION = '2026-12-01.2';
 
 export interface IngestProgress {
   phase: 'scan' | 'load' | 'embed' | 'index' | 'write' | 'done';

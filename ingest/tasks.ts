@@ -2,7 +2,7 @@
 // each item that asks for work becoming a Task with its units, groups and deadline.
 import { createHash } from 'node:crypto';
 import type { OfficialDocument, Task, UnitGroup } from './domain.js';
-import { findDeadlines, type FoundDeadline } from './deadline.js';
+import { chooseDeadline, findDeadlines, type FoundDeadline } from './deadline.js';
 import { fold, nfc } from './text.js';
 import { findUnitMentions, groupsOfAssignee, resolveUnit } from './units.js';
 
@@ -116,9 +116,21 @@ const ACTION =
   /\b(?:ra soat|trien khai|hoan thanh|bao cao|thuc hien|cat giam|tap trung|chu tri|phoi hop|xay dung|to chuc|kiem tra|tong hop|don doc|tham muu|huong dan|cong khai|cap nhat|dam bao|bao dam|nang cao|day manh|tang cuong|chi dao|theo doi|danh gia|de xuat|ban hanh|rut ngan|don gian hoa|tiep tuc|khan truong|co trach nhiem|yeu cau|giao|so hoa|tai cau truc|uu tien|giai quyet|shall|must|should|review|complete|report|implement|ensure|submit|focus|simplify|coordinate|develop|organi[sz]e|update|publish|are requested|are assigned|take charge)\b/;
 // Items that only cite documents: "Căn cứ …", "Thực hiện Kế hoạch số …".
 const CITATION =
-  /^(?:can cu|thuc hien (?:chuong trinh|ke hoach|cong van|quyet dinh|nghi quyet|chi thi|thong tu|nghi dinh|luat|van ban|y kien|ket luan)|theo (?:chuong trinh|ke hoach|cong van|quyet dinh|nghi quyet|chi thi)|pursuant to|in implementation of|according to)\b/;
+  /^(?:can cu|thuc hien (?:chuong trinh|ke hoach|cong van|quyet dinh|nghi quyet|chi thi|thong tu|nghi dinh|luat|van ban|y kien|ket luan)|theo (?:chuong trinh|ke hoach|cong van|quyet dinh|nghi quyet|chi thi)|pursuant to|in implementation of|according to|implement(?:ing)? (?:the )?(?:programme|program|plan|decision|resolution|dispatch|official dispatch|directive|circular|decree|law))\b/;
 // A unit named right after these words receives a report; it is not assigned the task.
 const RECIPIENT_BEFORE = /\b(?:ve|gui|trinh|cho|toi|den|to|submit to)\s*$/;
+// Units named after these words only help the lead unit ("Sở Tài chính chủ trì, phối hợp với các
+// cơ quan, đơn vị liên quan …"): the task is the lead's, not theirs and not everyone's.
+const COORDINATION_BEFORE = /\b(?:phoi hop(?: chat che)?(?: voi| cung)?|cung voi|voi su phoi hop cua|co su phoi hop cua|in coordination with|coordinating with|together with)\s*$/;
+// What may stand between two units of one list: "Sở Nội vụ, Sở Y tế và các cơ quan, đơn vị".
+const LIST_GAP = /^[\s,;]*(?:(?:va|cung|hoac|and|or)\s+)?$/;
+// "các cơ quan, đơn vị liên quan", "các sở, ngành có liên quan": helpers unless no one else is named.
+const RELATED_AFTER = /^\s*(?:co\s+)?(?:lien quan|concerned|involved)\b/;
+// An item that only cites a document: "Kế hoạch số 136/KH-UBND ngày 01/6/2021 … về …".
+const DOCUMENT_CITATION =
+  /^(?:chuong trinh|ke hoach|quyet dinh|nghi quyet|cong van|chi thi|thong tu|nghi dinh|luat|thong bao|ket luan|van ban|program(?:me)?|plan|decision|resolution|(?:official )?dispatch|directive|circular|decree|law)\s+(?:so\s*|no\.?\s*)?:?\s*\d{1,5}(?:[/-][a-z\d.&]+)+/;
+// A heading that introduces a list of documents to carry out ("Thực hiện các văn bản sau:").
+const DOCUMENT_LIST = /\b(?:cac|nhung)\s+(?:van ban|ke hoach|chuong trinh|quyet dinh|nghi quyet|chi thi)\b.{0,60}\b(?:sau|duoi day)\b|\bfollowing (?:documents|plans|decisions)\b/;
 
 export function extractTasks(doc: OfficialDocument): Task[] {
   const body = readBody(doc.text);
@@ -140,12 +152,15 @@ export function extractTasks(doc: OfficialDocument): Task[] {
     const own = tidyText(item.text);
     const headingOnly = /:\s*$/.test(own) && findDeadlines(own, ctx).length === 0;
     if (headingOnly && hasChildren && item.bullets.length === 0) continue;
+    const parentHeading = item.parent ? bySection.get(item.parent)?.heading ?? '' : '';
+    if (isReference(own, parentHeading)) continue;
     const candidates = headingOnly && item.bullets.length ? item.bullets : [[own, ...item.bullets].join(' ')];
     const fallbackUnits = assignees(own).length ? assignees(own) : inheritedUnits(item);
 
     for (const candidate of candidates) {
       const text = tidyText(candidate);
       if (!text) continue;
+      if (headingOnly && isReference(text, own)) continue;
       const found = findDeadlines(text, ctx);
       const f = fold(text);
       if (found.length === 0 && (CITATION.test(f) || !ACTION.test(f))) continue;
@@ -169,21 +184,36 @@ export function extractTasks(doc: OfficialDocument): Task[] {
   return tasks;
 }
 
+/**
+ * A sub-item that only cites a document is a reference, not a task without a deadline: under a
+ * heading that lists documents ("Thực hiện các văn bản sau:"), or a lone citation naming no unit
+ * and no date to meet.
+ */
+function isReference(text: string, heading: string): boolean {
+  const f = fold(text).replace(/^[\s\-–•+*]+/, '');
+  if (!DOCUMENT_CITATION.test(f)) return false;
+  if (DOCUMENT_LIST.test(fold(heading))) return true;
+  const dated = findDeadlines(text).some((d) => d.deadline.kind === 'date' || d.deadline.kind === 'recurring');
+  // A citation that names no unit and no date to meet states a fact about the cited document ("… đã kết thúc").
+  return !dated && assignees(text).length === 0;
+}
+
 /** One part per deadline-bearing sentence when a passage carries different deadlines. */
 function splitByDeadline(text: string, found: FoundDeadline[], ctx: { year?: number }): Array<{ text: string; deadline?: FoundDeadline }> {
   const distinct = new Set(found.map((d) => deadlineKey(d)));
-  if (distinct.size <= 1) return [{ text, ...(found[0] ? { deadline: found[0] } : {}) }];
+  const chosen = chooseDeadline(found, text);
+  if (distinct.size <= 1) return [{ text, ...(chosen ? { deadline: chosen } : {}) }];
   const parts: Array<{ text: string; deadline?: FoundDeadline }> = [];
   const seen = new Set<string>();
   for (const sentence of sentences(text)) {
-    const d = findDeadlines(sentence, ctx)[0];
+    const d = chooseDeadline(findDeadlines(sentence, ctx), sentence);
     if (!d) continue;
     const key = `${deadlineKey(d)}|${sentence}`;
     if (seen.has(key)) continue;
     seen.add(key);
     parts.push({ text: sentence, deadline: d });
   }
-  return parts.length ? parts : [{ text, ...(found[0] ? { deadline: found[0] } : {}) }];
+  return parts.length ? parts : [{ text, ...(chosen ? { deadline: chosen } : {}) }];
 }
 
 function deadlineKey(d: FoundDeadline): string {
@@ -199,15 +229,44 @@ export function sentences(text: string): string[] {
     .filter(Boolean);
 }
 
-/** Units a passage assigns: named units and group phrases, minus the city committee and report recipients. */
+/**
+ * Units a passage assigns: named units and group phrases, minus the city committee, report
+ * recipients and the units that only coordinate ("phối hợp với …", "… liên quan").
+ */
 function assignees(text: string): string[] {
   const f = fold(text);
-  return findUnitMentions(text).filter((mention) => {
-    const r = resolveUnit(mention);
-    if (r?.kind === 'ubnd-thanh-pho') return false;
-    const at = f.indexOf(fold(mention));
-    return at < 0 || !RECIPIENT_BEFORE.test(f.slice(Math.max(0, at - 12), at));
-  });
+  const leads: string[] = [];
+  const related: string[] = [];
+  let from = 0;
+  let prevEnd = 0;
+  // A list after "phối hợp với" or "báo cáo về" keeps its role until something else intervenes.
+  let role: 'coordinator' | 'recipient' | null = null;
+  // A sentence that opens with a unit ("Sở Nội vụ chủ trì … của các sở, ban, ngành") assigns it
+  // to that unit, or the list it opens with; units named later are objects, not assignees.
+  let subjectListOpen: boolean | null = null;
+  for (const mention of findUnitMentions(text)) {
+    const key = fold(mention);
+    const at = f.indexOf(key, from);
+    if (at < 0) {
+      leads.push(mention); // not located (an odd case mapping): keep it, as before roles were read
+      continue;
+    }
+    const end = at + key.length;
+    const gap = f.slice(prevEnd, at);
+    from = prevEnd = end;
+    if (subjectListOpen === null) subjectListOpen = /^[\s\-–•*\d.)(a-z]{0,4}$/.test(f.slice(0, at)) && !/^(cac|nhung) /.test(f.slice(at)) ? true : false;
+    else if (subjectListOpen && !LIST_GAP.test(gap)) subjectListOpen = false;
+    const subjectMode = leads.length > 0 && subjectListOpen === false && /^[\s\-–•*\d.)(a-z]{0,4}$/.test(f.slice(0, f.indexOf(fold(leads[0]!)))) && !/^(cac|nhung) /.test(fold(leads[0]!));
+    if (subjectMode) continue;
+    const before = f.slice(Math.max(0, at - 30), at);
+    if (COORDINATION_BEFORE.test(before)) role = 'coordinator';
+    else if (RECIPIENT_BEFORE.test(f.slice(Math.max(0, at - 12), at))) role = 'recipient';
+    else if (!(role && LIST_GAP.test(gap))) role = null;
+    if (role || resolveUnit(mention)?.kind === 'ubnd-thanh-pho') continue;
+    if (RELATED_AFTER.test(f.slice(end, end + 16))) related.push(mention);
+    else leads.push(mention);
+  }
+  return leads.length ? leads : related;
 }
 
 function unionGroups(units: string[]): UnitGroup[] {

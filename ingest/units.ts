@@ -285,27 +285,56 @@ const GROUP_LABEL: Record<UnitGroup, string> = {
   'tat-ca': 'các cơ quan, đơn vị',
 };
 
+/** Why a task concerns a unit: named (own), through one of its groups, or addressed to everyone. */
+export type TaskScope = 'own' | 'group' | 'everyone';
+
+export interface Concern {
+  concerned: boolean;
+  via?: string;
+  scope?: TaskScope;
+}
+
+/** A name the unit's duties were addressed under before a merger ("Sở Kế hoạch và Đầu tư" for Sở Tài chính). */
+export interface FormerName {
+  name: string;
+  since: string; // the day the unit took over
+}
+
 /**
- * A task concerns a unit when it names the unit, one of its groups, or a group that carried the
- * unit's duties when the document was issued (wards: the district committees before 1 July 2025).
+ * A task concerns a unit when it names the unit (or a unit it succeeded), one of its groups, or a
+ * group that carried the unit's duties when the document was issued (wards: the district
+ * committees before 1 July 2025). "Các cơ quan, đơn vị" concerns everyone: scope 'everyone'.
  */
-export function unitConcernedBy(unit: ResolvedUnit, task: Task, documentDate?: string): { concerned: boolean; via?: string } {
+export function unitConcernedBy(unit: ResolvedUnit, task: Task, documentDate?: string, formerNames: readonly FormerName[] = []): Concern {
   const own = fold(unit.name);
   for (const u of task.units) {
     const r = resolveUnit(u);
-    if ((r && fold(r.name) === own) || fold(u).includes(own)) return { concerned: true, via: 'trực tiếp' };
+    if ((r && fold(r.name) === own) || fold(u).includes(own)) return { concerned: true, via: 'trực tiếp', scope: 'own' };
   }
-  const groups = new Set<UnitGroup>(task.groups);
-  for (const g of unit.groups) if (groups.has(g)) return { concerned: true, via: GROUP_LABEL[g] };
-  for (const fg of unit.formerGroups) {
-    if (groups.has(fg.group) && (!documentDate || documentDate < fg.until)) {
-      return { concerned: true, via: `${GROUP_LABEL[fg.group]} (trước ${viDate(fg.until)})` };
+  for (const former of formerNames) {
+    const old = fold(former.name);
+    for (const u of task.units) {
+      const r = resolveUnit(u);
+      if ((r && fold(r.name) === old) || fold(u).includes(old)) {
+        return { concerned: true, via: `${former.name} (tên trước ${viDate(former.since)})`, scope: 'own' };
+      }
     }
   }
+  const groups = new Set<UnitGroup>(task.groups);
+  // A group of its own (now or when the document was issued) before "everyone": "các sở, ban,
+  // ngành" says more than "các cơ quan, đơn vị".
+  for (const g of unit.groups) if (g !== 'tat-ca' && groups.has(g)) return { concerned: true, via: GROUP_LABEL[g], scope: 'group' };
+  for (const fg of unit.formerGroups) {
+    if (groups.has(fg.group) && (!documentDate || documentDate < fg.until)) {
+      return { concerned: true, via: `${GROUP_LABEL[fg.group]} (trước ${viDate(fg.until)})`, scope: 'group' };
+    }
+  }
+  if (unit.groups.includes('tat-ca') && groups.has('tat-ca')) return { concerned: true, via: GROUP_LABEL['tat-ca'], scope: 'everyone' };
   return { concerned: false };
 }
 
-function viDate(isoDate: string): string {
+/** "2025-07-01" → "01/7/2025", the way dispatches write dates. */
+export function viDate(isoDate: string): string {
   const [y, m, d] = isoDate.split('-');
   return `${d}/${Number(m)}/${y}`.replace(/^(\d)\//, '0$1/');
 }

@@ -10,6 +10,8 @@ import type { Loader, SourceFile } from './types.js';
 
 export const CATALOGUE_FORMAT = 'tthc-catalogue/v1';
 export const REFERENCES_FORMAT = 'document-references/v1';
+/** Reference data the answer engine reads itself (ingest/unit-directory.ts): nothing to index. */
+export const UNIT_SUCCESSION_FORMAT = 'unit-succession/v1';
 const ACCEPTED =
   `{"format":"${CATALOGUE_FORMAT}","procedures":[…]}, {"format":"${REFERENCES_FORMAT}","documents":[…]}, ` +
   'a national portal record (ma_thu_tuc, ten_thu_tuc) or an array of them, or the catalogue CSV';
@@ -29,6 +31,7 @@ export const loadCatalogue: Loader = async (file: SourceFile) => {
   const format = isObject(data) && typeof data.format === 'string' ? data.format : undefined;
   if (format === CATALOGUE_FORMAT && isObject(data)) return loadProcedures(file.relPath, data.procedures);
   if (format === REFERENCES_FORMAT && isObject(data)) return loadReferences(file.relPath, data.documents);
+  if (format === UNIT_SUCCESSION_FORMAT) return emptyLoadResult();
   if (format === undefined && (isPortalRecord(data) || (Array.isArray(data) && data.some(isPortalRecord)))) {
     return loadPortal(file.relPath, Array.isArray(data) ? data : [data]);
   }

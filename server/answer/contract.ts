@@ -75,12 +75,22 @@ export const TaskAnswer = z.object({
   status: TaskStatus,
   /** Why this task concerns the asked unit: named directly, or through a group. */
   via: z.string().optional(),
+  /** The section it is listed in: named (own), through a group of the unit, or addressed to everyone. */
+  scope: z.enum(['own', 'group', 'everyone']).optional(),
   citation: Citation,
 });
 export type TaskAnswer = z.infer<typeof TaskAnswer>;
 
 export const Alternative = z.object({ code: z.string(), name: z.string() });
 export type Alternative = z.infer<typeof Alternative>;
+
+/**
+ * A procedure offered when two or three records fit the question about equally well: the
+ * engine asks back instead of guessing, and channels show these as choices (buttons). Picking
+ * one sends its code back as the next question.
+ */
+export const Candidate = z.object({ code: z.string(), name: z.string(), level: z.array(z.string()).default([]) });
+export type Candidate = z.infer<typeof Candidate>;
 
 export const AskResponse = z.object({
   /** Id of this answer, for feedback. */
@@ -95,6 +105,10 @@ export const AskResponse = z.object({
   procedure: ProcedureAnswer.optional(),
   tasks: z.array(TaskAnswer).optional(),
   alternatives: z.array(Alternative).optional(),
+  /** Set when the engine asks back: the records that fit, best first; `procedure` is then absent. */
+  candidates: z.array(Candidate).optional(),
+  /** What a procedure question asks about (the answer leads with it). */
+  aspect: ProcedureAspect.optional(),
   /** The unit the answer is about, as resolved (deadline questions and follow-ups). */
   unit: z.string().optional(),
   /** Whether an LLM phrased `answer` (false: composed from the records). */

@@ -1,89 +1,236 @@
-// A unit's tasks and deadlines: its own tasks plus those of every group it belongs to
-// (and, for wards, of the district committees before 1 July 2025), each with its status.
-import { deadlineStatus } from '../../ingest/deadline.js';
+// A unit's tasks and deadlines: its own tasks and those of every group it belongs to (and, for
+// wards, of the district committees before 1 July 2025), then the tasks addressed to everyone;
+// a merged or dissolved unit is answered for its successors. Topic questions without a unit are
+// answered by topic.ts (re-exported here).
+import { relevanceTo } from './topic.js';
 import type { Language } from '../../ingest/domain.js';
 import type { StoredDocument, StoredTask } from '../../ingest/store.js';
-import { TWO_TIER_SINCE, unitConcernedBy, type ResolvedUnit } from '../../ingest/units.js';
-import type { AskResponse, TaskAnswer } from './contract.js';
-import { composeTasks } from './compose.js';
-import { citationOf } from './documents.js';
+import { fold } from '../../ingest/text.js';
+import { bundledSuccession, predecessorsOf, successionOf, type Succession, type SuccessionSource, type SuccessionTable } from '../../ingest/unit-directory.js';
+import { resolveUnit, unitConcernedBy, viDate as dispatchDate, type FormerName, type ResolvedUnit } from '../../ingest/units.js';
+import type { Link, TaskAnswer } from './contract.js';
 import type { Knowledge } from './knowledge.js';
+import { asOf, byStatus, documentFamilies, notesFor, taskAnswer, taskLine, type Draft } from './task-answers.js';
 
-type Draft = Omit<AskResponse, 'id' | 'question' | 'language' | 'phrasedBy'>;
+export { answerTopicDeadlines } from './topic.js';
 
-/** The date a document speaks from: its date, else the end of its year. */
-function asOf(doc: StoredDocument | undefined): string | undefined {
-  return doc?.date ?? (doc?.year ? `${doc.year}-12-31` : undefined);
+export interface DeadlineOptions {
+  /** Merged and dissolved units with their successors (default: data/units/succession.json). */
+  succession?: SuccessionTable;
+  /** The question: tasks it speaks of come first, so a question about one task is not cut off by the list's limit. */
+  question?: string;
 }
 
-/**
- * The versions of each document family in the order to try: the asker's language first, then
- * the original. One version per family answers, so a task is not listed twice.
- */
-function documentFamilies(k: Knowledge, lang: Language, only: StoredDocument[]): StoredDocument[][] {
-  const families = new Map<string, StoredDocument[]>();
-  const pool = only.length ? only : [...k.documents.values()];
-  for (const d of pool) {
-    if (!k.tasksByDocument.get(d.id)?.length) continue;
-    const fam = d.translationOf ?? d.id;
-    families.set(fam, [...(families.get(fam) ?? []), d]);
+/** At most this many tasks are listed; the rest are counted. */
+const MAX_LISTED = 8;
+/** The "addressed to everyone" section stays short. */
+const MAX_EVERYONE = 3;
+
+/** "Các sở, ban, ngành báo cáo … về Sở Nội vụ": the unit that receives the report is not asked to send it. */
+function receives(unit: ResolvedUnit, text: string): boolean {
+  const f = fold(text);
+  const name = fold(unit.name);
+  for (let i = f.indexOf(name); i >= 0; i = f.indexOf(name, i + 1)) {
+    if (REPORT_TO.test(f.slice(Math.max(0, i - 30), i))) return true;
   }
-  const rank = (d: StoredDocument) => (d.language === lang ? 0 : d.translationOf ? 2 : 1);
-  return [...families.values()].map((ds) => ds.sort((a, b) => rank(a) - rank(b)));
+  return false;
 }
+const REPORT_TO = /\b(?:ve|gui|cho|toi|den|trinh)\s+(?:(?:ubnd|uy ban nhan dan)\s+)?$/;
 
-const STATUS_ORDER = { 'due-soon': 0, upcoming: 1, recurring: 2, past: 3, unknown: 4 } as const;
-
-function concernedTasks(k: Knowledge, doc: StoredDocument, unit: ResolvedUnit, today: string): TaskAnswer[] {
+function concernedTasks(k: Knowledge, doc: StoredDocument, unit: ResolvedUnit, today: string, formerNames: readonly FormerName[]): TaskAnswer[] {
   const out: TaskAnswer[] = [];
   for (const t of k.tasksByDocument.get(doc.id) ?? ([] as StoredTask[])) {
-    const c = unitConcernedBy(unit, t, asOf(doc));
+    const c = unitConcernedBy(unit, t, asOf(doc), formerNames);
     if (!c.concerned) continue;
-    const citation = citationOf(doc, null, t.text);
-    citation.id = t.id;
-    if (t.section) citation.section = t.section;
-    out.push({ text: t.text, units: t.units, deadline: t.deadline, status: deadlineStatus(t.deadline, today), ...(c.via ? { via: c.via } : {}), citation });
+    if (c.scope !== 'own' && receives(unit, t.text)) continue;
+    out.push({ ...taskAnswer(doc, t, today), ...(c.via ? { via: c.via } : {}), ...(c.scope ? { scope: c.scope } : {}) });
   }
   return out;
 }
 
-export function tasksForUnit(k: Knowledge, unit: ResolvedUnit, lang: Language, today: string, only: StoredDocument[] = []): { tasks: TaskAnswer[]; docs: StoredDocument[] } {
+/** A unit's tasks, sorted: its own and its groups' first, then those addressed to everyone. */
+export function tasksForUnit(
+  k: Knowledge,
+  unit: ResolvedUnit,
+  lang: Language,
+  today: string,
+  only: StoredDocument[] = [],
+  formerNames: readonly FormerName[] = [],
+): { tasks: TaskAnswer[]; docs: StoredDocument[] } {
   const out: TaskAnswer[] = [];
   const docs: StoredDocument[] = [];
   for (const family of documentFamilies(k, lang, only)) {
     for (const doc of family) {
-      const found = concernedTasks(k, doc, unit, today);
+      const found = concernedTasks(k, doc, unit, today, formerNames);
       if (!found.length) continue;
       out.push(...found);
       docs.push(doc);
       break;
     }
   }
-  out.sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || (a.deadline.due ?? '9999').localeCompare(b.deadline.due ?? '9999'));
+  const rank = (t: TaskAnswer) => (t.scope === 'everyone' ? 1 : 0);
+  out.sort((a, b) => rank(a) - rank(b) || byStatus(a, b));
   return { tasks: out, docs };
 }
 
-export function answerDeadlines(k: Knowledge, unit: ResolvedUnit, only: StoredDocument[], lang: Language, today: string): Draft {
-  const { tasks, docs } = tasksForUnit(k, unit, lang, today, only);
-  const notes: string[] = [];
-  const old = docs.filter((d) => (asOf(d) ?? '9999') < TWO_TIER_SINCE);
-  if (old.length) {
-    const nums = old.map((d) => d.number ?? d.title).join(', ');
-    notes.push(
+// ---- succession: an old name is answered for its successors ----
+
+const SOURCE_UNCONFIRMED = { vi: 'nguồn: chưa xác minh', en: 'source: not confirmed' } as const;
+
+/** "nguồn: Nghị quyết 1656/NQ-UBTVQH15 ngày 16/6/2025 của Ủy ban Thường vụ Quốc hội". */
+export function sourceLabel(s: SuccessionSource | null, lang: Language): string {
+  if (!s) return SOURCE_UNCONFIRMED[lang];
+  const issuer = s.issuer.replace(/\s*\(.*\)\s*$/, '');
+  const date = s.date ? (lang === 'vi' ? ` ngày ${dispatchDate(s.date)}` : ` of ${s.date}`) : '';
+  if (s.number) return lang === 'vi' ? `nguồn: Nghị quyết ${s.number}${date} của ${issuer}` : `source: Resolution ${s.number}${date} (${issuer})`;
+  return lang === 'vi'
+    ? `nguồn: nghị quyết của ${issuer}${date}, chưa xác minh số hiệu`
+    : `source: a resolution of the ${issuer}${date}, number not confirmed`;
+}
+
+function placeName(name: string): string {
+  return name.replace(/^(?:Phường|Xã|Thị trấn)\s+/u, '');
+}
+
+/** "các phường", "các xã" or "các xã, phường", as the names say. */
+function placesWord(names: string[]): string {
+  const wards = names.every((n) => /^Phường\s/u.test(n));
+  const communes = names.every((n) => /^Xã\s/u.test(n));
+  return wards ? 'các phường' : communes ? 'các xã' : 'các xã, phường';
+}
+
+/** One line saying what became of the unit, where its duties went, and whose tasks follow. */
+export function successionLine(s: Succession, main: string[], lang: Language): string {
+  const since = lang === 'vi' ? dispatchDate(s.since) : s.since;
+  const src = sourceLabel(s.source, lang);
+  const parts = s.successors.filter((x) => x.share === 'part');
+  if (s.kind === 'quan-huyen') {
+    if (!main.length) {
+      return lang === 'vi'
+        ? `${s.former} không còn từ ${since} (${src}); dữ liệu chưa ghi các xã, phường kế thừa địa bàn.`
+        : `${s.former} no longer exists since ${since} (${src}); the wards and communes that took over its area are not recorded.`;
+    }
+    const mainPlaces = main.map(placeName).join(', ');
+    const partPlaces = parts.map((p) => placeName(p.name)).join(', ');
+    return lang === 'vi'
+      ? `${s.former} không còn từ ${since} (${src}); địa bàn nay thuộc ${placesWord(main)} ${mainPlaces}${partPlaces ? `, một phần thuộc ${placesWord(parts.map((p) => p.name))} ${partPlaces}` : ''}; dưới đây là nhiệm vụ của ${placesWord(main)} ${mainPlaces}.`
+      : `${s.former} no longer exists since ${since} (${src}); its area now belongs to the wards ${mainPlaces}${partPlaces ? `, partly to ${partPlaces}` : ''}; below are the tasks of ${mainPlaces}.`;
+  }
+  const into = main.join(', ');
+  const partText = parts.length
+    ? lang === 'vi'
+      ? ` Một phần nhiệm vụ chuyển sang ${parts.map((p) => `${p.name}${p.source ? '' : ` (${SOURCE_UNCONFIRMED.vi})`}`).join(', ')}.`
+      : ` Some duties moved to ${parts.map((p) => `${p.name}${p.source ? '' : ` (${SOURCE_UNCONFIRMED.en})`}`).join(', ')}.`
+    : '';
+  return lang === 'vi'
+    ? `${s.former} đã hợp nhất vào ${into} từ ${since} (${src}); dưới đây là nhiệm vụ của ${into}.${partText}`
+    : `${s.former} was merged into ${into} on ${since} (${src}); below are the tasks of ${into}.${partText}`;
+}
+
+function successorUnits(s: Succession): ResolvedUnit[] {
+  return s.successors
+    .filter((x) => x.share !== 'part')
+    .map((x) => resolveUnit(x.name))
+    .filter((u): u is ResolvedUnit => u !== null);
+}
+
+/** Names a unit's duties were addressed under before it took them over. */
+function formerNamesOf(table: SuccessionTable, unit: ResolvedUnit, extra: FormerName[] = []): FormerName[] {
+  return [...extra, ...predecessorsOf(table, unit.name).map((p) => ({ name: p.name, since: p.since }))];
+}
+
+// ---- composing ----
+
+function more(n: number, lang: Language): string[] {
+  if (n <= 0) return [];
+  return [lang === 'vi' ? `… và ${n} nhiệm vụ khác.` : `… and ${n} more task${n > 1 ? 's' : ''}.`];
+}
+
+/** Which tasks are listed: the unit's own and its groups' first, a short "everyone" section after. */
+function listed(tasks: TaskAnswer[]): { main: TaskAnswer[]; everyone: TaskAnswer[]; mainTotal: number; everyoneTotal: number } {
+  const main = tasks.filter((t) => t.scope !== 'everyone');
+  const everyone = tasks.filter((t) => t.scope === 'everyone');
+  const reserve = Math.min(everyone.length, 2);
+  const mainShown = Math.min(main.length, MAX_LISTED - reserve);
+  const everyoneShown = Math.min(everyone.length, MAX_EVERYONE, MAX_LISTED - mainShown);
+  return { main: main.slice(0, mainShown), everyone: everyone.slice(0, everyoneShown), mainTotal: main.length, everyoneTotal: everyone.length };
+}
+
+export function composeUnitTasks(unitName: string, tasks: TaskAnswer[], lang: Language, lead: string[], notes: string[]): string {
+  if (!tasks.length) {
+    const none =
       lang === 'vi'
-        ? `Lưu ý: ${nums} được ban hành trước khi chính quyền địa phương hai cấp bắt đầu (01/7/2025); văn bản còn giao việc cho UBND các quận, huyện, thị xã — cấp này nay không còn. Câu trả lời nêu đúng nội dung văn bản.`
-        : `Note: ${nums} predates the two-tier local government (1 July 2025); it still addresses the district People's Committees, a tier that no longer exists. The answer restates the document as written.`,
+        ? `Trong các văn bản đã nạp, không có nhiệm vụ nào giao cho ${unitName} hoặc cho nhóm đơn vị mà ${unitName} thuộc về.`
+        : `None of the loaded documents assigns a task to ${unitName} or to a group it belongs to.`;
+    return [...lead, none, ...(notes.length ? ['', ...notes] : [])].join('\n');
+  }
+  const l = listed(tasks);
+  const lines: string[] = [...lead];
+  if (l.main.length) {
+    lines.push(lang === 'vi' ? `Nhiệm vụ và thời hạn của ${unitName}:` : `Tasks and deadlines for ${unitName}:`);
+    l.main.forEach((t, i) => lines.push(taskLine(t, i + 1, lang)));
+    lines.push(...more(l.mainTotal - l.main.length, lang));
+  } else if (l.mainTotal === 0) {
+    lines.push(
+      lang === 'vi'
+        ? `Không có nhiệm vụ nào giao riêng cho ${unitName} hoặc nhóm đơn vị của ${unitName}.`
+        : `No task is addressed to ${unitName} by name or through its group.`,
     );
   }
-  if (unit.note) notes.push(unit.note);
-  for (const d of docs) if (d.note && d.language === lang) notes.push(d.note);
-  const links = docs.flatMap((d) => (d.url ? [{ label: d.title, url: d.url }] : []));
+  if (l.everyoneTotal) {
+    lines.push('', lang === 'vi' ? 'Nhiệm vụ giao chung cho các cơ quan, đơn vị:' : 'Tasks addressed to all agencies and units:');
+    l.everyone.forEach((t, i) => lines.push(taskLine(t, l.main.length + i + 1, lang)));
+    lines.push(...more(l.everyoneTotal - l.everyone.length, lang));
+  }
+  if (notes.length) lines.push('', ...notes);
+  return lines.join('\n');
+}
+
+function sourceLinks(s: Succession | undefined, lang: Language): Link[] {
+  const src = s?.source;
+  const url = src?.evidence[0];
+  if (!src || !url) return [];
+  // The evidence is a page that reports the source (the source itself may not be online): say so.
+  return [{ label: `${lang === 'vi' ? 'Bài viết về' : 'Report on'} ${src.number ? `${lang === 'vi' ? 'Nghị quyết' : 'Resolution'} ${src.number}` : src.title}`, url }];
+}
+
+export function answerDeadlines(k: Knowledge, unit: ResolvedUnit, only: StoredDocument[], lang: Language, today: string, options: DeadlineOptions = {}): Draft {
+  const table = options.succession ?? bundledSuccession();
+  const succession = successionOf(table, unit);
+  const successors = succession ? successorUnits(succession) : [];
+  // A unit that still exists answers for itself; an old name answers for its successors, with the
+  // tasks its old name was given. A dissolved district without recorded successors answers as written.
+  const subjects = successors.length ? successors : [unit];
+  const own: FormerName[] = succession ? [{ name: succession.former, since: succession.since }] : [];
+  const seen = new Set<string>();
+  const all: TaskAnswer[] = [];
+  const docs: StoredDocument[] = [];
+  for (const s of subjects) {
+    const r = tasksForUnit(k, s, lang, today, only, formerNamesOf(table, s, successors.length ? own : []));
+    for (const t of r.tasks) {
+      if (seen.has(t.citation.id)) continue;
+      seen.add(t.citation.id);
+      all.push(t);
+    }
+    for (const d of r.docs) if (!docs.includes(d)) docs.push(d);
+  }
+  const rank = (t: TaskAnswer) => (t.scope === 'everyone' ? 1 : 0);
+  const relevance = options.question ? relevanceTo(options.question, all.map((t) => t.text)) : () => 0;
+  const asked = new Map(all.map((t) => [t, relevance(t.text) >= 0.5 ? 1 : 0]));
+  all.sort((a, b) => rank(a) - rank(b) || asked.get(b)! - asked.get(a)! || byStatus(a, b));
+  const l = listed(all);
+  const tasks = [...l.main, ...l.everyone];
+  const lead = succession ? [successionLine(succession, successors.map((s) => s.name), lang)] : [];
+  const title = successors.length ? successors.map((s) => s.name).join(', ') : unit.name;
+  const notes = notesFor(docs, succession ? null : unit, lang);
+  const links = [...sourceLinks(succession, lang), ...docs.flatMap((d) => (d.url ? [{ label: d.title, url: d.url }] : []))];
   return {
     intent: 'deadline',
     found: tasks.length > 0,
-    answer: composeTasks(unit.name, tasks, lang, notes),
+    answer: composeUnitTasks(title, all, lang, lead, notes),
     citations: tasks.map((t) => t.citation),
     links,
     tasks,
   };
 }
+

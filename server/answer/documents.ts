@@ -2,10 +2,11 @@
 // metadata and the passages that speak to the question, each cited.
 import type { Language } from '../../ingest/domain.js';
 import { queryTerms } from '../../ingest/lexical.js';
+import { TYPE_NAMES } from '../../ingest/metadata.js';
 import type { StoredChunk, StoredDocument } from '../../ingest/store.js';
 import { fold } from '../../ingest/text.js';
 import type { AskResponse, Citation } from './contract.js';
-import { composeDocument, truncate } from './compose.js';
+import { composeDocument, truncate, viDate } from './compose.js';
 import type { Knowledge } from './knowledge.js';
 import { expansionsFor, type LexiconEntry } from './lexicon.js';
 import { findBareDocumentNumber, findDocumentNumbers } from './understand.js';
@@ -71,13 +72,71 @@ export function answerDocument(k: Knowledge, docs: StoredDocument[], question: s
     }
   }
   const links = doc.url ? [{ label: doc.title, url: doc.url }] : [];
+  const field = askedField(question);
+  const body = composeDocument(doc, passages.slice(1), lang);
   return {
     intent: 'document',
     found: true,
-    answer: composeDocument(doc, passages.slice(1), lang),
+    answer: field ? `${fieldLine(doc, field, lang)}\n\n${body}` : body,
     citations: passages,
     links,
   };
+}
+
+/** A header field a question asks for: when it was issued, to whom it was sent, what it is about. */
+export type DocumentField = 'date' | 'addressees' | 'subject' | 'issuer';
+
+// Folded cues. "trước ngày nào" asks for a deadline in the document, not for its date.
+const FIELD_CUES: Array<[DocumentField, RegExp]> = [
+  ['date', /\b(?:ban hanh|ky|phat hanh|ra)\b.{0,20}\b(?:ngay nao|ngay may|ngay bao nhieu|khi nao|bao gio|nam nao)\b|\bngay (?:ban hanh|ky)\b|^(?!.*\b(?:truoc|han|phai|hoan thanh|gui)\b).*\bngay nao\b|\b(?:when|what date) (?:was|is)\b.{0,60}\b(?:issued|signed|dated|published)\b|\bissue date\b|\bdate of issue\b/],
+  ['addressees', /\b(?:gui|gui cho|gui den|gui toi)\s+(?:nhung |cac )?(?:don vi|co quan|ai|noi nao)\b|\bkinh gui\b|\b(?:don vi|co quan) nao (?:nhan|duoc gui)\b|\baddressed to\b|\bsent to\b|\bwho (?:is|was) it (?:sent|addressed)\b|\bwhich (?:units|agencies|bodies|departments)\b.{0,30}\b(?:sent|addressed|receive)\b/],
+  ['subject', /\bve viec gi\b|\bve van de gi\b|\bve noi dung gi\b|\btrich yeu\b|\bnoi dung (?:gi|chinh)\b|\bwhat (?:is|was)\b.{0,60}\babout\b|\babout what\b|\bwhat (?:does|did)\b.{0,60}\b(?:say|concern)\b|\bsubject\b/],
+  ['issuer', /\b(?:ai|co quan nao|don vi nao) ban hanh\b|\bdo (?:ai|co quan nao) ban hanh\b|\bwho issued\b|\bissued by whom\b/],
+];
+
+export function askedField(question: string): DocumentField | null {
+  const f = fold(question).replace(/\s+/g, ' ');
+  for (const [field, re] of FIELD_CUES) if (re.test(f)) return field;
+  return null;
+}
+
+const MONTHS_EN = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+function documentName(doc: StoredDocument, lang: Language): string {
+  const type = doc.type ? TYPE_NAMES[doc.type][lang] : lang === 'vi' ? 'Văn bản' : 'Document';
+  if (!doc.number) return doc.title;
+  return lang === 'en' ? `${type} No. ${doc.number}` : `${type} ${doc.number}`;
+}
+
+/** The answer's first line: the asked field, from the document record, or that the record lacks it. */
+export function fieldLine(doc: StoredDocument, field: DocumentField, lang: Language): string {
+  const name = documentName(doc, lang);
+  const vi = lang === 'vi';
+  switch (field) {
+    case 'date': {
+      if (doc.date) {
+        const [y, m, d] = doc.date.split('-').map(Number) as [number, number, number];
+        return vi ? `${name} ban hành ngày ${viDate(doc.date)}.` : `${name} was issued on ${d} ${MONTHS_EN[m - 1]} ${y}.`;
+      }
+      if (doc.year) {
+        return vi
+          ? `${name} ban hành năm ${doc.year}; ngày ban hành không có trong dữ liệu đã nạp.`
+          : `${name} was issued in ${doc.year}; its exact date is not in the loaded data.`;
+      }
+      return vi ? `Dữ liệu đã nạp không ghi ngày ban hành của ${name}.` : `The loaded data does not give the issue date of ${name}.`;
+    }
+    case 'addressees':
+      if (!doc.addressees.length) return vi ? `Dữ liệu đã nạp không ghi phần "Kính gửi" của ${name}.` : `The loaded data does not give the addressees of ${name}.`;
+      return vi ? `${name} gửi: ${doc.addressees.join('; ')}.` : `${name} is addressed to: ${doc.addressees.join('; ')}.`;
+    case 'subject': {
+      if (!doc.subject) return vi ? `Dữ liệu đã nạp không ghi trích yếu của ${name}.` : `The loaded data does not give the subject of ${name}.`;
+      const about = doc.subject.replace(/^(?:V\/v|Về việc)\s*:?\s*/iu, '').replace(/[.;\s]+$/, '');
+      return vi ? `${name} về việc ${about}.` : `${name} is about: ${about}.`;
+    }
+    case 'issuer':
+      if (!doc.issuer) return vi ? `Dữ liệu đã nạp không ghi cơ quan ban hành ${name}.` : `The loaded data does not give the issuer of ${name}.`;
+      return vi ? `${name} do ${doc.issuer} ban hành.` : `${name} was issued by ${doc.issuer}.`;
+  }
 }
 
 /**

@@ -77,6 +77,18 @@ describe('parseDeadline', () => {
     expect(parseDeadline('hoàn thành trong tháng 12/2026, chậm nhất ngày 31/3/2027 báo cáo').month).toBe('2026-12');
   });
 
+  it('takes the explicit date over a period that only qualifies the work', () => {
+    expect(parseDeadline('Tổng hợp kết quả trong báo cáo quý IV/2026, gửi trước ngày 10/12/2026.')).toMatchObject({
+      kind: 'date',
+      date: '2026-12-10',
+      text: 'trước ngày 10/12/2026',
+    });
+    expect(parseDeadline('Báo cáo 6 tháng đầu năm 2026 gửi Sở Nội vụ trước ngày 15/6/2026.').date).toBe('2026-06-15');
+    expect(parseDeadline('Include it in the Q4 2026 report, submitted before 10 December 2026.').date).toBe('2026-12-10');
+    // A period that is itself a completion deadline stays first.
+    expect(parseDeadline('Thời gian hoàn thành: quý IV/2026; báo cáo trước ngày 10/01/2027.').quarter).toBe('2026-Q4');
+  });
+
   it('without a year in the text or the context, keeps the kind but no due date', () => {
     const d = parseDeadline('xong trước 30/9');
     expect(d.kind).toBe('date');

@@ -189,3 +189,52 @@ describe('robustness', () => {
     expect(doc.id.length).toBeGreaterThan(0);
   });
 });
+
+describe('header fields in Markdown and loose layouts', () => {
+  it('reads a header laid out as a Markdown table, with <br> line breaks and a subject over two lines', () => {
+    const text = [
+      '| ỦY BAN NHÂN DÂN<br>THÀNH PHỐ HÀ NỘI | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM<br>Độc lập - Tự do - Hạnh phúc |',
+      '|---|---|',
+      '| Số: 3121/UBND-KSTTHC<br>V/v tổ chức kiểm tra công tác cải cách hành chính<br>năm 2026 tại các xã, phường | *Hà Nội, ngày 14/10/2026* |',
+      '',
+      'Kính gửi: Các sở, ban, ngành Thành phố; UBND các xã, phường.',
+      '',
+      '1. Sở Nội vụ chủ trì kiểm tra trước ngày 15/12/2026.',
+    ].join('\n');
+    expect(readLayout(text)).toMatchObject({
+      number: '3121/UBND-KSTTHC',
+      issuer: 'Ủy ban nhân dân thành phố Hà Nội',
+      place: 'Hà Nội',
+      date: '2026-10-14',
+      subject: 'V/v tổ chức kiểm tra công tác cải cách hành chính năm 2026 tại các xã, phường',
+      addressees: ['Các sở, ban, ngành Thành phố', 'UBND các xã, phường'],
+    });
+  });
+
+  it('keeps the whole subject when it wraps over three lines, and stops at the addressees', () => {
+    const text = [
+      'Số: 12/UBND-TEST',
+      '_Hà Nội, ngày 02 tháng 11 năm 2026_',
+      'V/v triển khai thực hiện nhiệm vụ cải cách hành chính,',
+      'chuyển đổi số và nâng cao chỉ số hài lòng của người dân,',
+      'doanh nghiệp trong năm 2026',
+      'Kính gửi:',
+      'Các sở, ban, ngành Thành phố;',
+      'UBND các xã, phường.',
+      '',
+      'Thực hiện chỉ đạo của Thành phố, UBND Thành phố yêu cầu:',
+    ].join('\n');
+    expect(readLayout(text)).toMatchObject({
+      place: 'Hà Nội',
+      date: '2026-11-02',
+      subject:
+        'V/v triển khai thực hiện nhiệm vụ cải cách hành chính, chuyển đổi số và nâng cao chỉ số hài lòng của người dân, doanh nghiệp trong năm 2026',
+      addressees: ['Các sở, ban, ngành Thành phố', 'UBND các xã, phường'],
+    });
+  });
+
+  it('reads a list of addressees with blank lines between its items', () => {
+    const text = ['Số: 13/UBND-TEST', 'Kính gửi:', '', '- Sở Tư pháp;', '', '- Sở Nội vụ.', '', 'Nội dung công văn.'].join('\n');
+    expect(readLayout(text).addressees).toEqual(['Sở Tư pháp', 'Sở Nội vụ']);
+  });
+});

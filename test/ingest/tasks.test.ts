@@ -48,9 +48,9 @@ describe('a synthetic dispatch (test fixture)', () => {
   const tasks = extractTasks(load('synthetic-dispatch-test-fixture.txt'));
   const find = (section: string) => tasks.filter((t) => t.section === section);
 
-  it('assigns named units, not the units that receive a report', () => {
-    const [t] = find('1');
-    expect(t?.units).toEqual(['Sở Tư pháp', 'Sở Nội vụ']);
+  it('assigns the lead unit, not the unit it coordinates with nor the one that receives the report', () => {
+    const [t] = find('1'); // "Giao Sở Tư pháp chủ trì, phối hợp với Sở Nội vụ …, báo cáo UBND Thành phố …"
+    expect(t?.units).toEqual(['Sở Tư pháp']);
     expect(t?.groups).toEqual([]);
     expect(t?.deadline).toMatchObject({ kind: 'date', date: '2026-12-15' });
   });
@@ -152,5 +152,62 @@ describe('structure', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('who a task is assigned to, and what is not a task', () => {
+  const tasksOf = (body: string) =>
+    extractTasks(buildDocument({ text: `Số: 77/UBND-TEST\nHà Nội, ngày 14 tháng 10 năm 2026\nKính gửi: Các sở, ban, ngành Thành phố; UBND các xã, phường.\n${body}`, sourcePath: 't.txt' }));
+
+  it('a group inside a "phối hợp với" clause does not make the lead unit\'s task everyone\'s', () => {
+    const [t] = tasksOf('1. Sở Tài chính chủ trì, phối hợp với các cơ quan, đơn vị liên quan rà soát quy trình nội bộ, hoàn thành trước ngày 20/11/2026.');
+    expect(t?.units).toEqual(['Sở Tài chính']);
+    expect(t?.groups).toEqual([]);
+  });
+
+  it('every unit of the list after "phối hợp với" only coordinates', () => {
+    const [t] = tasksOf('1. Giao Sở Nội vụ chủ trì, phối hợp chặt chẽ với Sở Tư pháp, Sở Y tế và UBND các xã, phường tổ chức kiểm tra trước ngày 15/12/2026.');
+    expect(t?.units).toEqual(['Sở Nội vụ']);
+    expect(t?.groups).toEqual([]);
+  });
+
+  it('"các cơ quan, đơn vị liên quan" helps a named lead, but is the assignee when no one else is named', () => {
+    expect(tasksOf('1. Sở Y tế và các cơ quan, đơn vị liên quan triển khai thực hiện trước ngày 15/12/2026.')[0]?.units).toEqual(['Sở Y tế']);
+    expect(tasksOf('1. Các cơ quan, đơn vị liên quan triển khai thực hiện trước ngày 15/12/2026.')[0]?.groups).toEqual(['tat-ca']);
+  });
+
+  it('a list of report recipients is not assigned the task', () => {
+    const [t] = tasksOf('1. UBND các xã, phường báo cáo kết quả về Sở Nội vụ, Sở Tư pháp trước ngày 05/12/2026.');
+    expect(t?.units).toEqual(['UBND các xã, phường']);
+  });
+
+  it('takes the explicit date as the deadline of a report for a quarter', () => {
+    const [t] = tasksOf('1. Sở Nội vụ tổng hợp kết quả cải cách hành chính trong báo cáo quý IV/2026, gửi trước ngày 10/12/2026.');
+    expect(t?.deadline).toMatchObject({ kind: 'date', date: '2026-12-10' });
+  });
+
+  it('documents listed under "thực hiện các văn bản sau" are references, not tasks without a deadline', () => {
+    const tasks = tasksOf(
+      [
+        '1. Tiếp tục thực hiện các văn bản sau:',
+        'a) Kế hoạch số 136/KH-UBND ngày 01/6/2021 của UBND Thành phố về cải cách hành chính nhà nước giai đoạn 2021 - 2025;',
+        'b) Quyết định số 280/QĐ-UBND của UBND Thành phố ban hành Kế hoạch cải cách hành chính năm 2023;',
+        'c) Nghị quyết số 20/NQ-HĐND ngày 06/7/2023 của HĐND Thành phố về kết quả giám sát, xây dựng chính quyền điện tử.',
+        '2. Thực hiện các văn bản sau:',
+        '- Kế hoạch số 286/KH-UBND ngày 14/12/2021 về rà soát, đơn giản hóa thủ tục hành chính;',
+        '- Quyết định số 4610/QĐ-UBND ngày 22/11/2022 về ủy quyền giải quyết thủ tục hành chính.',
+        '3. Kế hoạch số 01/KH-UBND ngày 03/01/2023 của UBND Thành phố về mô hình một cửa.',
+        '4. Sở Nội vụ rà soát thủ tục hành chính nội bộ trước ngày 15/12/2026.',
+      ].join('\n'),
+    );
+    expect(tasks.map((t) => t.section)).toEqual(['4']);
+  });
+
+  it('an English item that only says to implement a cited document is no task, as in Vietnamese', () => {
+    const doc = buildDocument({
+      text: 'No. 7002/UBND-TEST\nTo: Departments, branches\n1. Implement Decision 4610/QĐ-UBND of 22 November 2022 on authorisation to handle procedures.\n2. Thực hiện Quyết định số 4610/QĐ-UBND ngày 22/11/2022 về ủy quyền.\n3. The departments shall report by 15 December 2026.',
+      sourcePath: 'en.txt',
+    });
+    expect(extractTasks(doc).map((t) => t.section)).toEqual(['3']);
   });
 });

@@ -141,6 +141,7 @@ describe('unitConcernedBy', () => {
     expect(unitConcernedBy(ward, districtTask, '2023-08-01')).toEqual({
       concerned: true,
       via: 'UBND các quận, huyện, thị xã (trước 01/7/2025)',
+      scope: 'group',
     });
   });
 
@@ -150,10 +151,38 @@ describe('unitConcernedBy', () => {
 
   it('a ward is concerned by tasks of its own group, a department by direct naming or its group', () => {
     expect(unitConcernedBy(ward, task(['UBND các xã, phường'], ['ubnd-xa-phuong']), '2026-01-01').via).toBe('UBND các xã, phường');
-    expect(unitConcernedBy(justice, task(['Sở Tư pháp'], []))).toEqual({ concerned: true, via: 'trực tiếp' });
-    expect(unitConcernedBy(justice, task(['so tu phap'], []))).toEqual({ concerned: true, via: 'trực tiếp' });
+    expect(unitConcernedBy(justice, task(['Sở Tư pháp'], []))).toEqual({ concerned: true, via: 'trực tiếp', scope: 'own' });
+    expect(unitConcernedBy(justice, task(['so tu phap'], []))).toEqual({ concerned: true, via: 'trực tiếp', scope: 'own' });
     expect(unitConcernedBy(justice, task(['Các sở, ban, ngành Thành phố'], ['so-ban-nganh'])).via).toBe('các sở, ban, ngành');
     expect(unitConcernedBy(justice, task(['Sở Nội vụ'], [])).concerned).toBe(false);
     expect(unitConcernedBy(justice, districtTask, '2023-08-01').concerned).toBe(false);
+  });
+});
+
+describe('unitConcernedBy: the scope a task is listed under', () => {
+  const task = (units: string[], groups: Task['groups']): Task => ({ id: 't', documentId: 'd', text: 'x', units, groups, deadline: { text: '', kind: 'none' } });
+  const finance = resolveUnit('Sở Tài chính')!;
+  const ward = resolveUnit('phường Ba Đình')!;
+  const everyone = task(['Các cơ quan, đơn vị'], ['tat-ca']);
+
+  it('everyone: a task addressed to "các cơ quan, đơn vị" concerns departments and wards alike', () => {
+    expect(unitConcernedBy(finance, everyone)).toEqual({ concerned: true, via: 'các cơ quan, đơn vị', scope: 'everyone' });
+    expect(unitConcernedBy(ward, everyone).scope).toBe('everyone');
+  });
+
+  it('group before everyone when a task names both', () => {
+    expect(unitConcernedBy(finance, task(['Các sở, ban, ngành', 'Các cơ quan, đơn vị'], ['so-ban-nganh', 'tat-ca'])).scope).toBe('group');
+    const old = task(['UBND các quận, huyện, thị xã', 'Các cơ quan, đơn vị'], ['ubnd-quan-huyen', 'tat-ca']);
+    expect(unitConcernedBy(ward, old, '2024-03-05').scope).toBe('group');
+  });
+
+  it('own through a former name the unit took over', () => {
+    const t = task(['Sở Kế hoạch và Đầu tư'], []);
+    expect(unitConcernedBy(finance, t).concerned).toBe(false);
+    expect(unitConcernedBy(finance, t, '2024-03-05', [{ name: 'Sở Kế hoạch và Đầu tư', since: '2025-03-01' }])).toEqual({
+      concerned: true,
+      via: 'Sở Kế hoạch và Đầu tư (tên trước 01/3/2025)',
+      scope: 'own',
+    });
   });
 });

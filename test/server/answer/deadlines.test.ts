@@ -1,0 +1,171 @@
+// A unit's tasks: its own and its groups' first, those addressed to everyone in a short section
+// after, never another named unit's; old names answered for their successors, with the source.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Deadline } from '../../../ingest/domain.js';
+import { loadSuccession } from '../../../ingest/unit-directory.js';
+import { resolveUnit } from '../../../ingest/units.js';
+import { AskResponse, type TaskAnswer } from '../../../server/answer/contract.js';
+import { answerDeadlines, answerTopicDeadlines, composeUnitTasks } from '../../../server/answer/deadlines.js';
+import type { Knowledge } from '../../../server/answer/knowledge.js';
+import { fixtureKnowledge } from './fixture-knowledge.js';
+
+const TODAY = '2026-11-27';
+let k: Knowledge;
+let cleanup: () => void;
+
+beforeAll(async () => {
+  ({ knowledge: k, cleanup } = await fixtureKnowledge(['cong-van-3120-test-fixture.md', 'cong-van-4501-2024-test-fixture.md']));
+});
+afterAll(() => cleanup?.());
+
+const ask = (unit: string, lang: 'vi' | 'en' = 'vi') => answerDeadlines(k, resolveUnit(unit)!, [], lang, TODAY);
+const starts = (tasks: TaskAnswer[] | undefined, prefix: string) => (tasks ?? []).find((t) => t.text.startsWith(prefix));
+const asResponse = (d: object) => AskResponse.parse({ id: 'x', question: 'q', language: 'vi', phrasedBy: 'composer', ...d });
+
+describe('answerDeadlines: who a task belongs to', () => {
+  it('gives "Sở Tài chính chủ trì, phối hợp với các cơ quan, đơn vị liên quan …" to Sở Tài chính only', () => {
+    const finance = ask('Sở Tài chính');
+    expect(starts(finance.tasks, 'Sở Tài chính chủ trì')).toMatchObject({ scope: 'own', deadline: { date: '2026-11-20' } });
+    for (const other of ['Sở Nội vụ', 'Sở Tư pháp', 'phường Ba Đình']) {
+      expect(starts(ask(other).tasks, 'Sở Tài chính chủ trì'), other).toBeUndefined();
+    }
+  });
+
+  it('never lists another named unit\'s task, and gives wards no department report', () => {
+    const ward = ask('UBND phường Ba Đình');
+    const texts = (ward.tasks ?? []).map((t) => t.text);
+    expect(texts.some((t) => t.startsWith('UBND các xã, phường giảm 30%'))).toBe(true);
+    expect(texts.some((t) => t.startsWith('Sở Nội vụ tổng hợp'))).toBe(false);
+    expect(texts.some((t) => t.startsWith('Các sở, ban, ngành báo cáo'))).toBe(false);
+    const justice = ask('Sở Tư pháp');
+    expect(starts(justice.tasks, 'Sở Nội vụ tổng hợp')).toBeUndefined();
+    expect(starts(justice.tasks, 'Các sở, ban, ngành báo cáo')).toMatchObject({ scope: 'group', via: 'các sở, ban, ngành' });
+    // "… báo cáo kết quả … về Sở Nội vụ": the department that receives the reports is not asked to send one.
+    expect(starts(ask('Sở Nội vụ').tasks, 'Các sở, ban, ngành báo cáo')).toBeUndefined();
+  });
+
+  it('lists own and group tasks first, upcoming before past, then everyone\'s in their own section', () => {
+    const r = ask('Sở Tài chính');
+    expect(r.tasks!.map((t) => [t.scope, t.status])).toEqual([
+      ['group', 'upcoming'], // "Các sở, ban, ngành báo cáo … trước ngày 05/12/2026"
+      ['own', 'past'], // "Sở Tài chính chủ trì … trước ngày 20/11/2026"
+      ['own', 'past'], // its former name's task, "… trong tháng 6/2024": older past tasks after
+      ['everyone', 'upcoming'], // "Các cơ quan, đơn vị cập nhật … trước ngày 15/01/2027"
+    ]);
+    expect(r.tasks![2]?.text).toMatch(/^Sở Kế hoạch và Đầu tư rà soát/);
+    const own = r.answer.indexOf('Nhiệm vụ và thời hạn của Sở Tài chính:');
+    const everyone = r.answer.indexOf('Nhiệm vụ giao chung cho các cơ quan, đơn vị:');
+    expect(own).toBe(0);
+    expect(everyone).toBeGreaterThan(r.answer.indexOf('Sở Tài chính chủ trì'));
+    expect(r.answer.indexOf('Các cơ quan, đơn vị cập nhật')).toBeGreaterThan(everyone);
+    expect(r.citations.length).toBe(r.tasks!.length);
+    expect(() => asResponse(r)).not.toThrow();
+  });
+
+  it('answers in English with the same sections', () => {
+    const r = ask('Sở Tài chính', 'en');
+    expect(r.answer.startsWith('Tasks and deadlines for Sở Tài chính:')).toBe(true);
+    expect(r.answer).toContain('Tasks addressed to all agencies and units:');
+  });
+});
+
+describe('composeUnitTasks: at most 8 listed', () => {
+  const deadline: Deadline = { text: 'trước ngày 15/12/2026', kind: 'date', date: '2026-12-15', due: '2026-12-15' };
+  const task = (i: number, scope: TaskAnswer['scope']): TaskAnswer => ({
+    text: `Nhiệm vụ số ${i}.`,
+    units: ['Sở Y tế'],
+    deadline,
+    status: 'upcoming',
+    scope,
+    citation: { id: `t${i}`, title: 'Công văn thử', quote: `Nhiệm vụ số ${i}.` },
+  });
+
+  it('lists 8 of 12 tasks and counts the rest of each section', () => {
+    const tasks = [...Array.from({ length: 10 }, (_, i) => task(i + 1, 'own')), task(11, 'everyone'), task(12, 'everyone')];
+    const text = composeUnitTasks('Sở Y tế', tasks, 'vi', [], []);
+    expect(text.match(/^\d+\. /gm)).toHaveLength(8);
+    expect(text).toContain('… và 4 nhiệm vụ khác.'); // 6 of 10 own tasks shown, 2 places kept for everyone's
+    expect(text).toContain('8. Nhiệm vụ số 12.');
+  });
+});
+
+describe('answerDeadlines: merged and dissolved units', () => {
+  it('answers an old department name for its successor, saying so in one line with the source', () => {
+    const r = ask('Sở Kế hoạch và Đầu tư');
+    const [lead] = r.answer.split('\n');
+    expect(lead).toMatch(/^Sở Kế hoạch và Đầu tư đã hợp nhất vào Sở Tài chính từ 01\/3\/2025 \(nguồn: .*HĐND|Hội đồng nhân dân thành phố Hà Nội.*\); dưới đây là nhiệm vụ của Sở Tài chính\.$/);
+    expect(lead).toContain('chưa xác minh số hiệu'); // the resolution's number is not confirmed: never guessed
+    expect(r.answer.split('\n')[1]).toBe('Nhiệm vụ và thời hạn của Sở Tài chính:');
+    expect(starts(r.tasks, 'Sở Tài chính chủ trì')).toMatchObject({ scope: 'own' });
+    // The old name's own task in a 2024 document comes along, marked as addressed to the old name.
+    expect(starts(r.tasks, 'Sở Kế hoạch và Đầu tư rà soát')).toMatchObject({ scope: 'own', via: 'Sở Kế hoạch và Đầu tư (tên trước 01/3/2025)' });
+    expect(r.links[0]?.url).toMatch(/^https:\/\//);
+  });
+
+  it('gives the successor the tasks addressed to its former name', () => {
+    expect(starts(ask('Sở Tài chính').tasks, 'Sở Kế hoạch và Đầu tư rà soát')).toMatchObject({ scope: 'own' });
+    expect(starts(ask('Sở Y tế').tasks, 'Sở Kế hoạch và Đầu tư rà soát')).toBeUndefined();
+  });
+
+  it('names the partial successors and marks what is unconfirmed', () => {
+    const [lead] = ask('Sở Lao động - Thương binh và Xã hội').answer.split('\n');
+    expect(lead).toMatch(/^Sở Lao động - Thương binh và Xã hội đã hợp nhất vào Sở Nội vụ từ 01\/3\/2025/);
+    expect(lead).toContain('Một phần nhiệm vụ chuyển sang Sở Y tế (nguồn: chưa xác minh)');
+  });
+
+  it('leads a former district to the wards that replaced it (Resolution 1656/NQ-UBTVQH15)', () => {
+    const r = ask('quận Cầu Giấy');
+    const [lead] = r.answer.split('\n');
+    expect(lead).toBe(
+      'Quận Cầu Giấy không còn từ 01/7/2025 (nguồn: Nghị quyết 1656/NQ-UBTVQH15 ngày 16/6/2025 của Ủy ban Thường vụ Quốc hội); ' +
+        'địa bàn nay thuộc các phường Cầu Giấy, Nghĩa Đô, Yên Hòa, một phần thuộc các phường Ngọc Hà, Tây Hồ, Phú Diễn, Từ Liêm, Thanh Xuân, Đại Mỗ; ' +
+        'dưới đây là nhiệm vụ của các phường Cầu Giấy, Nghĩa Đô, Yên Hòa.',
+    );
+    // The district's own task in a 2024 document, the district group's, and the wards' today.
+    expect(starts(r.tasks, 'UBND quận Cầu Giấy hoàn thành')).toMatchObject({ scope: 'own' });
+    expect(starts(r.tasks, 'UBND các quận, huyện, thị xã cập nhật')).toMatchObject({ scope: 'group' });
+    expect(starts(r.tasks, 'UBND các xã, phường giảm 30%')).toMatchObject({ scope: 'group' });
+    expect(starts(r.tasks, 'Sở Nội vụ tổng hợp')).toBeUndefined();
+  });
+
+  it('says so when the successors of a district are not recorded', () => {
+    const r = ask('huyện Gia Lâm');
+    expect(r.answer.split('\n')[0]).toBe(
+      'Huyện Gia Lâm không còn từ 01/7/2025 (nguồn: Nghị quyết 1656/NQ-UBTVQH15 ngày 16/6/2025 của Ủy ban Thường vụ Quốc hội); dữ liệu chưa ghi các xã, phường kế thừa địa bàn.',
+    );
+  });
+
+  it('uses an injected table', () => {
+    const table = loadSuccession();
+    table.units = table.units.filter((u) => u.former !== 'Sở Kế hoạch và Đầu tư');
+    const r = answerDeadlines(k, resolveUnit('Sở Kế hoạch và Đầu tư')!, [], 'vi', TODAY, { succession: table });
+    expect(r.answer.startsWith('Nhiệm vụ và thời hạn của Sở Kế hoạch và Đầu tư:')).toBe(true);
+  });
+});
+
+describe('answerTopicDeadlines: a topic question without a unit', () => {
+  it('finds the quarterly CCHC report and leads with its deadline', () => {
+    const r = answerTopicDeadlines(k, 'báo cáo quý IV về CCHC phải gửi trước ngày nào?', 'vi', TODAY);
+    expect(r?.tasks?.[0]).toMatchObject({ units: ['Sở Nội vụ'], deadline: { kind: 'date', date: '2026-12-10' } });
+    expect(r?.answer.startsWith('Thời hạn: trước ngày 10/12/2026 (chưa đến hạn); đơn vị thực hiện: Sở Nội vụ')).toBe(true);
+    expect(r?.intent).toBe('deadline');
+    expect(() => asResponse(r!)).not.toThrow();
+  });
+
+  it('finds the land-dossier target', () => {
+    const r = answerTopicDeadlines(k, 'phải giảm bao nhiêu % thời gian giải quyết hồ sơ đất đai?', 'vi', TODAY);
+    expect(r?.tasks?.map((t) => t.text)).toEqual([expect.stringMatching(/^UBND các xã, phường giảm 30% thời gian giải quyết hồ sơ đất đai/)]);
+    expect(r?.answer).toContain('30%');
+  });
+
+  it('understands the question in English', () => {
+    const r = answerTopicDeadlines(k, 'By what date must the fourth-quarter administrative reform report be sent?', 'en', TODAY);
+    expect(r?.tasks?.[0]?.deadline.date).toBe('2026-12-10');
+    expect(r?.answer.startsWith('Deadline: trước ngày 10/12/2026 (upcoming); assigned to: Sở Nội vụ')).toBe(true);
+  });
+
+  it('returns null when no task matches well', () => {
+    expect(answerTopicDeadlines(k, 'làm hộ chiếu cần giấy tờ gì?', 'vi', TODAY)).toBeNull();
+    expect(answerTopicDeadlines(k, 'báo cáo về môi trường nước thải khi nào?', 'vi', TODAY)).toBeNull();
+  });
+});
