@@ -9,7 +9,8 @@ import { createFileIndexStore, type IndexSnapshot } from '../ingest/store.js';
 import { createAnswerEngine } from '../server/answer/engine.js';
 import { buildKnowledge } from '../server/answer/knowledge.js';
 import { buildLexicon } from '../server/answer/lexicon.js';
-import { hybridChunks, rankProcedures, viewQuery } from '../server/answer/retrieve.js';
+import { viewQuery } from '../server/answer/retrieve.js';
+import { loadRankModel, searchProcedures } from '../server/answer/choose.js';
 import { dispatchMarkdown } from './corpora.js';
 import { buildDirect, readChunks } from './direct.js';
 import { chunkText, type Peer, type PeerDoc } from './peers/types.js';
@@ -104,10 +105,11 @@ async function retrieve(job: Extract<Job, { phase: 'retrieve' }>) {
   const k = buildKnowledge(snapshot);
   const lexicon = buildLexicon();
   const questions = loadQuestions(job.root);
+  const model = loadRankModel();
   const rank = async (question: string) => {
     const q = viewQuery(question, lexicon);
     const vector = await embedder.embedQuery(q.embedText);
-    return rankProcedures(k, q, hybridChunks(k, q, vector, { limit: 60, kind: 'procedure' }), 5).map((c) => c.entry.procedure.code);
+    return searchProcedures(k, q, vector, model).candidates.slice(0, 5).map((c) => c.entry.procedure.code);
   };
   const engine = createAnswerEngine({ knowledge: () => k, embedder: { id: embedder.id, dimension: embedder.dimension, embeddings: embedder }, today: () => TODAY });
   const single = await timeSequential(questions.all, rank, job.budget);

@@ -1,6 +1,7 @@
 // The one answer engine every channel calls: understand the question, retrieve, compose a
 // grounded answer with citations; optionally let an LLM rephrase the same facts.
 import { randomUUID } from 'node:crypto';
+import { fold } from '../../ingest/text.js';
 import type { Language, Procedure } from '../../ingest/domain.js';
 import type { IdentifiedEmbeddings } from '../../ingest/embeddings.js';
 import { resolveUnit, type ResolvedUnit } from '../../ingest/units.js';
@@ -14,19 +15,24 @@ import {
   type ProcedureAnswer,
   type SearchHit,
 } from './contract.js';
-import { composeProcedure, greeting, notFound, truncate } from './compose.js';
-import { answerDeadlines } from './deadlines.js';
+import { composeCandidates, composeProcedure, greeting, notFound, PORTAL_SEARCH, truncate } from './compose.js';
+import { answerDeadlines, answerTopicDeadlines } from './deadlines.js';
 import { answerDocument, documentsForQuestion, referencesBySubject } from './documents.js';
 import type { Knowledge } from './knowledge.js';
 import { buildLexicon, type LexiconEntry } from './lexicon.js';
 import { allowedUrls, type Phraser } from './llm.js';
-import { hybridChunks, rankProcedures, viewQuery, type ProcedureCandidate } from './retrieve.js';
+import { hybridChunks, viewQuery } from './retrieve.js';
+import type { ProcedureCandidate } from './rank.js';
+import { CHOOSE_ALL_ON, loadRankModel, searchProcedures, type ChooseSwitches, type RankModel } from './choose.js';
 import { createSessionMemory, type SessionMemory } from './sessions.js';
 import {
   detectAspect,
   detectLanguage,
   findProcedureCode,
   hasDeadlineCue,
+  hasTaskCue,
+  isSubjectless,
+  withoutSalutation,
   hasDocumentCue,
   asksWhichDocument,
   englishUnit,
@@ -43,6 +49,10 @@ export interface EngineDeps {
   phraser?: Phraser | null;
   lexicon?: LexiconEntry[];
   newId?: () => string;
+  /** The ranker and decision model (default: the one fitted on the tune split, shipped as JSON). */
+  rankModel?: RankModel;
+  /** Components to switch off, for ablation in the eval; everything is on by default. */
+  switches?: Partial<ChooseSwitches>;
 }
 
 export class EngineNotReadyError extends Error {
@@ -51,20 +61,6 @@ export class EngineNotReadyError extends Error {
   constructor() {
     super('The index is not loaded yet.');
   }
-}
-
-/**
- * Whether the best procedure really answers the question: it covers most of what the
- * question means, and the question names most of it (or covers it almost entirely).
- */
-function answers(c: ProcedureCandidate): boolean {
-  const ch = c.chunks[0]?.score ?? 0;
-  return (
-    (c.nameCoverage >= 0.45 && ch >= 0.85) || // names most of a procedure and its passages agree
-    (c.queryCoverage >= 0.5 && ch >= 0.5 && c.queryCoverage + ch >= 1.2) ||
-    (c.queryCoverage >= 0.25 && ch >= 0.97) ||
-    (c.queryCoverage >= 0.8 && c.nameCoverage >= 0.5)
-  );
 }
 
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"'»«)\]]+/gi;
@@ -109,7 +105,7 @@ export function toProcedureAnswer(p: Procedure): ProcedureAnswer {
   };
 }
 
-function procedureDraft(k: Knowledge, c: Pick<ProcedureCandidate, 'entry' | 'chunks'>, question: string, lang: Language, alternatives: Procedure[]): Draft {
+function procedureDraft(k: Knowledge, c: Pick<ProcedureCandidate, 'entry' | 'chunks'>, question: string, lang: Language, alternatives: Procedure[], today: string): Draft {
   const p = c.entry.procedure;
   const aspect = detectAspect(question);
   const sectionFor = { papers: 'papers', fee: 'channels', time: 'channels', online: 'channels', where: 'overview', steps: 'steps', legal: 'legal', overview: 'overview' }[aspect];
@@ -132,7 +128,7 @@ function procedureDraft(k: Knowledge, c: Pick<ProcedureCandidate, 'entry' | 'chu
   return {
     intent: 'procedure',
     found: true,
-    answer: composeProcedure(p, aspect, lang, alternatives),
+    answer: composeProcedure(p, aspect, lang, alternatives, { today }),
     citations,
     links,
     procedure: toProcedureAnswer(p),
@@ -143,8 +139,9 @@ function procedureDraft(k: Knowledge, c: Pick<ProcedureCandidate, 'entry' | 'chu
 /** Near neighbours worth offering: close in score and sharing most of the best name. */
 function alternativesOf(best: ProcedureCandidate, others: ProcedureCandidate[]): Procedure[] {
   const bestToks = new Set(best.entry.nameTokens);
+  // Scores are a fitted model's, not a scale: closeness is the rank (the next few) plus a shared name.
   return others
-    .filter((o) => o.score >= best.score * 0.75)
+    .slice(0, 6)
     .filter((o) => {
       const shared = o.entry.nameTokens.filter((t) => bestToks.has(t)).length;
       return shared / Math.max(1, Math.min(bestToks.size, o.entry.nameTokens.length)) >= 0.6;
@@ -153,9 +150,24 @@ function alternativesOf(best: ProcedureCandidate, others: ProcedureCandidate[]):
     .map((o) => o.entry.procedure);
 }
 
+/** An ask-back: the records that fit about equally, as choices; nothing is presented as the answer. */
+function askBackDraft(options: ProcedureCandidate[], lang: Language): Draft {
+  const ps = options.map((o) => o.entry.procedure);
+  return {
+    intent: 'procedure',
+    found: true,
+    answer: composeCandidates(ps, lang),
+    citations: ps.map((p) => ({ id: p.code, title: p.name, number: p.code, ...(p.url ? { url: p.url } : {}), section: 'overview', quote: p.name })),
+    links: [{ label: lang === 'vi' ? 'Tra cứu thủ tục trên Cổng Dịch vụ công quốc gia' : 'Search procedures on the National Public Service Portal', url: PORTAL_SEARCH }],
+    candidates: ps.map((p) => ({ code: p.code, name: p.name, level: p.level })),
+  };
+}
+
 export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
   const sessions = deps.sessions ?? createSessionMemory();
-  const lexicon = deps.lexicon ?? buildLexicon();
+  const switches: ChooseSwitches = { ...CHOOSE_ALL_ON, ...deps.switches };
+  const lexicon = switches.lexicon ? (deps.lexicon ?? buildLexicon()) : [];
+  const model = deps.rankModel ?? loadRankModel();
   const newId = deps.newId ?? randomUUID;
 
   function need(): Knowledge {
@@ -168,14 +180,15 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
     return deps.embedder ? deps.embedder.embeddings.embedQuery(text) : null;
   }
 
-  async function procedureCandidates(k: Knowledge, question: string) {
+  async function findProcedures(k: Knowledge, question: string) {
     const q = viewQuery(question, lexicon);
-    const vector = await embed(q.embedText);
-    const chunks = hybridChunks(k, q, vector, { limit: 60, kind: 'procedure' });
-    return { q, candidates: rankProcedures(k, q, chunks, 8) };
+    const vector = switches.chunks ? await embed(q.embedText) : null;
+    return { q, ...searchProcedures(k, q, vector, model, switches) };
   }
 
-  async function decide(req: AskRequest, lang: Language, k: Knowledge): Promise<Draft & { unit?: string; procedureCode?: string; documentId?: string }> {
+  type Decided = Draft & { unit?: string; procedureCode?: string; documentId?: string };
+
+  async function decide(req: AskRequest, lang: Language, k: Knowledge): Promise<Decided> {
     const question = req.question;
     const last = req.sessionId ? sessions.last(req.sessionId) : undefined;
 
@@ -183,23 +196,32 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
 
     const code = findProcedureCode(question);
     const byCode = code ? k.procedures.get(code) : undefined;
-    if (byCode) return { ...procedureDraft(k, { entry: byCode, chunks: [] }, question, lang, []), procedureCode: byCode.procedure.code };
+    if (byCode) return { ...procedureDraft(k, { entry: byCode, chunks: [] }, question, lang, [], deps.today()), procedureCode: byCode.procedure.code };
 
     // Units: given by the channel, named in the question, or carried from the last turn.
-    const en = englishUnit(question);
-    const mentioned = [...(en ? [en] : []), ...findUnitMentions(question)]
+    const asked = withoutSalutation(question);
+    const en = englishUnit(asked);
+    const mentions = [...(en ? [en] : []), ...findUnitMentions(asked)];
+    const mentioned = mentions
       .map((m) => resolveUnit(m))
       // The City People's Committee issues dispatches; named in a question it is the issuer, not the asker.
       .find((u): u is ResolvedUnit => u !== null && u.kind !== 'ubnd-thanh-pho');
+    // A unit that opens the question is its subject ("Sở Tư pháp phải …", "When must the Department
+    // of Justice …"); one named in passing ("hộ khẩu của mẹ ở phường Hoàng Mai") is a place.
+    const foldedAsked = fold(asked);
+    const unitLeads = !!en || mentions.some((m) => {
+      const at = foldedAsked.indexOf(fold(m));
+      return at >= 0 && at <= 12;
+    });
     const given = req.unit ? resolveUnit(req.unit) : null;
+    const taskCue = hasTaskCue(question);
     const deadlineCue = hasDeadlineCue(question);
     const docs = documentsForQuestion(k, question, lang);
     const followUpUnit = mentioned && last?.intent === 'deadline';
     const unit = mentioned ?? given ?? (deadlineCue && last?.unit ? resolveUnit(last.unit) : null);
-    if (unit && (deadlineCue || followUpUnit || docs.length > 0 || (given && !mentioned && deadlineCue))) {
-      const d = answerDeadlines(k, unit, docs, lang, deps.today());
-      return { ...d, unit: unit.name };
-    }
+    const deadlines = (u: ResolvedUnit): Decided => ({ ...answerDeadlines(k, u, docs, lang, deps.today(), { question }), unit: u.name });
+    // A named unit with a task cue, or a unit carried over in a conversation about deadlines.
+    if (unit && (taskCue || followUpUnit || (docs.length > 0 && deadlineCue))) return deadlines(unit);
 
     if (asksWhichDocument(question)) {
       const which = referencesBySubject(k, question, lang, lexicon);
@@ -214,35 +236,52 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
       if (d) return { ...d, documentId: docs[0]!.id };
     }
 
-    const { q, candidates } = await procedureCandidates(k, question);
-    const best = candidates[0];
+    const { q, candidates, verdict } = await findProcedures(k, question);
     const lastProc = last?.procedureCode ? k.procedures.get(last.procedureCode) : undefined;
-    const aspect = detectAspect(question);
-    const looksLikeFollowUp = lastProc && aspect !== 'overview' && (q.units.length <= 1 || !best || !answers(best));
-    if (looksLikeFollowUp && lastProc) {
-      return { ...procedureDraft(k, { entry: lastProc, chunks: [] }, question, lang, []), procedureCode: lastProc.procedure.code };
+    // A question without its own subject continues the conversation; one with a subject starts afresh.
+    if (lastProc && isSubjectless(q.units, question)) {
+      return { ...procedureDraft(k, { entry: lastProc, chunks: [] }, question, lang, [], deps.today()), procedureCode: lastProc.procedure.code };
     }
-    if (best && answers(best) && missingVariant(best, q.cueText)) {
-      // The question asks for a variant (e.g. with a foreign element) that the best match is not:
-      // say so rather than present the plain procedure as the answer.
-      const nf = notFound(lang);
-      const msg =
-        lang === 'vi'
-          ? `Tôi không tìm thấy đúng thủ tục cho trường hợp bạn hỏi (${missingVariant(best, q.cueText)}) trong dữ liệu đã nạp. Thủ tục gần nhất là "${best.entry.procedure.name}" (mã ${best.entry.procedure.code}); vui lòng tra cứu thêm trên Cổng Dịch vụ công quốc gia.`
-          : `I could not find the procedure for the case you ask about (${missingVariant(best, q.cueText)}) in the loaded data. The closest is "${best.entry.procedure.name}" (code ${best.entry.procedure.code}); please check the National Public Service Portal.`;
-      return { intent: 'procedure', found: false, answer: msg, citations: [], links: nf.links, alternatives: [{ code: best.entry.procedure.code, name: best.entry.procedure.name }] };
+    // Nothing fits, and the question asks about an aspect (fee, time, papers …): it continues the conversation.
+    if (lastProc && verdict.kind === 'none' && detectAspect(question) !== 'overview') {
+      return { ...procedureDraft(k, { entry: lastProc, chunks: [] }, question, lang, [], deps.today()), procedureCode: lastProc.procedure.code };
     }
-    if (best && answers(best)) {
+    // With a unit named and only a weak cue ("khi nào", "phải"), a clear procedure wins; else the unit's deadlines.
+    // Only for short questions: a citizen's letter names its ward and says "phải", "khi nào" too.
+    if (unit && deadlineCue && (unitLeads || given) && q.tokens.length <= 40) return deadlines(unit);
+    if (unit && deadlineCue && verdict.kind === 'none' && q.tokens.length <= 30) return deadlines(unit);
+
+    if (verdict.kind === 'answer') {
+      const best = verdict.best;
+      const variant = missingVariant(best, q.cueText);
+      if (variant) {
+        // The question asks for a variant (e.g. with a foreign element) that the best match is not:
+        // say so rather than present the plain procedure as the answer.
+        const msg =
+          lang === 'vi'
+            ? `Tôi không tìm thấy đúng thủ tục cho trường hợp bạn hỏi (${variant}) trong dữ liệu đã nạp. Thủ tục gần nhất là "${best.entry.procedure.name}" (mã ${best.entry.procedure.code}); vui lòng tra cứu thêm trên Cổng Dịch vụ công quốc gia.`
+            : `I could not find the procedure for the case you ask about (${variant}) in the loaded data. The closest is "${best.entry.procedure.name}" (code ${best.entry.procedure.code}); please check the National Public Service Portal.`;
+        return { intent: 'procedure', found: false, answer: msg, citations: [], links: notFound(lang).links, alternatives: [{ code: best.entry.procedure.code, name: best.entry.procedure.name }] };
+      }
       const alternatives = alternativesOf(best, candidates.slice(1));
-      return { ...procedureDraft(k, best, question, lang, alternatives), procedureCode: best.entry.procedure.code };
+      return { ...procedureDraft(k, best, question, lang, alternatives, deps.today()), procedureCode: best.entry.procedure.code };
     }
-    if (deadlineCue && !unit) {
+    if (taskCue) {
+      // A topic without a unit ("báo cáo quý IV phải gửi trước ngày nào?"): the matching tasks.
+      const topic = answerTopicDeadlines(k, question, lang, deps.today(), lexicon);
+      if (topic) return topic;
       const msg =
         lang === 'vi'
           ? 'Bạn hỏi về nhiệm vụ, thời hạn của đơn vị nào? Hãy nêu tên đơn vị, ví dụ: "Sở Tư pháp có hạn chót nào?" hoặc "UBND phường Ba Đình có nhiệm vụ gì?".'
           : 'Which unit are you asking about? Name it, for example: "What deadlines does the Department of Justice have?".';
       return { intent: 'deadline', found: false, answer: msg, citations: [], links: notFound(lang).links };
     }
+    if (!unit && deadlineCue) {
+      // A topic question with a weak cue ("phải giảm bao nhiêu %", "by what date must …").
+      const topic = answerTopicDeadlines(k, question, lang, deps.today(), lexicon);
+      if (topic) return topic;
+    }
+    if (verdict.kind === 'ask') return askBackDraft(verdict.options, lang);
     const nf = notFound(lang);
     return { intent: 'out-of-scope' as Intent, found: false, answer: nf.answer, citations: [], links: nf.links };
   }
@@ -263,6 +302,7 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
         language: lang,
         ...rest,
         ...(unit ? { unit } : {}),
+        ...(draft.intent === 'procedure' ? { aspect: detectAspect(req.question) } : {}),
         phrasedBy: 'composer',
       };
       response = neutraliseLinks(response);

@@ -22,6 +22,12 @@ export interface Knowledge {
   bySlot: ProcedureEntry[];
   /** BM25 over names, aliases, English names and fields: one document per procedure. */
   names: LexicalIndex;
+  /**
+   * BM25 over the whole record, one document per procedure (same slots as `names`): name,
+   * aliases, field, who files, result, paper names and the start of the conditions. People
+   * describe their situation rather than name the procedure; this is where those words match.
+   */
+  records: LexicalIndex;
   documents: Map<string, StoredDocument>;
   /** Folded document number → document ids ("2458/ubnd-snv" → [vi, en]). */
   documentsByNumber: Map<string, string[]>;
@@ -54,6 +60,22 @@ function merge(curated: StoredProcedure, portal: StoredProcedure): StoredProcedu
   return out;
 }
 
+/** What a person may say about a procedure besides its name; long free text is cut so it cannot drown the name. */
+function recordText(p: Procedure): string {
+  const papers = p.papers.flatMap((g) => g.papers.map((x) => x.name.slice(0, 160)));
+  return [
+    p.name,
+    p.name,
+    ...p.aliases,
+    p.nameEn ?? '',
+    p.field ?? '',
+    (p.applicants ?? '').slice(0, 300),
+    (p.result ?? '').slice(0, 300),
+    ...papers.slice(0, 30),
+    (p.conditions ?? '').slice(0, 800),
+  ].join('\n');
+}
+
 export function buildKnowledge(snapshot: IndexSnapshot): Knowledge {
   const byCode = new Map<string, StoredProcedure>();
   for (const p of snapshot.records.procedures) {
@@ -75,6 +97,7 @@ export function buildKnowledge(snapshot: IndexSnapshot): Knowledge {
     nameTexts.push([p.name, p.name, ...p.aliases, p.nameEn ?? ''].join('\n'));
   }
   const names = LexicalIndex.build(nameTexts);
+  const records = LexicalIndex.build(bySlot.map((e) => recordText(e.procedure)));
   const df = new Map<string, number>();
   for (const e of bySlot) for (const t of e.vocabulary) df.set(t, (df.get(t) ?? 0) + 1);
   const N = Math.max(1, bySlot.length);
@@ -107,6 +130,7 @@ export function buildKnowledge(snapshot: IndexSnapshot): Knowledge {
     procedures,
     bySlot,
     names,
+    records,
     documents,
     documentsByNumber,
     tasksByDocument,

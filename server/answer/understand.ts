@@ -79,9 +79,14 @@ export function findBareDocumentNumber(question: string): string | undefined {
   return TYPE_WORD.exec(fold(question))?.[2];
 }
 
-/** Cues that a civil servant asks about tasks and deadlines. */
-const DEADLINE_CUES =
-  /\b(han chot|thoi han|han|deadline|deadlines|due|truoc ngay nao|khi nao|nam nao|bao gio|phai|hoan thanh|nhiem vu|duoc giao|viec gi|tasks?|assigned|theo doi|must|when|by what|complete|finish)\b/;
+/**
+ * Cues that a civil servant asks about tasks and deadlines. Strict ones decide alone; weak ones
+ * ("khi nào", "phải", "thời hạn") are also how citizens ask about a procedure's processing time,
+ * so with a unit they only count when no procedure clearly answers the question.
+ */
+const TASK_CUES =
+  /\b(nhiem vu|han chot|deadlines?|duoc giao|giao nhiem vu|phai bao cao|bao cao .{0,40}truoc ngay|han (?:nop |gui )?bao cao|chi tieu|truoc ngay nao|phai hoan thanh|hoan thanh truoc|thoi han hoan thanh|tasks?|assigned|reporting|report due|due date|cai cach hanh chinh|cchc)\b/;
+const WEAK_DEADLINE_CUES = /\b(thoi han|han|due|khi nao|nam nao|bao gio|phai|hoan thanh|viec gi|lam gi|theo doi|must|when|by what|complete|finish|report)\b/;
 
 /** English unit names → the Vietnamese names the unit directory knows. */
 const EN_UNITS: Array<[RegExp, string]> = [
@@ -113,15 +118,51 @@ export function englishUnit(question: string): string | undefined {
   return undefined;
 }
 
-const WHICH_DOCUMENT = /\b(van ban nao|ke hoach nao|quyet dinh nao|nghi quyet nao|cong van nao|so may|so bao nhieu|which (?:document|plan|decision|resolution|dispatch))\b/;
+const WHICH_DOCUMENT = /\b(van ban nao|ke hoach nao|quyet dinh nao|nghi quyet nao|cong van nao|which (?:document|plan|decision|resolution|dispatch))\b/;
+/** "số mấy" asks for a document's number only when the question is about a document ("mẫu số mấy" is a form). */
+const WHICH_NUMBER = /\b(cong van|ke hoach|quyet dinh|nghi quyet|chuong trinh|chi thi|van ban)\b.*\b(so may|so bao nhieu)\b/;
 
 /** "Kế hoạch … là kế hoạch số mấy?", "Văn bản nào về …": the question names a document by what it is about. */
 export function asksWhichDocument(question: string): boolean {
-  return WHICH_DOCUMENT.test(fold(question));
+  const f = fold(question);
+  return WHICH_DOCUMENT.test(f) || WHICH_NUMBER.test(f);
 }
 
+/**
+ * The question without its salutation: in "Kính gửi Sở Xây dựng, …" or "Chào cán bộ xã, …" the
+ * unit is who the letter is addressed to, not who is asking.
+ */
+export function withoutSalutation(question: string): string {
+  return question.replace(/^\s*(?:kính gửi|kinh gui|gửi|thưa|thua|dạ|da|xin chào|xin chao|chào|chao|dear|to)\b[^,.:;\n!?]*[,.:;\n!?]/i, ' ');
+}
+
+/** A question about tasks or reporting: decides the deadline intent even for a group or a topic. */
+export function hasTaskCue(question: string): boolean {
+  return TASK_CUES.test(fold(question));
+}
+
+/** Any deadline cue, weak ones included: enough when a unit is named and no procedure fits. */
 export function hasDeadlineCue(question: string): boolean {
-  return DEADLINE_CUES.test(fold(question));
+  const f = fold(question);
+  return TASK_CUES.test(f) || WEAK_DEADLINE_CUES.test(f);
+}
+
+/** Words of a follow-up that carry no subject of their own ("thế còn … thì sao?"). */
+const FOLLOW_UP_FILLER = new Set(
+  'con the thi sao nua vay nhi oi nhe luon rieng truong hop neu kia day nay ay nhu what about and also then how else ok okay vang da u uh'.split(' '),
+);
+/** Place words: "thế phường Cầu Giấy thì sao?" changes where, not what. */
+const PLACE = /\b(phuong|xa|quan|huyen|thi xa|thi tran|ward|commune|district) ([a-z]+(?: [a-z]+){0,2})/g;
+
+/**
+ * Whether a question has no subject of its own: nothing is left once question words, filler
+ * and place names are taken out ("còn lệ phí?", "nộp online được không?", "thế phường Cầu Giấy
+ * thì sao?"). Such a question continues the conversation; one with a subject starts afresh.
+ */
+export function isSubjectless(units: ReadonlyArray<{ typed: string[]; official: string[] }>, question: string): boolean {
+  const placeWords = new Set<string>();
+  for (const m of fold(question).matchAll(PLACE)) for (const w of m[0].split(' ')) placeWords.add(w);
+  return units.every((u) => !u.official.length && u.typed.every((t) => QUESTION_WORDS.has(t) || FOLLOW_UP_FILLER.has(t) || placeWords.has(t) || /^\d+$/.test(t)));
 }
 
 const DOCUMENT_CUES = /\b(cong van|ke hoach|quyet dinh|nghi quyet|chuong trinh|chi thi|van ban|dispatch|plan|decision|resolution|programme|program|directive|noi dung|yeu cau gi|ve viec gi|la gi|about)\b/;

@@ -23,7 +23,8 @@ export async function askRoutes(app: FastifyInstance, deps: AskRouteDeps): Promi
   async function answer(request: AskRequest): Promise<AskResponse> {
     const response = AskResponse.parse(await deps.engine.ask(request));
     deps.metrics.answer(response.found);
-    if (!response.found) deps.unanswered.record(request.question, response.language);
+    // Asked back: the engine could not tell which record fits, which an admin wants to know too.
+    if (!response.found || (response.candidates?.length && !response.procedure)) deps.unanswered.record(request.question, response.language);
     return response;
   }
 

@@ -74,17 +74,17 @@ describe('procedure questions', () => {
 
   it('leads with the asked aspect', async () => {
     const r = await ask({ question: 'đăng ký khai sinh online' });
-    expect(r.answer.split('\n\n')[1]).toBe(`Nộp trực tuyến tại: ${r.procedure!.url}`);
+    expect(r.answer.split('\n')[0]).toBe(`Nộp trực tuyến tại: ${r.procedure!.url}`);
     const where = await ask({ question: 'đổi bằng lái xe ở đâu' });
     expect(where.procedure?.code).toBe('3.000347');
-    expect(where.answer.split('\n\n')[1]).toMatch(/^Nơi nộp: /);
+    expect(where.answer.split('\n')[0]).toMatch(/^Nơi nộp: /);
   });
 
   it('answers an English question in English', async () => {
     const r = await ask({ question: 'How do I register a birth?' });
     expect(r.language).toBe('en');
     expect(r.procedure?.code).toBe('1.001193');
-    expect(r.answer.startsWith('Birth registration (Thủ tục đăng ký khai sinh) — code 1.001193')).toBe(true);
+    expect(r.answer).toContain('Procedure: Birth registration (Thủ tục đăng ký khai sinh) — code 1.001193 (Commune level)');
     expect(r.links[0]?.label).toBe('Procedure page on the National Public Service Portal');
   });
 });
@@ -184,7 +184,7 @@ describe('follow-ups in a session', () => {
     const next = await ask({ question: 'lệ phí bao nhiêu?', sessionId });
     expect(next.intent).toBe('procedure');
     expect(next.procedure?.code).toBe('1.001456');
-    expect(next.answer.split('\n\n')[1]).toMatch(/^Thời hạn giải quyết và lệ phí:/);
+    expect(next.answer.split('\n')[0]).toMatch(/^Lệ phí: /);
   });
 
   it('does not carry a procedure into another session', async () => {
@@ -229,5 +229,36 @@ describe('search and procedure lookup', () => {
 
   it('rejects an empty question', async () => {
     await expect(engine.ask({ question: '   ' })).rejects.toThrow();
+  });
+});
+
+describe('conversations: a follow-up continues, a new subject starts afresh', () => {
+  it('answers a question with its own subject about that subject, in the same session', async () => {
+    const sessionId = 'conv-switch';
+    const first = await ask({ question: 'đăng ký kết hôn cần gì', sessionId });
+    expect(first.procedure?.name).toMatch(/kết hôn/i);
+    const next = await ask({ question: 'lý lịch tư pháp cần gì', sessionId });
+    expect(next.intent).toBe('procedure');
+    expect(next.procedure?.name ?? next.candidates?.map((c) => c.name).join(' ')).toMatch(/lý lịch tư pháp/i);
+  });
+
+  it('answers a follow-up without a subject about the last procedure, leading with the aspect asked', async () => {
+    const sessionId = 'conv-follow';
+    const first = await ask({ question: 'đăng ký kết hôn cần gì', sessionId });
+    const next = await ask({ question: 'còn lệ phí?', sessionId });
+    expect(next.procedure?.code).toBe(first.procedure?.code);
+    expect(next.aspect).toBe('fee');
+  });
+});
+
+describe('intent: citizens\' letters are procedure questions', () => {
+  it('does not read the addressee of a letter as the asking unit', async () => {
+    const r = await ask({ question: 'Kính gửi Sở Tư pháp, tôi cần xin phiếu lý lịch tư pháp để đi làm, phải chuẩn bị giấy tờ gì ạ?' });
+    expect(r.intent).toBe('procedure');
+  });
+
+  it('does not take "có phải … không" for a deadline question', async () => {
+    const r = await ask({ question: 'Sinh con xong có phải đăng ký khai sinh trong bao lâu không?' });
+    expect(r.intent).toBe('procedure');
   });
 });

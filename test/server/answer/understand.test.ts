@@ -9,8 +9,13 @@ import {
   findDocumentNumbers,
   findProcedureCode,
   hasDeadlineCue,
+  hasTaskCue,
   isGreeting,
+  isSubjectless,
+  withoutSalutation,
 } from '../../../server/answer/understand.js';
+import { buildLexicon } from '../../../server/answer/lexicon.js';
+import { viewQuery } from '../../../server/answer/retrieve.js';
 
 describe('detectLanguage', () => {
   it('reads Vietnamese with diacritics', () => {
@@ -132,5 +137,45 @@ describe('englishUnit', () => {
 
   it('finds none when no unit is named', () => {
     expect(englishUnit('How do I register a birth?')).toBeUndefined();
+  });
+});
+
+describe('hasTaskCue', () => {
+  it('sees tasks and reporting, with or without a unit', () => {
+    expect(hasTaskCue('Sở Tư pháp có nhiệm vụ gì?')).toBe(true);
+    expect(hasTaskCue('báo cáo quý IV về CCHC phải gửi trước ngày nào?')).toBe(true);
+    expect(hasTaskCue('What deadlines does the Department of Justice have?')).toBe(true);
+  });
+
+  it('does not take a citizen\'s "phải", "mất bao lâu" or "khi nào" for a task', () => {
+    expect(hasTaskCue('Có phải đăng ký tạm trú không?')).toBe(false);
+    expect(hasTaskCue('làm hộ chiếu mất bao lâu, khi nào có?')).toBe(false);
+    expect(hasTaskCue('Em có phải xin giấy phép môi trường cho xưởng may không ạ?')).toBe(false);
+  });
+});
+
+describe('isSubjectless (follow-up detection)', () => {
+  const lexicon = buildLexicon();
+  const subjectless = (question: string) => isSubjectless(viewQuery(question, lexicon).units, question);
+
+  it('takes a question without its own subject for a follow-up', () => {
+    expect(subjectless('còn lệ phí?')).toBe(true);
+    expect(subjectless('nộp online được không?')).toBe(true);
+    expect(subjectless('thế phường Cầu Giấy thì sao?')).toBe(true);
+    expect(subjectless('mất bao lâu vậy')).toBe(true);
+  });
+
+  it('takes a question with a subject for a fresh start', () => {
+    expect(subjectless('lý lịch tư pháp cần gì')).toBe(false);
+    expect(subjectless('còn đăng ký thường trú thì sao?')).toBe(false);
+    expect(subjectless('what about a passport?')).toBe(false);
+  });
+});
+
+describe('withoutSalutation', () => {
+  it('drops the addressee of a letter, keeping the question', () => {
+    expect(withoutSalutation('Kính gửi Sở Xây dựng, tôi muốn xin giấy phép xây dựng nhà ở.')).not.toMatch(/Sở Xây dựng/);
+    expect(withoutSalutation('Chào cán bộ xã, nhà tôi ở xã Minh Quang')).toMatch(/xã Minh Quang/);
+    expect(withoutSalutation('Sở Tư pháp phải báo cáo trước ngày nào?')).toBe('Sở Tư pháp phải báo cáo trước ngày nào?');
   });
 });

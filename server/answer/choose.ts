@@ -1,0 +1,122 @@
+// Choosing what to do with a procedure question, in one calibrated decision: answer when one
+// record clearly wins, ask back when two or three fit about equally, say "not found" when
+// nothing fits. Two logistic models over a few features of the ranking, fitted on the `tune`
+// split by test/eval/tools/train.ts, give the probability that the top record is right and that
+// the right record is among the first three.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { Knowledge } from './knowledge.js';
+import { FEATURES, rankProcedures, ALL_ON, type ProcedureCandidate, type RankSwitches, type RankWeights } from './rank.js';
+import { hybridChunks, type QueryView } from './retrieve.js';
+import { QUESTION_WORDS } from './understand.js';
+
+export const DECISION_FEATURES = ['top', 'margin', 'queryCov', 'recordCov', 'nameCov', 'chunk', 'unknown', 'short', 'unknownPairs'] as const;
+
+const Logistic = z.object({ bias: z.number(), weights: z.array(z.number()).length(DECISION_FEATURES.length) });
+type Logistic = z.infer<typeof Logistic>;
+
+export const RankModel = z.object({
+  /** Linear ranker over rank.ts's FEATURES. */
+  weights: z.object(Object.fromEntries(FEATURES.map((f) => [f, z.number()])) as Record<(typeof FEATURES)[number], z.ZodNumber>),
+  /** P(top record is right). */
+  answer: Logistic,
+  /** P(the right record is among the first three). */
+  offer: Logistic,
+  thresholds: z.object({ answer: z.number(), offer: z.number() }),
+  trainedOn: z.string().optional(),
+});
+export type RankModel = z.infer<typeof RankModel>;
+
+/** The model shipped with the code (fitted on the tune split); a path overrides it. */
+export function loadRankModel(file: string | URL = new URL('./rank-model.json', import.meta.url)): RankModel {
+  return RankModel.parse(JSON.parse(readFileSync(file, 'utf8')));
+}
+
+export interface ChooseSwitches extends RankSwitches {
+  /** Ask back with choices when unsure (off: answer or say not found). */
+  askBack: boolean;
+  /** The calibrated decision (off: always answer with the top record). */
+  decision: boolean;
+}
+export const CHOOSE_ALL_ON: ChooseSwitches = { ...ALL_ON, askBack: true, decision: true };
+
+export type Verdict =
+  | { kind: 'answer'; best: ProcedureCandidate; confidence: number }
+  | { kind: 'ask'; options: ProcedureCandidate[]; confidence: number }
+  | { kind: 'none'; closest?: ProcedureCandidate; confidence: number };
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+export function decisionFeatures(k: Knowledge, q: QueryView, cands: ProcedureCandidate[]): number[] {
+  const top = cands[0];
+  if (!top) return DECISION_FEATURES.map(() => 0);
+  const second = cands[1]?.score ?? 0;
+  // Words the whole catalogue never uses: a question about something it does not hold.
+  let unknown = 0;
+  let total = 0;
+  for (const u of q.units) {
+    for (const t of u.typed) {
+      const w = k.records.df(t) === 0 ? 8 : k.records.idf(t);
+      total += w;
+      if (k.records.df(t) === 0 && !u.official.length) unknown += w;
+    }
+  }
+  // Pairs of content words the catalogue never writes together ("mặt trăng", "người máy", "sao
+  // Hỏa"): a real procedure name next to an object no record knows.
+  const content = q.tokens.filter((t) => !QUESTION_WORDS.has(t));
+  let pairs = 0;
+  let unseenPairs = 0;
+  for (let i = 0; i + 1 < content.length; i++) {
+    pairs++;
+    if (k.records.df(`${content[i]}_${content[i + 1]}`) === 0) unseenPairs++;
+  }
+  return [
+    top.score,
+    top.score - second,
+    top.features.queryCov,
+    top.features.recordCov,
+    top.features.nameCov,
+    top.features.chunk,
+    total ? unknown / total : 0,
+    1 / (1 + q.units.length),
+    pairs ? unseenPairs / pairs : 0,
+  ];
+}
+
+export function probability(m: Logistic, x: number[]): number {
+  let s = m.bias;
+  for (let i = 0; i < x.length; i++) s += m.weights[i]! * x[i]!;
+  return sigmoid(s);
+}
+
+export function decide(k: Knowledge, q: QueryView, cands: ProcedureCandidate[], model: RankModel, switches: ChooseSwitches = CHOOSE_ALL_ON): Verdict {
+  const best = cands[0];
+  if (!best) return { kind: 'none', confidence: 0 };
+  if (!switches.decision) return { kind: 'answer', best, confidence: 1 };
+  const x = decisionFeatures(k, q, cands);
+  const pAnswer = probability(model.answer, x);
+  if (pAnswer >= model.thresholds.answer) return { kind: 'answer', best, confidence: pAnswer };
+  const pOffer = probability(model.offer, x);
+  if (switches.askBack && pOffer >= model.thresholds.offer && cands.length > 1) {
+    return { kind: 'ask', options: cands.slice(0, 3), confidence: pOffer };
+  }
+  return { kind: 'none', closest: best, confidence: pAnswer };
+}
+
+export interface ProcedureSearch {
+  candidates: ProcedureCandidate[];
+  verdict: Verdict;
+}
+
+/** Rank procedures for a question read by viewQuery, then decide. */
+export function searchProcedures(
+  k: Knowledge,
+  q: QueryView,
+  vector: number[] | null,
+  model: RankModel,
+  switches: ChooseSwitches = CHOOSE_ALL_ON,
+): ProcedureSearch {
+  const chunks = switches.chunks ? hybridChunks(k, q, vector, { limit: 60, kind: 'procedure' }) : [];
+  const candidates = rankProcedures(k, q, chunks, model.weights as RankWeights, switches, 10);
+  return { candidates, verdict: decide(k, q, candidates, model, switches) };
+}

@@ -1,0 +1,223 @@
+// Ranking procedures for a question: gather candidates from the name index, the whole-record
+// index, term associations and the chunk retrieval, describe each by a few features, and score
+// them with a linear model trained on the `tune` split (server/answer/rank-model.json).
+import { lowerBound } from '../../ingest/topk.js';
+import type { LexicalIndex, WeightedTerms } from '../../ingest/lexical.js';
+import type { Knowledge, ProcedureEntry } from './knowledge.js';
+import type { RankedChunk, QueryView } from './retrieve.js';
+import { QUESTION_WORDS } from './understand.js';
+
+/** The features, in the order the model's weights use. Each is roughly in 0..1. */
+export const FEATURES = ['name', 'record', 'chunk', 'nameCov', 'nameIdfCov', 'namePairs', 'queryCov', 'recordCov', 'assoc', 'variant', 'cueAgree', 'cueExtra', 'cueMissing', 'generic', 'who', 'prior'] as const;
+export type FeatureName = (typeof FEATURES)[number];
+
+/** Parts of retrieval that can be switched off, to measure what each earns (ablation). */
+export interface RankSwitches {
+  records: boolean; // the whole-record index and record coverage
+  associations: boolean; // query expansion by term associations mined from the catalogue
+  lexicon: boolean; // the hand lexicon of colloquial words (applied in viewQuery)
+  chunks: boolean; // chunk retrieval (BM25 + vectors) as evidence
+  variants: boolean; // the variant-cue penalty
+}
+export const ALL_ON: RankSwitches = { records: true, associations: true, lexicon: true, chunks: true, variants: true };
+
+export interface ProcedureCandidate {
+  entry: ProcedureEntry;
+  score: number;
+  features: Record<FeatureName, number>;
+  /** Share of the name's syllables the question covers (low: the name adds a variant). */
+  nameCoverage: number;
+  /** IDF-weighted share of the question's meaning that the name's vocabulary covers. */
+  queryCoverage: number;
+  chunks: RankedChunk[];
+}
+
+export type RankWeights = Record<FeatureName, number>;
+
+/**
+ * Name words that make a procedure a variant of another (the action or the case): chosen only
+ * when the question says so. Each is matched as a phrase on folded syllables.
+ */
+const VARIANT_CUES = [
+  'luu dong', 'nuoc ngoai', 'thay doi', 'cap lai', 'cap doi', 'dieu chinh', 'bo sung', 'gia han', 'xoa', 'huy',
+  'cham dut', 'tam ngung', 'dung', 'lai', 'bien gioi', 'quan doi', 'cong an nhan dan', 'ngoai giao', 'cong vu',
+  'dinh chinh', 'hieu dinh', 'cap nhat', 'chuyen doi', 'thu hoi', 'giai the', 'ly hon', 'mat',
+  'tai xuat', 'tam nhap', 'tai nhap', 'tam xuat', 'xuat khau', 'nhap khau', 'ban', 'mua', 'thanh lap', 'hop nhat',
+  'chia', 'tach', 'sap nhap', 'chuyen nhuong', 'cho thue', 'the chap', 'lan dau', 'mien', 'giam', 'hoan',
+].map((c) => ` ${c} `);
+/** Cues that only count against a name that has them ("mất", "lại", "bán" also occur in questions as plain words). */
+const ONE_SIDED = new Set([' mat ', ' lai ', ' ban ', ' mua ', ' chia ', ' tach ', ' giam ', ' mien ', ' hoan ']);
+
+function cues(text: string): Uint8Array {
+  return Uint8Array.from(VARIANT_CUES, (c) => (text.includes(c) ? 1 : 0));
+}
+
+const nameCues = new WeakMap<ProcedureEntry, Uint8Array>();
+
+/** Variant cues the name and the question share, the name adds, and the question adds (each 0..1). */
+function cueFeatures(entry: ProcedureEntry, asked: Uint8Array): { mismatch: number; agree: number; extra: number; missing: number } {
+  let inName = nameCues.get(entry);
+  if (!inName) {
+    inName = cues(` ${entry.nameTokens.join(' ')} `);
+    nameCues.set(entry, inName);
+  }
+  let agree = 0;
+  let extra = 0;
+  let missing = 0;
+  for (let i = 0; i < VARIANT_CUES.length; i++) {
+    if (inName[i] && asked[i]) agree++;
+    else if (inName[i]) extra++;
+    else if (asked[i] && !ONE_SIDED.has(VARIANT_CUES[i]!)) missing++;
+  }
+  return { mismatch: Math.min(3, extra + missing) / 3, agree: Math.min(3, agree) / 3, extra: Math.min(3, extra) / 3, missing: Math.min(3, missing) / 3 };
+}
+
+/** Who is asking: a business or organisation, or a person and their family. */
+const BUSINESS = /\b(cong ty|doanh nghiep|to chuc|ngan hang|hop tac xa|co so|nha may|xuong|chi nhanh|van phong|company|firm|bank|enterprise|organisation|organization|institution|we are)\b/;
+const PERSON = /\b(toi|em|minh|chau|bo|me|vo|chong|con|ong|ba|nha toi|nha em|ca nhan|i am|i'm|my)\b/;
+
+function contains(index: LexicalIndex, term: string, doc: number): boolean {
+  const { docs } = index.postings(term);
+  const p = lowerBound(docs, 0, docs.length, doc);
+  return p < docs.length && docs[p] === doc;
+}
+
+/** IDF-weighted share of the question's meaning units that a vocabulary test accepts. */
+function coverage(q: QueryView, idf: (t: string) => number, has: (t: string) => boolean, skipUnknown: (t: string) => boolean): number {
+  let total = 0;
+  let covered = 0;
+  for (const u of q.units) {
+    const all = [...u.typed, ...u.official];
+    if (!u.official.length && u.typed.every(skipUnknown)) continue;
+    const w = all.length ? Math.max(...all.map(idf)) : 0;
+    const frac = (ts: string[]) => (ts.length ? ts.filter(has).length / ts.length : 0);
+    total += w;
+    covered += w * Math.max(frac(u.typed), frac(u.official));
+  }
+  return total ? covered / total : 0;
+}
+
+/**
+ * Term associations mined from the catalogue itself: words people use to describe their case
+ * (found in papers, conditions, who files, results) → the name words of the records they occur
+ * in. "xưởng may … nước thải" reaches "giấy phép môi trường" without a lexicon entry.
+ */
+export function associatedNameTerms(k: Knowledge, q: QueryView): WeightedTerms {
+  const out = new Map<string, number>();
+  const N = k.bySlot.length;
+  const seen = new Set<string>();
+  for (const b of q.tokens) {
+    if (seen.has(b) || QUESTION_WORDS.has(b) || b.length < 2) continue;
+    seen.add(b);
+    const { docs } = k.records.postings(b);
+    if (docs.length < 2 || docs.length > N * 0.08) continue;
+    const co = new Map<string, number>();
+    for (const slot of docs) for (const n of new Set(k.bySlot[slot]!.nameTokens)) co.set(n, (co.get(n) ?? 0) + 1);
+    for (const [n, c] of co) {
+      if (n === b || c < 2) continue;
+      const assoc = c / docs.length;
+      // A name word in most names says nothing ("cấp", "giấy"): what counts is lift over its base rate.
+      const base = k.nameDf(n) / N;
+      if (assoc < 0.3 || assoc < 4 * base) continue;
+      out.set(n, Math.max(out.get(n) ?? 0, 0.6 * assoc));
+    }
+  }
+  return out;
+}
+
+function variantFeatures(c: ReturnType<typeof cueFeatures> | null) {
+  return c ? { variant: c.mismatch, cueAgree: c.agree, cueExtra: c.extra, cueMissing: c.missing } : { variant: 0, cueAgree: 0, cueExtra: 0, cueMissing: 0 };
+}
+
+/** 1 when the record is for the kind of asker the question shows (a business, or a person), 0 when not, ½ unknown. */
+function whoMatches(applicants: string, business: boolean, person: boolean): number {
+  if (!applicants || business === person) return 0.5;
+  const a = applicants.toLowerCase();
+  const forBusiness = /doanh nghiệp|tổ chức|hợp tác xã/.test(a);
+  const forPerson = /công dân|cá nhân|người việt nam|người nước ngoài/.test(a);
+  if (business) return forBusiness ? 1 : 0;
+  return forPerson ? 1 : 0;
+}
+
+function normalisedHits(index: LexicalIndex, terms: WeightedTerms, limit: number): Map<number, number> {
+  const hits = index.search(terms, limit);
+  const max = hits[0]?.score ?? 1;
+  return new Map(hits.map((h) => [h.doc, h.score / max]));
+}
+
+export function rankProcedures(
+  k: Knowledge,
+  q: QueryView,
+  chunks: RankedChunk[],
+  weights: RankWeights,
+  switches: RankSwitches = ALL_ON,
+  limit = 10,
+): ProcedureCandidate[] {
+  const byName = normalisedHits(k.names, q.terms, 40);
+  const byRecord = switches.records ? normalisedHits(k.records, q.terms, 40) : new Map<number, number>();
+  const assocTerms = switches.associations ? associatedNameTerms(k, q) : new Map<string, number>();
+  const byAssoc = assocTerms.size ? normalisedHits(k.names, new Map([...q.terms, ...assocTerms]), 30) : new Map<number, number>();
+  const chunksByCode = new Map<string, RankedChunk[]>();
+  if (switches.chunks) {
+    for (const c of chunks) {
+      if (c.chunk.kind !== 'procedure') continue;
+      const list = chunksByCode.get(c.chunk.sourceId);
+      if (list) list.push(c);
+      else chunksByCode.set(c.chunk.sourceId, [c]);
+    }
+  }
+  const slots = new Set<number>([...byName.keys(), ...byRecord.keys(), ...byAssoc.keys()]);
+  for (const code of chunksByCode.keys()) {
+    const e = k.procedures.get(code);
+    if (e) slots.add(e.slot);
+  }
+  const meaning = new Set(q.meaning);
+  // Syllable pairs of the question and its expansions: most Vietnamese terms are two syllables.
+  const pairs = new Set<string>();
+  const seq = q.cueText.trim().split(' ');
+  for (let i = 0; i + 1 < seq.length; i++) pairs.add(`${seq[i]}_${seq[i + 1]}`);
+  const asked = cues(q.cueText);
+  const business = BUSINESS.test(q.cueText);
+  const person = PERSON.test(q.cueText);
+  const unknownInNames = (t: string) => q.english && k.nameDf(t) === 0;
+  const out: ProcedureCandidate[] = [];
+  for (const slot of slots) {
+    const entry = k.bySlot[slot]!;
+    const nameToks = entry.nameTokens;
+    const nameCoverage = nameToks.length ? nameToks.filter((t) => meaning.has(t)).length / nameToks.length : 0;
+    let idfIn = 0;
+    let idfAll = 0;
+    for (const t of nameToks) {
+      const w = k.nameIdf(t);
+      idfAll += w;
+      if (meaning.has(t)) idfIn += w;
+    }
+    let pairIn = 0;
+    for (let i = 0; i + 1 < nameToks.length; i++) if (pairs.has(`${nameToks[i]}_${nameToks[i + 1]}`)) pairIn++;
+    const queryCoverage = coverage(q, k.nameIdf, (t) => entry.vocabulary.has(t), unknownInNames);
+    const recordCov = switches.records
+      ? coverage(q, (t) => k.records.idf(t), (t) => entry.vocabulary.has(t) || contains(k.records, t, slot), (t) => k.records.df(t) === 0)
+      : 0;
+    const own = chunksByCode.get(entry.procedure.code) ?? [];
+    const p = entry.procedure;
+    const features: Record<FeatureName, number> = {
+      name: byName.get(slot) ?? 0,
+      record: byRecord.get(slot) ?? 0,
+      chunk: own[0]?.score ?? 0,
+      nameCov: nameCoverage,
+      nameIdfCov: idfAll ? idfIn / idfAll : 0,
+      namePairs: nameToks.length > 1 ? pairIn / (nameToks.length - 1) : 0,
+      queryCov: queryCoverage,
+      recordCov,
+      assoc: byAssoc.get(slot) ?? 0,
+      ...variantFeatures(switches.variants ? cueFeatures(entry, asked) : null),
+      generic: 1 / (1 + nameToks.length / 8),
+      who: whoMatches(p.applicants ?? '', business, person),
+      prior: (p.origin === 'curated' ? 1 : 0) * 0.8 + (p.level.some((l) => /xã|tỉnh/i.test(l)) ? 0.2 : 0),
+    };
+    let score = 0;
+    for (const f of FEATURES) score += weights[f] * features[f];
+    out.push({ entry, score, features, nameCoverage, queryCoverage, chunks: own });
+  }
+  return out.sort((a, b) => b.score - a.score || a.entry.slot - b.entry.slot).slice(0, limit);
+}

@@ -1,0 +1,65 @@
+// The calibrated decision: answer when one record clearly wins, ask back when a few fit about
+// equally, say not found when nothing fits; and the model shipped with the code is valid.
+import { describe, expect, it } from 'vitest';
+import { decide, DECISION_FEATURES, loadRankModel, probability, type RankModel } from '../../../server/answer/choose.js';
+import type { Knowledge, ProcedureEntry } from '../../../server/answer/knowledge.js';
+import { FEATURES, type ProcedureCandidate } from '../../../server/answer/rank.js';
+import type { QueryView } from '../../../server/answer/retrieve.js';
+import { LexicalIndex } from '../../../ingest/lexical.js';
+
+const k = { records: LexicalIndex.build(['đăng ký khai sinh', 'đăng ký kết hôn', 'cấp phiếu lý lịch tư pháp']) } as unknown as Knowledge;
+const q: QueryView = { tokens: ['dang', 'ky', 'khai', 'sinh'], meaning: [], units: [{ typed: ['khai'], official: [] }, { typed: ['sinh'], official: [] }], cueText: ' dang ky khai sinh ', terms: new Map(), embedText: '', english: false };
+
+function cand(code: string, score: number): ProcedureCandidate {
+  const features = Object.fromEntries(FEATURES.map((f) => [f, 0.5])) as ProcedureCandidate['features'];
+  const entry = { procedure: { code, name: `Thủ tục ${code}`, level: [] }, nameTokens: [], vocabulary: new Set(), slot: 0 } as unknown as ProcedureEntry;
+  return { entry, score, features, nameCoverage: 0.5, queryCoverage: 0.5, chunks: [] };
+}
+
+// A model whose probability depends only on the margin between the first two records and on the top score.
+const model: RankModel = {
+  weights: Object.fromEntries(FEATURES.map((f) => [f, 1])) as RankModel['weights'],
+  answer: { bias: -5, weights: DECISION_FEATURES.map((f) => (f === 'margin' ? 20 : 0)) },
+  offer: { bias: -5, weights: DECISION_FEATURES.map((f) => (f === 'top' ? 10 : 0)) },
+  thresholds: { answer: 0.5, offer: 0.5 },
+};
+
+describe('decide', () => {
+  it('answers when one record clearly wins', () => {
+    const v = decide(k, q, [cand('a', 1), cand('b', 0.5)], model);
+    expect(v.kind).toBe('answer');
+    if (v.kind === 'answer') expect(v.best.entry.procedure.code).toBe('a');
+  });
+
+  it('asks back with the first three when several fit about equally', () => {
+    const v = decide(k, q, [cand('a', 1), cand('b', 0.98), cand('c', 0.97), cand('d', 0.9)], model);
+    expect(v.kind).toBe('ask');
+    if (v.kind === 'ask') expect(v.options.map((o) => o.entry.procedure.code)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('says not found when nothing fits well', () => {
+    const v = decide(k, q, [cand('a', 0.2), cand('b', 0.19)], model);
+    expect(v.kind).toBe('none');
+  });
+
+  it('says not found with no candidates, and never asks back with one', () => {
+    expect(decide(k, q, [], model).kind).toBe('none');
+    expect(decide(k, q, [cand('a', 0.9)], { ...model, answer: { ...model.answer, bias: -50 } }).kind).toBe('none');
+  });
+
+  it('answers with the top record when the decision is switched off (ablation)', () => {
+    const v = decide(k, q, [cand('a', 0.2), cand('b', 0.19)], model, { records: true, associations: true, lexicon: true, chunks: true, variants: true, askBack: true, decision: false });
+    expect(v.kind).toBe('answer');
+  });
+});
+
+describe('the shipped model', () => {
+  it('loads, validates and gives probabilities in 0..1', () => {
+    const m = loadRankModel();
+    expect(Object.keys(m.weights).sort()).toEqual([...FEATURES].sort());
+    const p = probability(m.answer, DECISION_FEATURES.map(() => 0.5));
+    expect(p).toBeGreaterThan(0);
+    expect(p).toBeLessThan(1);
+    expect(m.thresholds.answer).toBeGreaterThan(0);
+  });
+});
