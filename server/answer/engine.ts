@@ -18,10 +18,10 @@ import {
 import { composeCandidates, composeProcedure, greeting, notFound, PORTAL_SEARCH, truncate } from './compose.js';
 import { answerDeadlines, answerTopicDeadlines } from './deadlines.js';
 import { answerDocument, documentsForQuestion, referencesBySubject } from './documents.js';
-import type { Knowledge } from './knowledge.js';
+import type { Knowledge, ProcedureEntry } from './knowledge.js';
 import { buildLexicon, type LexiconEntry } from './lexicon.js';
 import { allowedUrls, type Phraser } from './llm.js';
-import { hybridChunks, viewQuery } from './retrieve.js';
+import { hybridChunks, viewQuery, type QueryView } from './retrieve.js';
 import type { ProcedureCandidate } from './rank.js';
 import { CHOOSE_ALL_ON, loadRankModel, searchProcedures, type ChooseSwitches, type RankModel } from './choose.js';
 import { createSessionMemory, type SessionMemory } from './sessions.js';
@@ -150,8 +150,15 @@ function alternativesOf(best: ProcedureCandidate, others: ProcedureCandidate[]):
     .map((o) => o.entry.procedure);
 }
 
+/** Whether every content word of the question occurs in the record (its name or its text). */
+function fitsRecord(k: Knowledge, entry: ProcedureEntry, q: QueryView): boolean {
+  const words = q.units.filter((u) => !u.official.length).flatMap((u) => u.typed);
+  if (!words.length) return false;
+  return words.every((t) => entry.vocabulary.has(t) || k.records.postings(t).docs.includes(entry.slot));
+}
+
 /** An ask-back: the records that fit about equally, as choices; nothing is presented as the answer. */
-function askBackDraft(options: ProcedureCandidate[], lang: Language): Draft {
+function askBackDraft(options: Array<Pick<ProcedureCandidate, 'entry'>>, lang: Language): Draft {
   const ps = options.map((o) => o.entry.procedure);
   return {
     intent: 'procedure',
@@ -238,8 +245,18 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
 
     const { q, candidates, verdict } = await findProcedures(k, question);
     const lastProc = last?.procedureCode ? k.procedures.get(last.procedureCode) : undefined;
-    // A question without its own subject continues the conversation; one with a subject starts afresh.
-    if (lastProc && isSubjectless(q.units, question)) {
+    const subjectless = isSubjectless(q.units, question);
+    // The last turn asked back and this one adds no subject: the choice is still open.
+    if (!lastProc && subjectless && last?.candidateCodes?.length) {
+      const open = last.candidateCodes.flatMap((c) => {
+        const entry = k.procedures.get(c);
+        return entry ? [{ entry }] : [];
+      });
+      if (open.length) return askBackDraft(open, lang);
+    }
+    // A question without its own subject continues the conversation; so does one whose every word
+    // fits the conversation's procedure ("phí thẩm định bao nhiêu?"). One with a subject of its own starts afresh.
+    if (lastProc && (subjectless || fitsRecord(k, lastProc, q))) {
       return { ...procedureDraft(k, { entry: lastProc, chunks: [] }, question, lang, [], deps.today()), procedureCode: lastProc.procedure.code };
     }
     // Nothing fits, and the question asks about an aspect (fee, time, papers …): it continues the conversation.
@@ -294,7 +311,8 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
       const draft = await decide(req, lang, k);
       const { unit, procedureCode, documentId, ...rest } = draft;
       if (req.sessionId && draft.found) {
-        sessions.remember(req.sessionId, { intent: draft.intent, language: lang, procedureCode, unit, documentId, at: Date.now() });
+        const candidateCodes = draft.candidates?.map((c) => c.code);
+        sessions.remember(req.sessionId, { intent: draft.intent, language: lang, procedureCode, unit, documentId, ...(candidateCodes ? { candidateCodes } : {}), at: Date.now() });
       }
       let response: AskResponse = {
         id: newId(),

@@ -8,7 +8,12 @@ import type { RankedChunk, QueryView } from './retrieve.js';
 import { QUESTION_WORDS } from './understand.js';
 
 /** The features, in the order the model's weights use. Each is roughly in 0..1. */
-export const FEATURES = ['name', 'record', 'chunk', 'nameCov', 'nameIdfCov', 'namePairs', 'queryCov', 'recordCov', 'assoc', 'variant', 'cueAgree', 'cueExtra', 'cueMissing', 'generic', 'who', 'prior'] as const;
+export const FEATURES = ['name', 'record', 'chunk', 'nameCov', 'nameIdfCov', 'namePairs', 'queryCov', 'recordCov', 'assoc', 'variant', 'cueAgree', 'cueExtra', 'cueMissing', 'generic', 'who', 'level', 'curated'] as const;
+/**
+ * Features whose weight is set, not fitted: a curated record is one of the procedures people ask
+ * about most, which a sample drawn at random from the catalogue cannot teach.
+ */
+export const PINNED: ReadonlySet<FeatureName> = new Set(['curated']);
 export type FeatureName = (typeof FEATURES)[number];
 
 /** Parts of retrieval that can be switched off, to measure what each earns (ablation). */
@@ -213,7 +218,8 @@ export function rankProcedures(
       ...variantFeatures(switches.variants ? cueFeatures(entry, asked) : null),
       generic: 1 / (1 + nameToks.length / 8),
       who: whoMatches(p.applicants ?? '', business, person),
-      prior: (p.origin === 'curated' ? 1 : 0) * 0.8 + (p.level.some((l) => /xã|tỉnh/i.test(l)) ? 0.2 : 0),
+      level: p.level.some((l) => /xã|tỉnh/i.test(l)) ? 1 : 0,
+      curated: p.origin === 'curated' ? 1 : 0,
     };
     let score = 0;
     for (const f of FEATURES) score += weights[f] * features[f];

@@ -7,6 +7,8 @@ export interface Turn {
   intent: Intent;
   language: Language;
   procedureCode?: string;
+  /** The choices offered when the engine asked back. */
+  candidateCodes?: string[];
   unit?: string;
   documentId?: string;
   at: number;

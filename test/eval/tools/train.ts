@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildLexicon } from '../../../server/answer/lexicon.js';
 import { hybridChunks, viewQuery } from '../../../server/answer/retrieve.js';
-import { ALL_ON, FEATURES, rankProcedures, type ProcedureCandidate, type RankWeights } from '../../../server/answer/rank.js';
+import { ALL_ON, FEATURES, PINNED, rankProcedures, type ProcedureCandidate, type RankWeights } from '../../../server/answer/rank.js';
 import { DECISION_FEATURES, decisionFeatures, loadRankModel, probability, type RankModel } from '../../../server/answer/choose.js';
 import type { Knowledge } from '../../../server/answer/knowledge.js';
 import { loadQuestions, openEval, root } from '../run.js';
@@ -22,7 +22,7 @@ const dot = (w: number[], x: number[]) => w.reduce((s, wi, i) => s + wi * x[i]!,
 const vec = (c: ProcedureCandidate) => FEATURES.map((f) => c.features[f]);
 
 /** Pairwise logistic loss: every right candidate above every wrong one of the same question. */
-function fitRanker(examples: Example[], start: number[], epochs = 300, lr = 0.05, l2 = 1e-3): number[] {
+function fitRanker(examples: Example[], start: number[], epochs = 1500, lr = 0.1, l2 = 1e-3): number[] {
   const w = [...start];
   const pairs: Array<[number[], number[]]> = [];
   for (const ex of examples) {
@@ -38,7 +38,9 @@ function fitRanker(examples: Example[], start: number[], epochs = 300, lr = 0.05
       const p = 1 / (1 + Math.exp(dot(w, d))); // gradient of log(1 + e^{-w·d})
       d.forEach((x, i) => (g[i]! -= p * x));
     }
-    w.forEach((_, i) => (w[i]! -= lr * (g[i]! / Math.max(1, pairs.length) + l2 * w[i]!)));
+    w.forEach((_, i) => {
+      if (!PINNED.has(FEATURES[i]!)) w[i]! -= lr * (g[i]! / Math.max(1, pairs.length) + l2 * w[i]!);
+    });
   }
   return w;
 }
