@@ -10,7 +10,7 @@ import { FEATURES, rankProcedures, ALL_ON, type ProcedureCandidate, type RankSwi
 import { hybridChunks, type QueryView } from './retrieve.js';
 import { QUESTION_WORDS } from './understand.js';
 
-export const DECISION_FEATURES = ['top', 'margin', 'queryCov', 'recordCov', 'nameCov', 'chunk', 'unknown', 'short', 'unknownPairs'] as const;
+export const DECISION_FEATURES = ['top', 'margin', 'queryCov', 'recordCov', 'nameCov', 'chunk', 'unknown', 'short', 'unknownPairs', 'english'] as const;
 
 const Logistic = z.object({ bias: z.number(), weights: z.array(z.number()).length(DECISION_FEATURES.length) });
 type Logistic = z.infer<typeof Logistic>;
@@ -54,7 +54,9 @@ export function decisionFeatures(k: Knowledge, q: QueryView, cands: ProcedureCan
   // Words the whole catalogue never uses: a question about something it does not hold.
   let unknown = 0;
   let total = 0;
-  for (const u of q.units) {
+  // An English question's own words are unknown to a Vietnamese catalogue by nature: only its
+  // translated terms speak, so unknown words say nothing there.
+  for (const u of q.english ? [] : q.units) {
     for (const t of u.typed) {
       const w = k.records.df(t) === 0 ? 8 : k.records.idf(t);
       total += w;
@@ -63,7 +65,7 @@ export function decisionFeatures(k: Knowledge, q: QueryView, cands: ProcedureCan
   }
   // Pairs of content words the catalogue never writes together ("mặt trăng", "người máy", "sao
   // Hỏa"): a real procedure name next to an object no record knows.
-  const content = q.tokens.filter((t) => !QUESTION_WORDS.has(t));
+  const content = q.english ? [] : q.tokens.filter((t) => !QUESTION_WORDS.has(t));
   let pairs = 0;
   let unseenPairs = 0;
   for (let i = 0; i + 1 < content.length; i++) {
@@ -80,6 +82,7 @@ export function decisionFeatures(k: Knowledge, q: QueryView, cands: ProcedureCan
     total ? unknown / total : 0,
     1 / (1 + q.units.length),
     pairs ? unseenPairs / pairs : 0,
+    q.english ? 1 : 0,
   ];
 }
 

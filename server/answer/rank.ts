@@ -87,19 +87,49 @@ function contains(index: LexicalIndex, term: string, doc: number): boolean {
   return p < docs.length && docs[p] === doc;
 }
 
-/** IDF-weighted share of the question's meaning units that a vocabulary test accepts. */
-function coverage(q: QueryView, idf: (t: string) => number, has: (t: string) => boolean, skipUnknown: (t: string) => boolean): number {
+/** A question's meaning units with their weights, computed once per question and vocabulary. */
+interface WeightedUnits {
+  units: Array<{ typed: string[]; official: string[]; weight: number }>;
+  total: number;
+}
+
+function weighUnits(q: QueryView, idf: (t: string) => number, skipUnknown: (t: string) => boolean): WeightedUnits {
+  const units: WeightedUnits['units'] = [];
   let total = 0;
-  let covered = 0;
   for (const u of q.units) {
-    const all = [...u.typed, ...u.official];
     if (!u.official.length && u.typed.every(skipUnknown)) continue;
-    const w = all.length ? Math.max(...all.map(idf)) : 0;
-    const frac = (ts: string[]) => (ts.length ? ts.filter(has).length / ts.length : 0);
-    total += w;
-    covered += w * Math.max(frac(u.typed), frac(u.official));
+    let weight = 0;
+    for (const t of u.typed) weight = Math.max(weight, idf(t));
+    for (const t of u.official) weight = Math.max(weight, idf(t));
+    units.push({ typed: u.typed, official: u.official, weight });
+    total += weight;
   }
-  return total ? covered / total : 0;
+  return { units, total };
+}
+
+function share(ts: string[], has: (t: string) => boolean): number {
+  if (!ts.length) return 0;
+  let n = 0;
+  for (const t of ts) if (has(t)) n++;
+  return n / ts.length;
+}
+
+/** IDF-weighted share of the question's meaning units that a vocabulary test accepts. */
+function coverage(w: WeightedUnits, has: (t: string) => boolean): number {
+  if (!w.total) return 0;
+  let covered = 0;
+  for (const u of w.units) covered += u.weight * Math.max(share(u.typed, has), share(u.official, has));
+  return covered / w.total;
+}
+
+const distinctNames = new WeakMap<ProcedureEntry, string[]>();
+function distinctNameTokens(e: ProcedureEntry): string[] {
+  let d = distinctNames.get(e);
+  if (!d) {
+    d = [...new Set(e.nameTokens)];
+    distinctNames.set(e, d);
+  }
+  return d;
 }
 
 /**
@@ -117,7 +147,7 @@ export function associatedNameTerms(k: Knowledge, q: QueryView): WeightedTerms {
     const { docs } = k.records.postings(b);
     if (docs.length < 2 || docs.length > N * 0.08) continue;
     const co = new Map<string, number>();
-    for (const slot of docs) for (const n of new Set(k.bySlot[slot]!.nameTokens)) co.set(n, (co.get(n) ?? 0) + 1);
+    for (const slot of docs) for (const n of distinctNameTokens(k.bySlot[slot]!)) co.set(n, (co.get(n) ?? 0) + 1);
     for (const [n, c] of co) {
       if (n === b || c < 2) continue;
       const assoc = c / docs.length;
@@ -184,7 +214,8 @@ export function rankProcedures(
   const asked = cues(q.cueText);
   const business = BUSINESS.test(q.cueText);
   const person = PERSON.test(q.cueText);
-  const unknownInNames = (t: string) => q.english && k.nameDf(t) === 0;
+  const nameUnits = weighUnits(q, k.nameIdf, (t) => q.english && k.nameDf(t) === 0);
+  const recordUnits = weighUnits(q, (t) => k.records.idf(t), (t) => k.records.df(t) === 0);
   const out: ProcedureCandidate[] = [];
   for (const slot of slots) {
     const entry = k.bySlot[slot]!;
@@ -199,10 +230,8 @@ export function rankProcedures(
     }
     let pairIn = 0;
     for (let i = 0; i + 1 < nameToks.length; i++) if (pairs.has(`${nameToks[i]}_${nameToks[i + 1]}`)) pairIn++;
-    const queryCoverage = coverage(q, k.nameIdf, (t) => entry.vocabulary.has(t), unknownInNames);
-    const recordCov = switches.records
-      ? coverage(q, (t) => k.records.idf(t), (t) => entry.vocabulary.has(t) || contains(k.records, t, slot), (t) => k.records.df(t) === 0)
-      : 0;
+    const queryCoverage = coverage(nameUnits, (t) => entry.vocabulary.has(t));
+    const recordCov = switches.records ? coverage(recordUnits, (t) => entry.vocabulary.has(t) || contains(k.records, t, slot)) : 0;
     const own = chunksByCode.get(entry.procedure.code) ?? [];
     const p = entry.procedure;
     const features: Record<FeatureName, number> = {

@@ -52,7 +52,10 @@ export function viewQuery(question: string, lexicon: readonly LexiconEntry[]): Q
   const used = [...noise];
   const units: MeaningUnit[] = [];
   const expansions: string[] = [];
+  // Only entries whose first word occurs can match: the rest of the lexicon is skipped unread.
+  const present = new Set(tokens);
   for (const e of lexicon) {
+    if (!present.has(e.trigger[0]!)) continue;
     const n = e.trigger.length;
     for (let i = 0; i + n <= tokens.length; i++) {
       if (!e.trigger.every((w, j) => tokens[i + j] === w && !used[i + j])) continue;
@@ -67,9 +70,11 @@ export function viewQuery(question: string, lexicon: readonly LexiconEntry[]): Q
   });
   const meaning = new Set<string>();
   for (const u of units) for (const t of [...u.typed, ...u.official]) meaning.add(t);
-  const terms = queryTerms(tokens.filter((_, i) => !noise[i]).join(' '), 1);
-  for (const x of expansions) for (const [t] of queryTerms(x)) if (!terms.has(t)) terms.set(t, 0.8);
   const english = detectLanguage(question) === 'en';
+  // The catalogue is Vietnamese: an English question speaks to it through its translated terms;
+  // its own words only match the few records that carry an English name.
+  const terms = queryTerms(tokens.filter((_, i) => !noise[i]).join(' '), english ? 0.3 : 1);
+  for (const x of expansions) for (const [t, w] of queryTerms(x, english ? 1 : 0.8)) if ((terms.get(t) ?? 0) < w) terms.set(t, w);
   return {
     tokens,
     meaning: [...meaning],

@@ -160,6 +160,12 @@ export function summarise(rows: Row[]) {
     deadline: { n: dl.length, right: o(dl, 'right') },
     document: { n: doc.length, right: o(doc, 'right') },
     outOfScope: { n: oos.length, answered: o(oos, 'answered-oos'), askedBack: o(oos, 'asked-oos') },
+    byStyle: Object.fromEntries(
+      [...new Set(proc.flatMap((x) => x.q.styles ?? []))].sort().map((st) => {
+        const xs = proc.filter((x) => x.q.styles?.includes(st));
+        return [st, { n: xs.length, right: o(xs, 'right'), rightOrOffered: share(xs, (x) => x.outcome === 'right' || x.outcome === 'offered') }];
+      }),
+    ),
   };
 }
 
@@ -222,7 +228,13 @@ async function main() {
     process.stdout.write(`${JSON.stringify({ splits: Object.fromEntries(bySplit), latencyMs: latency, ablation: Object.fromEntries(ablation) })}\n`);
     return;
   }
-  process.stdout.write(`\n${table(bySplit)}\n\ntime per answer: p50 ${latency.p50.toFixed(2)} ms, p95 ${latency.p95.toFixed(2)} ms\n`);
+  const styles = bySplit.filter(([, s]) => Object.keys(s.byStyle).length);
+  const styleTable = styles.length
+    ? `\n\nProcedure questions by style (right / right or offered):\n\n| style | ${styles.map(([n]) => n).join(' | ')} |\n|---|${styles.map(() => '---').join('|')}|\n${Object.keys(styles[0]![1].byStyle)
+        .map((st) => `| ${st} | ${styles.map(([, s]) => (s.byStyle[st] ? `${f3(s.byStyle[st]!.right)} / ${f3(s.byStyle[st]!.rightOrOffered)} (${s.byStyle[st]!.n})` : '-')).join(' | ')} |`)
+        .join('\n')}`
+    : '';
+  process.stdout.write(`\n${table(bySplit)}${styleTable}\n\ntime per answer: p50 ${latency.p50.toFixed(2)} ms, p95 ${latency.p95.toFixed(2)} ms\n`);
   if (ablation.length) process.stdout.write(`\nAblation (each component switched off in turn):\n\n${table(ablation)}\n`);
   const nMiss = Number(values.misses);
   if (nMiss > 0) {
