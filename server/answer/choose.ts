@@ -10,7 +10,7 @@ import { FEATURES, rankProcedures, ALL_ON, type ProcedureCandidate, type RankSwi
 import { hybridChunks, type QueryView } from './retrieve.js';
 import { QUESTION_WORDS } from './understand.js';
 
-export const DECISION_FEATURES = ['top', 'margin', 'queryCov', 'recordCov', 'nameCov', 'chunk', 'unknown', 'short', 'unknownPairs', 'english'] as const;
+export const DECISION_FEATURES = ['margin', 'queryCov', 'recordCov', 'nameCov', 'chunk', 'unknown', 'short', 'unknownPairs', 'english', 'softmax', 'oddObject'] as const;
 
 const Logistic = z.object({ bias: z.number(), weights: z.array(z.number()).length(DECISION_FEATURES.length) });
 type Logistic = z.infer<typeof Logistic>;
@@ -23,6 +23,11 @@ export const RankModel = z.object({
   /** P(the right record is among the first three). */
   offer: Logistic,
   thresholds: z.object({ answer: z.number(), offer: z.number() }),
+  /**
+   * Log-odds added when the top record is a curated one: the procedures people ask about most.
+   * Set, not fitted: the tune split samples the catalogue uniformly, while questions do not.
+   */
+  curatedLogOdds: z.number().default(0),
   trainedOn: z.string().optional(),
 });
 export type RankModel = z.infer<typeof RankModel>;
@@ -72,8 +77,8 @@ export function decisionFeatures(k: Knowledge, q: QueryView, cands: ProcedureCan
     pairs++;
     if (k.records.df(`${content[i]}_${content[i + 1]}`) === 0) unseenPairs++;
   }
+  // Only relative evidence: raw scores grow with the index (54 curated records or the whole catalogue).
   return [
-    top.score,
     top.score - second,
     top.features.queryCov,
     top.features.recordCov,
@@ -83,11 +88,55 @@ export function decisionFeatures(k: Knowledge, q: QueryView, cands: ProcedureCan
     1 / (1 + q.units.length),
     pairs ? unseenPairs / pairs : 0,
     q.english ? 1 : 0,
+    softmaxTop(cands),
+    oddObject(k, q),
   ];
 }
 
-export function probability(m: Logistic, x: number[]): number {
-  let s = m.bias;
+const PREPOSITIONS = new Set(['cho', 'voi', 'tren']);
+const CLASSIFIERS = new Set(['con', 'cai', 'chiec', 'mot', 'nhung', 'cac', 'bac', 'ngoi', 'qua']);
+/** Who or what a procedure is normally for: people, family, organisations, land and places. */
+const ORDINARY = new Set(
+  ('nguoi con vo chong bo me cha ong ba anh chi em chau toi minh ban be gia dinh ho nha ca nhan cong dan tre so sinh ' +
+    'cong ty doanh nghiep to chuc co so hop tac xa chi nhanh van phong truong benh vien ngan hang ' +
+    'dat thua manh can phuong xa quan huyen thanh tinh viet nuoc').split(' '),
+);
+
+/**
+ * A procedure asked for something no record is about: "bằng lái cho con mèo", "kết hôn với cái
+ * gối ôm", "xây nhà trên sao Hỏa". After "cho / với / trên", the object's first two words appear
+ * together nowhere in the catalogue (or its one word nowhere at all), and it is not a person,
+ * an organisation or a place. A real name with such an object must not get a confident answer.
+ */
+export function oddObject(k: Knowledge, q: QueryView): number {
+  if (q.english) return 0;
+  const t = q.tokens;
+  for (let i = 1; i < t.length - 1; i++) {
+    if (!PREPOSITIONS.has(t[i]!)) continue;
+    let j = i + 1;
+    while (j < t.length && CLASSIFIERS.has(t[j]!) && j < i + 3) j++;
+    const head = t[j];
+    if (!head || ORDINARY.has(head) || /\d/.test(head) || QUESTION_WORDS.has(head)) continue;
+    const next = t[j + 1];
+    const pair = next && !QUESTION_WORDS.has(next) && !/\d/.test(next) ? `${head}_${next}` : null;
+    if (pair ? k.records.df(pair) === 0 : k.records.df(head) === 0) return 1;
+  }
+  return 0;
+}
+
+/**
+ * The ranker is fitted on pairs with a logistic loss, so score differences are log-odds: the
+ * softmax over the candidates is the chance that the top one is the right one among them.
+ */
+function softmaxTop(cands: ProcedureCandidate[]): number {
+  const top = cands[0]!.score;
+  let sum = 0;
+  for (const c of cands) sum += Math.exp(c.score - top);
+  return 1 / sum;
+}
+
+export function probability(m: Logistic, x: number[], offset = 0): number {
+  let s = m.bias + offset;
   for (let i = 0; i < x.length; i++) s += m.weights[i]! * x[i]!;
   return sigmoid(s);
 }
@@ -97,7 +146,12 @@ export function decide(k: Knowledge, q: QueryView, cands: ProcedureCandidate[], 
   if (!best) return { kind: 'none', confidence: 0 };
   if (!switches.decision) return { kind: 'answer', best, confidence: 1 };
   const x = decisionFeatures(k, q, cands);
-  const pAnswer = probability(model.answer, x);
+  // The popular record's prior counts when the question names it (most of its words are in the
+  // record's name or aliases) and asks for nothing odd; it never makes an answer out of nothing.
+  const at = (f: (typeof DECISION_FEATURES)[number]) => x[DECISION_FEATURES.indexOf(f)]!;
+  const named = best.features.queryCov >= 0.35 && at('unknown') < 0.2 && !at('oddObject');
+  const prior = best.entry.procedure.origin === 'curated' && named ? model.curatedLogOdds : 0;
+  const pAnswer = probability(model.answer, x, prior);
   if (pAnswer >= model.thresholds.answer) return { kind: 'answer', best, confidence: pAnswer };
   const pOffer = probability(model.offer, x);
   if (switches.askBack && pOffer >= model.thresholds.offer && cands.length > 1) {

@@ -1,6 +1,7 @@
 // Words people use ↔ words the catalogue uses: colloquial Vietnamese, abbreviations and
 // English names of common procedures. Keys and expansions are matched accent-folded.
 import { fold } from '../../ingest/text.js';
+import { ENGLISH_TERMS } from './lexicon-en.js';
 
 /** [what people type, what the catalogue says]. Expansions join the query with a lower weight. */
 const PAIRS: Array<[string, string]> = [
@@ -69,6 +70,16 @@ const PAIRS: Array<[string, string]> = [
   ['ubnd', 'ủy ban nhân dân'],
   ['hđnd', 'hội đồng nhân dân'],
   ['tthc', 'thủ tục hành chính'],
+  // Abbreviations people type for administrative terms
+  ['attp', 'an toàn thực phẩm'], ['vsattp', 'an toàn thực phẩm'], ['pccc', 'phòng cháy chữa cháy'], ['đkkd', 'đăng ký kinh doanh'],
+  ['gpkd', 'giấy phép kinh doanh'], ['gcn', 'giấy chứng nhận'], ['gcnqsdđ', 'giấy chứng nhận quyền sử dụng đất'], ['qsdđ', 'quyền sử dụng đất'],
+  ['hkd', 'hộ kinh doanh'], ['dn', 'doanh nghiệp'], ['cty', 'công ty'], ['tnhh', 'trách nhiệm hữu hạn'], ['mst', 'mã số thuế'],
+  ['gtgt', 'giá trị gia tăng'], ['tncn', 'thu nhập cá nhân'], ['tndn', 'thu nhập doanh nghiệp'], ['xnk', 'xuất nhập khẩu'],
+  ['nhnn', 'ngân hàng nhà nước'], ['tctd', 'tổ chức tín dụng'], ['gpxd', 'giấy phép xây dựng'], ['đtm', 'đánh giá tác động môi trường'],
+  ['gpmt', 'giấy phép môi trường'], ['kd', 'kinh doanh'], ['đk', 'đăng ký'], ['đký', 'đăng ký'], ['hđlđ', 'hợp đồng lao động'],
+  ['bhtn', 'bảo hiểm thất nghiệp'], ['csgt', 'cảnh sát giao thông'], ['htx', 'hợp tác xã'],
+  ['vneid', 'định danh điện tử'], ['đdcn', 'định danh cá nhân'], ['sổ hộ khẩu', 'đăng ký thường trú'], ['giấy độc thân', 'xác nhận tình trạng hôn nhân'],
+  ['bìa đỏ', 'giấy chứng nhận quyền sử dụng đất'], ['bìa hồng', 'giấy chứng nhận quyền sử dụng đất quyền sở hữu nhà ở'],
   ['cchc', 'cải cách hành chính'],
   ['dvc', 'dịch vụ công'],
   ['csdl', 'cơ sở dữ liệu'],
@@ -176,7 +187,8 @@ const PAIRS: Array<[string, string]> = [
   ['signature', 'chữ ký'],
   ['contract', 'hợp đồng'],
   ['inheritance', 'thừa kế'],
-  ['will', 'di chúc'],
+  ['a will', 'di chúc'],
+  ['my will', 'di chúc'],
   ['maternity', 'thai sản'],
   ['pension', 'lương hưu'],
   ['international', 'quốc tế'],
@@ -212,54 +224,6 @@ const ACTION_WORDS: Array<[string, string]> = [
   ['đổi tên', 'thay đổi'], ['đổi địa chỉ', 'thay đổi'], ['chuyển trụ sở', 'thay đổi địa điểm trụ sở'], ['chuyển văn phòng', 'thay đổi địa điểm'],
   ['đổi người đại diện', 'thay đổi'], ['mở mới', 'thành lập'], ['mở thêm', 'thành lập'], ['đóng cửa', 'chấm dứt giải thể'], ['ngừng kinh doanh', 'tạm ngừng chấm dứt'],
   ['nghỉ kinh doanh', 'tạm ngừng'], ['lần đầu', 'lần đầu'], ['mới mua', 'lần đầu'], ['xe mới', 'lần đầu'],
-];
-
-/**
- * English administrative vocabulary, word by word: the catalogue is Vietnamese, so an English
- * question reaches it only through its words' Vietnamese terms. General terms, not procedure names.
- */
-const ENGLISH_TERMS: Array<[string, string]> = [
-  ['permanent residence card', 'thẻ thường trú'], ['temporary residence card', 'thẻ tạm trú'], ['residence card', 'thẻ tạm trú'],
-  ['work permit', 'giấy phép lao động'], ['visa', 'thị thực'], ['visa exemption', 'miễn thị thực'], ['foreigner', 'người nước ngoài'],
-  ['foreigners', 'người nước ngoài'], ['foreign', 'nước ngoài'], ['overseas vietnamese', 'người Việt Nam định cư ở nước ngoài'],
-  ['customs', 'hải quan'], ['import', 'nhập khẩu'], ['imported', 'nhập khẩu'], ['importing', 'nhập khẩu'], ['export', 'xuất khẩu'],
-  ['exporting', 'xuất khẩu'], ['goods', 'hàng hóa'], ['tax', 'thuế'], ['taxes', 'thuế'], ['tax return', 'khai thuế'], ['refund', 'hoàn thuế'],
-  ['value added tax', 'thuế giá trị gia tăng'], ['vat', 'thuế giá trị gia tăng'], ['invoice', 'hóa đơn'], ['invoices', 'hóa đơn'],
-  ['licence', 'giấy phép'], ['license', 'giấy phép'], ['permit', 'giấy phép'], ['certificate', 'giấy chứng nhận'], ['certification', 'chứng nhận'],
-  ['approval', 'chấp thuận'], ['approve', 'phê duyệt'], ['registration', 'đăng ký'], ['register', 'đăng ký'], ['registering', 'đăng ký'],
-  ['branch', 'chi nhánh'], ['representative office', 'văn phòng đại diện'], ['company', 'công ty doanh nghiệp'], ['enterprise', 'doanh nghiệp'],
-  ['cooperative', 'hợp tác xã'], ['bank', 'ngân hàng'], ['banks', 'ngân hàng'], ['credit institution', 'tổ chức tín dụng'], ['loan', 'cho vay'],
-  ['foreign exchange', 'ngoại hối'], ['gold', 'vàng'], ['securities', 'chứng khoán'], ['insurance', 'bảo hiểm'], ['social insurance', 'bảo hiểm xã hội'],
-  ['health insurance', 'bảo hiểm y tế'], ['pension', 'lương hưu'], ['retirement', 'hưu trí'], ['maternity', 'thai sản'], ['unemployment', 'thất nghiệp'],
-  ['land', 'đất'], ['plot', 'thửa đất'], ['land use right', 'quyền sử dụng đất'], ['red book', 'giấy chứng nhận quyền sử dụng đất'], ['house', 'nhà ở'],
-  ['housing', 'nhà ở'], ['social housing', 'nhà ở xã hội'], ['apartment', 'nhà ở căn hộ'], ['construction', 'xây dựng'], ['building permit', 'giấy phép xây dựng'],
-  ['build', 'xây dựng'], ['mortgage', 'thế chấp'], ['collateral', 'biện pháp bảo đảm'], ['transfer', 'chuyển nhượng'], ['inheritance', 'thừa kế'],
-  ['contract', 'hợp đồng'], ['notary', 'công chứng'], ['notarized', 'công chứng'], ['notarised', 'công chứng'], ['lawyer', 'luật sư'],
-  ['translation', 'dịch'], ['translator', 'người dịch'], ['adoption', 'nuôi con nuôi'], ['adopt', 'nuôi con nuôi'], ['divorce', 'ly hôn'],
-  ['nationality', 'quốc tịch'], ['citizenship', 'quốc tịch'], ['naturalisation', 'nhập quốc tịch'], ['naturalization', 'nhập quốc tịch'],
-  ['vehicle', 'xe'], ['car', 'xe ô tô'], ['motorbike', 'xe mô tô'], ['motorcycle', 'xe mô tô'], ['plate', 'biển số'], ['number plate', 'biển số xe'],
-  ['driving instructor', 'giáo viên dạy thực hành lái xe'], ['ship', 'tàu biển'], ['vessel', 'tàu'], ['boat', 'phương tiện thủy nội địa'], ['aircraft', 'tàu bay'],
-  ['airline', 'hãng hàng không'], ['airport', 'cảng hàng không sân bay'], ['aviation', 'hàng không'], ['flight', 'bay'], ['drone', 'tàu bay không người lái'],
-  ['environmental permit', 'giấy phép môi trường'], ['environment', 'môi trường'], ['environmental', 'môi trường'], ['waste', 'chất thải'],
-  ['wastewater', 'nước thải'], ['emission', 'phát thải'], ['carbon credit', 'tín chỉ các-bon'], ['carbon credits', 'tín chỉ các-bon'], ['mining', 'khai thác khoáng sản'],
-  ['mineral', 'khoáng sản'], ['water', 'nước'], ['irrigation', 'thủy lợi'], ['forest', 'rừng'], ['fishing', 'khai thác thủy sản'], ['fishery', 'thủy sản'],
-  ['aquaculture', 'nuôi trồng thủy sản'], ['seed', 'giống'], ['seeds', 'giống cây trồng'], ['plant variety', 'giống cây trồng'], ['fertilizer', 'phân bón'],
-  ['fertiliser', 'phân bón'], ['pesticide', 'thuốc bảo vệ thực vật'], ['veterinary', 'thú y'], ['animal', 'động vật'], ['animals', 'động vật'], ['pet', 'chó mèo'],
-  ['quarantine', 'kiểm dịch'], ['food safety', 'an toàn thực phẩm'], ['food', 'thực phẩm'], ['farm', 'trang trại'], ['livestock', 'chăn nuôi'],
-  ['explosives', 'vật liệu nổ'], ['fireworks', 'pháo hoa'], ['weapons', 'vũ khí'], ['fire safety', 'phòng cháy chữa cháy'], ['fire prevention', 'phòng cháy chữa cháy'],
-  ['security', 'an ninh'], ['personal data', 'dữ liệu cá nhân'], ['data protection', 'bảo vệ dữ liệu cá nhân'], ['seal', 'con dấu'], ['stamp', 'con dấu'],
-  ['judgment', 'bản án'], ['court', 'tòa án'], ['bankruptcy', 'phá sản'], ['debt', 'nợ'], ['asset', 'tài sản'], ['assets', 'tài sản'], ['auction', 'đấu giá'],
-  ['dispute', 'tranh chấp'], ['mediation', 'hòa giải'], ['complaint', 'khiếu nại'], ['legal aid', 'trợ giúp pháp lý'], ['copy', 'bản sao'], ['extract', 'trích lục'],
-  ['death', 'khai tử'], ['birth', 'khai sinh'], ['marriage', 'kết hôn'], ['guardian', 'giám hộ'], ['guardianship', 'giám hộ'], ['paternity', 'nhận cha mẹ con'],
-  ['exit', 'xuất cảnh'], ['entry', 'nhập cảnh'], ['extend', 'gia hạn'], ['extension', 'gia hạn'], ['renew', 'đổi gia hạn'], ['suspend', 'tạm ngừng'],
-  ['suspension', 'tạm ngừng'], ['dissolve', 'giải thể'], ['dissolution', 'giải thể'], ['revoke', 'thu hồi'], ['withdraw', 'rút'],
-  ['amend', 'điều chỉnh sửa đổi'], ['change', 'thay đổi'], ['update', 'cập nhật'], ['first time', 'lần đầu'], ['establish', 'thành lập'],
-  ['establishment', 'thành lập'], ['set up', 'thành lập'], ['school', 'trường'], ['university', 'đại học'], ['student', 'học sinh sinh viên'],
-  ['teacher', 'giáo viên'], ['hospital', 'bệnh viện'], ['clinic', 'phòng khám'], ['medical', 'y tế khám bệnh chữa bệnh'], ['pharmacy', 'dược'],
-  ['research', 'nghiên cứu'], ['scientific', 'khoa học'], ['tourism', 'du lịch'], ['travel', 'du lịch'], ['tour guide', 'hướng dẫn viên du lịch'],
-  ['advertising', 'quảng cáo'], ['price', 'giá'], ['valuation', 'trị giá'], ['origin', 'xuất xứ'], ['bidding', 'đấu thầu'], ['investment', 'đầu tư'],
-  ['investor', 'nhà đầu tư'], ['project', 'dự án'], ['guarantee', 'bảo lãnh'], ['state budget', 'ngân sách nhà nước'], ['subsidy', 'hỗ trợ'], ['support', 'hỗ trợ'],
-  ['poor household', 'hộ nghèo'], ['disability', 'khuyết tật'], ['disabled', 'người khuyết tật'], ['veteran', 'người có công'], ['war invalid', 'thương binh'],
 ];
 
 export interface LexiconEntry {

@@ -48,7 +48,9 @@ export const QUESTION_WORDS = new Set(
     'online truc tuyen qua mang link trang web dich vu cong chuan bi mang theo quy trinh buoc trinh tu tren duoi ' +
     'the what how do does i my to for of in is are which where when much long need needs get apply can documents fee fees cost take papers required ' +
     'please want would like should a an the and or with at on by from it me we you your our days day time process steps ' +
-    'vo chong con bo me ong ba vua moi roi nguoi than gia dinh nha toi chung toi minh'
+    'vo chong con bo me ong ba vua moi roi nguoi than gia dinh nha toi chung toi minh ' +
+    // chat spellings of the same: không, được, trước, gì, bao nhiêu, như thế nào
+    'ko k hok khong dc duoc trc j gi bn ntn vs a ah nhe nha'
   ).split(' '),
 );
 

@@ -104,23 +104,28 @@ async function main() {
   const answer = fitLogistic(xs, yAnswer);
   const offer = fitLogistic(xs, yOffer);
 
-  // Thresholds: a confident wrong answer costs three right ones; asking back costs a little.
+  // The answer threshold: as many right answers as possible while confident wrong ones (a wrong
+  // record, or any record for an out-of-scope question) stay within 2 % of the questions.
   const pa = xs.map((x) => probability(answer, x));
   const po = xs.map((x) => probability(offer, x));
-  let bestA = { t: 0.5, u: -Infinity };
+  const MAX_WRONG = 0.02;
+  let bestA = { t: 0.95, u: -Infinity };
   for (let t = 0.2; t <= 0.95; t += 0.01) {
-    let u = 0;
+    let right = 0;
+    let wrong = 0;
     pa.forEach((p, i) => {
-      if (p >= t) u += yAnswer[i] ? 1 : -3;
+      if (p >= t) yAnswer[i] ? right++ : wrong++;
     });
-    if (u > bestA.u) bestA = { t, u };
+    if (wrong / pa.length <= MAX_WRONG && right > bestA.u) bestA = { t, u: right };
   }
   let bestO = { t: 0.5, u: -Infinity };
   for (let t = 0.1; t <= 0.95; t += 0.01) {
     let u = 0;
     po.forEach((p, i) => {
       if (pa[i]! >= bestA.t || p < t) return;
-      u += yOffer[i] ? 0.6 : -1;
+      // Offering the right record helps; offering wrong ones costs; offering any for a question
+      // the catalogue cannot answer (out of scope) costs most: the person is sent on a detour.
+      u += yOffer[i] ? 0.6 : examples[i]!.codes ? -1 : -2;
     });
     if (u > bestO.u) bestO = { t, u };
   }
@@ -130,6 +135,7 @@ async function main() {
     answer: round(answer),
     offer: round(offer),
     thresholds: { answer: Number(bestA.t.toFixed(2)), offer: Number(bestO.t.toFixed(2)) },
+    curatedLogOdds: start.curatedLogOdds,
     trainedOn: `tune split: ${nProc} procedure and ${examples.length - nProc} out-of-scope questions; features ${FEATURES.join(', ')}; decision ${DECISION_FEATURES.join(', ')}`,
   };
   const right = yAnswer.reduce((s, y) => s + y, 0);

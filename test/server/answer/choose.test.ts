@@ -10,18 +10,19 @@ import { LexicalIndex } from '../../../ingest/lexical.js';
 const k = { records: LexicalIndex.build(['đăng ký khai sinh', 'đăng ký kết hôn', 'cấp phiếu lý lịch tư pháp']) } as unknown as Knowledge;
 const q: QueryView = { tokens: ['dang', 'ky', 'khai', 'sinh'], meaning: [], units: [{ typed: ['khai'], official: [] }, { typed: ['sinh'], official: [] }], cueText: ' dang ky khai sinh ', terms: new Map(), embedText: '', english: false };
 
-function cand(code: string, score: number): ProcedureCandidate {
-  const features = Object.fromEntries(FEATURES.map((f) => [f, 0.5])) as ProcedureCandidate['features'];
+function cand(code: string, score: number, recordCov = 0.5): ProcedureCandidate {
+  const features = Object.fromEntries(FEATURES.map((f) => [f, f === 'recordCov' ? recordCov : 0.5])) as ProcedureCandidate['features'];
   const entry = { procedure: { code, name: `Thủ tục ${code}`, level: [] }, nameTokens: [], vocabulary: new Set(), slot: 0 } as unknown as ProcedureEntry;
   return { entry, score, features, nameCoverage: 0.5, queryCoverage: 0.5, chunks: [] };
 }
 
-// A model whose probability depends only on the margin between the first two records and on the top score.
+// A model whose answer depends only on the margin between the first two records, and its offer on how much of the question the top record covers.
 const model: RankModel = {
   weights: Object.fromEntries(FEATURES.map((f) => [f, 1])) as RankModel['weights'],
   answer: { bias: -5, weights: DECISION_FEATURES.map((f) => (f === 'margin' ? 20 : 0)) },
-  offer: { bias: -5, weights: DECISION_FEATURES.map((f) => (f === 'top' ? 10 : 0)) },
+  offer: { bias: -5, weights: DECISION_FEATURES.map((f) => (f === 'recordCov' ? 20 : 0)) },
   thresholds: { answer: 0.5, offer: 0.5 },
+  curatedLogOdds: 0,
 };
 
 describe('decide', () => {
@@ -38,7 +39,7 @@ describe('decide', () => {
   });
 
   it('says not found when nothing fits well', () => {
-    const v = decide(k, q, [cand('a', 0.2), cand('b', 0.19)], model);
+    const v = decide(k, q, [cand('a', 0.2, 0.1), cand('b', 0.19, 0.1)], model);
     expect(v.kind).toBe('none');
   });
 
