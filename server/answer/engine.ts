@@ -238,6 +238,11 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
       }
     }
 
+    if (docs.length && !unit && deadlineCue) {
+      // "Hạn chót rà soát … theo công văn 1234 là khi nào?": the document's matching tasks.
+      const topic = answerTopicDeadlines(k, question, lang, deps.today(), lexicon, docs);
+      if (topic) return { ...topic, documentId: docs[0]!.id };
+    }
     if (docs.length && (hasDocumentCue(question) || !deadlineCue)) {
       const d = answerDocument(k, docs, question, lang, lexicon);
       if (d) return { ...d, documentId: docs[0]!.id };
@@ -293,7 +298,7 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
           : 'Which unit are you asking about? Name it, for example: "What deadlines does the Department of Justice have?".';
       return { intent: 'deadline', found: false, answer: msg, citations: [], links: notFound(lang).links };
     }
-    if (!unit && deadlineCue) {
+    if ((!unit || !unitLeads) && deadlineCue) {
       // A topic question with a weak cue ("phải giảm bao nhiêu %", "by what date must …").
       const topic = answerTopicDeadlines(k, question, lang, deps.today(), lexicon);
       if (topic) return topic;

@@ -8,13 +8,13 @@ import type { TaskAnswer } from './contract.js';
 import { truncate } from './compose.js';
 import type { Knowledge } from './knowledge.js';
 import { buildLexicon, type LexiconEntry } from './lexicon.js';
-import { documentFamilies, notesFor, STATUS_LABEL, taskAnswer, taskLine, type Draft } from './task-answers.js';
+import { byStatus, documentFamilies, notesFor, STATUS_LABEL, taskAnswer, taskLine, type Draft } from './task-answers.js';
 
 /** Words that carry a deadline question's form, not its topic (folded). */
-const FORM_PHRASES = /\b(?:bao nhieu|bao gio|bao lau|khi nao|ngay nao|truoc ngay|han chot|thoi han|la gi|nhu the nao|by when|how much|how many|what date|which date|no later than)\b/g;
+const FORM_PHRASES = /\b(?:cong van|ke hoach|quyet dinh|nghi quyet|van ban|bao nhieu|bao gio|bao lau|khi nao|ngay nao|truoc ngay|han chot|thoi han|la gi|nhu the nao|by when|how much|how many|what date|which date|no later than)\b/g;
 const FORM_WORDS = new Set(
   (
-    'phai truoc ngay can nao gi la cua cho ve cac nhung va voi co duoc khong the de toi minh hoi may thi o dau tai trong nay do mot hay con roi chua se da nhe a a ' +
+    'so moc theo nhung han phai truoc ngay can nao gi la cua cho ve cac nhung va voi co duoc khong the de toi minh hoi may thi o dau tai trong nay do mot hay con roi chua se da nhe a a ' +
     'the a an by when what which must should is are be been of to for on in at how much many date deadline deadlines due does do did we i our it its please and or from with'
   ).split(' '),
 );
@@ -136,11 +136,21 @@ export function relevanceTo(question: string, texts: string[], lexicon: readonly
   };
 }
 
-export function answerTopicDeadlines(k: Knowledge, question: string, lang: Language, today: string, lexicon: readonly LexiconEntry[] = buildLexicon()): Draft | null {
+export function answerTopicDeadlines(
+  k: Knowledge,
+  question: string,
+  lang: Language,
+  today: string,
+  lexicon: readonly LexiconEntry[] = buildLexicon(),
+  only: StoredDocument[] = [],
+): Draft | null {
   const query = topicQuery(question, lexicon);
-  if (!query.length) return null;
+  // "Công văn 1234 có những mốc thời hạn nào?": a named document and no topic: all its deadlines.
+  if (!query.length || (only.length && query.every((u) => only.some((d) => fold(d.number ?? '').includes(u.token))))) {
+    return only.length ? allDeadlinesOf(k, only, lang, today) : null;
+  }
   const pool: Array<{ doc: StoredDocument; task: StoredTask; words: Set<string> }> = [];
-  for (const family of documentFamilies(k, lang, [])) {
+  for (const family of documentFamilies(k, lang, only)) {
     const doc = family[0]!;
     for (const task of k.tasksByDocument.get(doc.id) ?? []) pool.push({ doc, task, words: new Set(topicTokens(task.text)) });
   }
@@ -183,6 +193,25 @@ export function answerTopicDeadlines(k: Knowledge, question: string, lang: Langu
     citations: tasks.map((t) => t.citation),
     links: docs.flatMap((d) => (d.url ? [{ label: d.title, url: d.url }] : [])),
     tasks,
+  };
+}
+
+/** Every task of the named documents, soonest first: what a "which deadlines does it set?" question wants. */
+function allDeadlinesOf(k: Knowledge, only: StoredDocument[], lang: Language, today: string): Draft | null {
+  const family = documentFamilies(k, lang, only)[0];
+  const doc = family?.[0];
+  if (!doc) return null;
+  const tasks = (k.tasksByDocument.get(doc.id) ?? []).map((t) => taskAnswer(doc, t, today)).filter((t) => t.deadline.kind !== 'none');
+  if (!tasks.length) return null;
+  tasks.sort(byStatus);
+  const shown = tasks.slice(0, 8);
+  return {
+    intent: 'deadline',
+    found: true,
+    answer: composeTopic(shown, lang, [...(tasks.length > shown.length ? [lang === 'vi' ? `… và ${tasks.length - shown.length} nhiệm vụ khác.` : `… and ${tasks.length - shown.length} more.`] : []), ...notesFor([doc], null, lang)]),
+    citations: shown.map((t) => t.citation),
+    links: doc.url ? [{ label: doc.title, url: doc.url }] : [],
+    tasks: shown,
   };
 }
 
