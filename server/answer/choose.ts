@@ -10,7 +10,7 @@ import { FEATURES, rankProcedures, ALL_ON, type ProcedureCandidate, type RankSwi
 import { hybridChunks, type QueryView } from './retrieve.js';
 import { QUESTION_WORDS } from './understand.js';
 
-export const DECISION_FEATURES = ['margin', 'queryCov', 'recordCov', 'nameCov', 'chunk', 'unknown', 'short', 'unknownPairs', 'english', 'softmax', 'oddObject'] as const;
+export const DECISION_FEATURES = ['margin', 'queryCov', 'recordCov', 'nameCov', 'chunk', 'unknown', 'short', 'unknownPairs', 'softmax', 'oddObject'] as const;
 
 const Logistic = z.object({ bias: z.number(), weights: z.array(z.number()).length(DECISION_FEATURES.length) });
 type Logistic = z.infer<typeof Logistic>;
@@ -87,7 +87,6 @@ export function decisionFeatures(k: Knowledge, q: QueryView, cands: ProcedureCan
     total ? unknown / total : 0,
     1 / (1 + q.units.length),
     pairs ? unseenPairs / pairs : 0,
-    q.english ? 1 : 0,
     softmaxTop(cands),
     oddObject(k, q),
   ];
@@ -146,11 +145,14 @@ export function decide(k: Knowledge, q: QueryView, cands: ProcedureCandidate[], 
   if (!best) return { kind: 'none', confidence: 0 };
   if (!switches.decision) return { kind: 'answer', best, confidence: 1 };
   const x = decisionFeatures(k, q, cands);
+  const at = (f: (typeof DECISION_FEATURES)[number]) => x[DECISION_FEATURES.indexOf(f)]!;
+  // Most of what the question says is in no record at all: whatever ranks first only shares a word.
+  if (at('unknown') >= 0.5) return { kind: 'none', closest: best, confidence: 0 };
   // The popular record's prior counts when the question names it (most of its words are in the
   // record's name or aliases) and asks for nothing odd; it never makes an answer out of nothing.
-  const at = (f: (typeof DECISION_FEATURES)[number]) => x[DECISION_FEATURES.indexOf(f)]!;
   const named = best.features.queryCov >= 0.35 && at('unknown') < 0.2 && !at('oddObject');
-  const prior = best.entry.procedure.origin === 'curated' && named ? model.curatedLogOdds : 0;
+  // In an index of curated records only (data/ without the catalogue) being curated says nothing.
+  const prior = best.entry.procedure.origin === 'curated' && named && k.catalogueLoaded ? model.curatedLogOdds : 0;
   const pAnswer = probability(model.answer, x, prior);
   if (pAnswer >= model.thresholds.answer) return { kind: 'answer', best, confidence: pAnswer };
   const pOffer = probability(model.offer, x);

@@ -20,6 +20,8 @@ export interface Knowledge {
   snapshot: IndexSnapshot;
   procedures: Map<string, ProcedureEntry>;
   bySlot: ProcedureEntry[];
+  /** Whether records beyond the curated ones are loaded (the national catalogue or an export). */
+  catalogueLoaded: boolean;
   /** BM25 over names, aliases, English names and fields: one document per procedure. */
   names: LexicalIndex;
   /**
@@ -129,6 +131,7 @@ export function buildKnowledge(snapshot: IndexSnapshot): Knowledge {
     snapshot,
     procedures,
     bySlot,
+    catalogueLoaded: bySlot.some((e) => e.procedure.origin !== 'curated'),
     names,
     records,
     documents,

@@ -144,11 +144,11 @@ export function answerTopicDeadlines(
   lexicon: readonly LexiconEntry[] = buildLexicon(),
   only: StoredDocument[] = [],
 ): Draft | null {
-  const query = topicQuery(question, lexicon);
+  // The named document's number is how the question points at it, not what it asks about.
+  const inNumber = (t: string) => only.some((d) => fold(d.number ?? '').includes(t));
+  const query = topicQuery(question, lexicon).filter((u) => !inNumber(u.token));
   // "Công văn 1234 có những mốc thời hạn nào?": a named document and no topic: all its deadlines.
-  if (!query.length || (only.length && query.every((u) => only.some((d) => fold(d.number ?? '').includes(u.token))))) {
-    return only.length ? allDeadlinesOf(k, only, lang, today) : null;
-  }
+  if (!query.length) return only.length ? allDeadlinesOf(k, only, lang, today) : null;
   const pool: Array<{ doc: StoredDocument; task: StoredTask; words: Set<string> }> = [];
   for (const family of documentFamilies(k, lang, only)) {
     const doc = family[0]!;

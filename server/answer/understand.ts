@@ -50,7 +50,9 @@ export const QUESTION_WORDS = new Set(
     'please want would like should a an the and or with at on by from it me we you your our days day time process steps ' +
     'vo chong con bo me ong ba vua moi roi nguoi than gia dinh nha toi chung toi minh ' +
     // chat spellings of the same: không, được, trước, gì, bao nhiêu, như thế nào
-    'ko k hok khong dc duoc trc j gi bn ntn vs a ah nhe nha'
+    'ko k hok khong dc duoc trc j gi bn ntn vs a ah nhe nha ' +
+    // function words that never name a subject (none that folds onto a content word: đăng/đang, mã/mà, thi/thì stay)
+    'xong trong sau truoc khi neu nhung se vao ra len xuong luon gio hien nay kia ay la rat qua nhieu it'
   ).split(' '),
 );
 
@@ -74,7 +76,7 @@ export function findDocumentNumbers(question: string): string[] {
   return out;
 }
 
-const TYPE_WORD = /\b(cong van|cv|ke hoach|kh|quyet dinh|qd|nghi quyet|nq|chuong trinh|ctr|chi thi|dispatch|plan|decision|resolution|program|programme|directive|van ban)\s*(?:so|no\.?|number)?\s*(\d{1,5})\b/;
+const TYPE_WORD = /\b(cong van|cv|theo|ke hoach|kh|quyet dinh|qd|nghi quyet|nq|chuong trinh|ctr|chi thi|dispatch|plan|decision|resolution|program|programme|directive|van ban)\s*(?:so|no\.?|number)?\s*(\d{1,5})\b/;
 
 /** A bare number after a type word: "công văn 2458" → "2458". */
 export function findBareDocumentNumber(question: string): string | undefined {

@@ -7,7 +7,7 @@ import { FEATURES, type ProcedureCandidate } from '../../../server/answer/rank.j
 import type { QueryView } from '../../../server/answer/retrieve.js';
 import { LexicalIndex } from '../../../ingest/lexical.js';
 
-const k = { records: LexicalIndex.build(['đăng ký khai sinh', 'đăng ký kết hôn', 'cấp phiếu lý lịch tư pháp']) } as unknown as Knowledge;
+const k = { catalogueLoaded: true, records: LexicalIndex.build(['đăng ký khai sinh', 'đăng ký kết hôn', 'cấp phiếu lý lịch tư pháp']) } as unknown as Knowledge;
 const q: QueryView = { tokens: ['dang', 'ky', 'khai', 'sinh'], meaning: [], units: [{ typed: ['khai'], official: [] }, { typed: ['sinh'], official: [] }], cueText: ' dang ky khai sinh ', terms: new Map(), embedText: '', english: false };
 
 function cand(code: string, score: number, recordCov = 0.5): ProcedureCandidate {
