@@ -3,12 +3,16 @@
 // escaped after, so a split never falls inside a tag or an entity.
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { Language, PaperGroup } from '../ingest/domain.js';
-import type { AskResponse, ProcedureAnswer, TaskAnswer, TaskStatus } from '../server/answer/contract.js';
+import type { AskResponse, Candidate, ProcedureAnswer, TaskAnswer, TaskStatus } from '../server/answer/contract.js';
+import { askBackChoices, choiceLabels, MAX_CHOICES } from './choices.js';
+import { messages } from './messages.js';
 
 export const TELEGRAM_TEXT_LIMIT = 4096;
 /** Zalo allows about 2,000 characters; stay a little under. */
 export const ZALO_TEXT_LIMIT = 1990;
 const CALLBACK_DATA_LIMIT = 64;
+/** Longer button texts are cut by the clients anyway. */
+const BUTTON_TEXT_MAX = 60;
 
 /** One line of a message, as plain text; the style is applied when rendering. */
 export interface Line {
@@ -111,6 +115,7 @@ const LABELS = {
     sources: 'Nguồn',
     portal: 'Nộp trực tuyến',
     portalButton: '🌐 Nộp trực tuyến',
+    askBack: 'Bạn hỏi về thủ tục nào dưới đây?',
   },
   en: {
     code: 'Code',
@@ -128,6 +133,7 @@ const LABELS = {
     sources: 'Sources',
     portal: 'Apply online',
     portalButton: '🌐 Apply online',
+    askBack: 'Which procedure do you mean?',
   },
 } as const;
 
@@ -183,6 +189,15 @@ export function taskLines(task: TaskAnswer, lang: Language): Line[] {
   return lines;
 }
 
+/** The ask-back as a numbered list of the candidates, in their order: a pick by number follows it. */
+function candidateLines(choices: readonly Candidate[], lang: Language): Line[] {
+  const L = LABELS[lang];
+  return [
+    { text: L.askBack, style: 'bold' },
+    ...choices.map((c, i) => ({ text: `${i + 1}. ${c.name}${c.level.length ? ` — ${c.level.join(', ')}` : ''} (${L.code} ${c.code})` })),
+  ];
+}
+
 function citationLines(res: AskResponse, lang: Language): Line[] {
   const seen = new Set<string>();
   const lines: Line[] = [];
@@ -213,8 +228,13 @@ function noteParagraphs(res: AskResponse): Line[] {
   return candidates.filter(keep).flatMap((p) => [{ text: '' }, ...textLines(p).map((l) => ({ ...l, style: 'italic' as const }))]);
 }
 
-/** The lines of an answer, shared by every channel. Structured records take the place of the prose. */
+/**
+ * The lines of an answer, shared by every channel. Structured records take the place of the
+ * prose; an ask-back is listed from its candidates (their citations are the same records).
+ */
 export function answerLines(res: AskResponse, lang: Language = res.language): Line[] {
+  const choices = askBackChoices(res);
+  if (choices.length) return candidateLines(choices, lang);
   const lines: Line[] = [];
   if (res.procedure) {
     lines.push(...procedureLines(res.procedure, lang), ...noteParagraphs(res));
@@ -234,23 +254,31 @@ export function answerLines(res: AskResponse, lang: Language = res.language): Li
 const isWebUrl = (url: string): boolean => /^https?:\/\//i.test(url);
 const short = (text: string, max: number): string => (Array.from(text).length > max ? `${Array.from(text).slice(0, max - 1).join('')}…` : text);
 
-/** URL buttons (portal, then cited sources and links, all from the response) and alternatives. */
+/**
+ * Buttons, one a row: the candidates of an ask-back first, then URLs (portal, links, cited
+ * sources, all from the response), then alternatives. Both kinds of choice send `alt:<code>`.
+ */
 export function answerKeyboard(res: AskResponse, lang: Language = res.language): InlineKeyboardMarkup | undefined {
   const rows: InlineKeyboardButton[][] = [];
+  const choose = (text: string, code: string): void => {
+    const data = `alt:${code}`;
+    if (Buffer.byteLength(data, 'utf8') <= CALLBACK_DATA_LIMIT) rows.push([{ text, callback_data: data }]);
+  };
+  const candidates = askBackChoices(res);
+  choiceLabels(candidates, BUTTON_TEXT_MAX - 3).forEach((label, i) => choose(`${i + 1}. ${label}`, candidates[i]!.code));
   const urls = new Set<string>();
   const addUrl = (text: string, url: string | undefined): void => {
     if (!url || !isWebUrl(url) || urls.has(url) || urls.size >= 5) return;
     urls.add(url);
-    rows.push([{ text: short(text, 60), url }]);
+    rows.push([{ text: short(text, BUTTON_TEXT_MAX), url }]);
   };
   addUrl(LABELS[lang].portalButton, res.procedure?.url);
   for (const link of res.links) addUrl(link.label, link.url);
-  for (const c of res.citations) addUrl(`📄 ${c.number ?? c.title}`, c.url);
-  for (const alt of (res.alternatives ?? []).slice(0, 5)) {
-    const data = `alt:${alt.code}`;
-    if (Buffer.byteLength(data, 'utf8') > CALLBACK_DATA_LIMIT) continue;
-    rows.push([{ text: short(`🔎 ${alt.name}`, 60), callback_data: data }]);
-  }
+  // An ask-back cites each candidate: their buttons are above.
+  if (!candidates.length) for (const c of res.citations) addUrl(`📄 ${c.number ?? c.title}`, c.url);
+  const alternatives = (res.alternatives ?? []).slice(0, MAX_CHOICES);
+  const context = res.procedure ? [res.procedure.name] : [];
+  choiceLabels(alternatives, BUTTON_TEXT_MAX - 3, context).forEach((label, i) => choose(`🔎 ${label}`, alternatives[i]!.code));
   return rows.length ? { inline_keyboard: rows } : undefined;
 }
 
@@ -264,11 +292,17 @@ export function renderTelegram(res: AskResponse, lang: Language = res.language):
   return { parts: splitHtml(answerLines(res, lang)), keyboard: answerKeyboard(res, lang) };
 }
 
-/** Plain text for Zalo: no markup; the portal link as its own URL line. */
+/**
+ * Plain text for Zalo: no markup; the portal link (or the first link, under its own label) as
+ * its own URL line. Zalo has no buttons, so an ask-back ends by asking for the number.
+ */
 export function renderPlain(res: AskResponse, lang: Language = res.language, limit = ZALO_TEXT_LIMIT): string[] {
   const lines = answerLines(res, lang);
-  const url = res.procedure?.url ?? res.links.find((l) => isWebUrl(l.url))?.url;
-  if (url) lines.push({ text: '' }, { text: `${LABELS[lang].portal}: ${url}` });
+  const link = res.links.find((l) => isWebUrl(l.url));
+  if (res.procedure?.url) lines.push({ text: '' }, { text: `${LABELS[lang].portal}: ${res.procedure.url}` });
+  else if (link) lines.push({ text: '' }, { text: `${link.label}: ${link.url}` });
+  const choices = askBackChoices(res).length;
+  if (choices) lines.push({ text: '' }, { text: messages(lang).pickByNumber(choices) });
   return splitPlain(lines, limit);
 }
 

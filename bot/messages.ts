@@ -16,7 +16,15 @@ export interface Messages {
   reminderNew: string;
   reminderDueSoon: string;
   deadlineQuestion: (unit: string) => string;
+  /** After an ask-back on a channel without buttons: "Trả lời 1, 2 hoặc 3". */
+  pickByNumber: (count: number) => string;
 }
+
+/** "1, 2 hoặc 3" */
+const numbers = (count: number, or: string): string => {
+  const all = Array.from({ length: count }, (_, i) => String(i + 1));
+  return all.length > 1 ? `${all.slice(0, -1).join(', ')} ${or} ${all.at(-1)}` : all.join('');
+};
 
 const vi: Messages = {
   greeting: [
@@ -50,6 +58,7 @@ const vi: Messages = {
   reminderNew: 'Nhiệm vụ mới',
   reminderDueSoon: 'Sắp đến hạn (7 ngày tới)',
   deadlineQuestion: (unit) => `hạn chót của ${unit}`,
+  pickByNumber: (count) => `Trả lời ${numbers(count, 'hoặc')} để chọn thủ tục, hoặc nhắn câu hỏi khác.`,
 };
 
 const en: Messages = {
@@ -84,6 +93,7 @@ const en: Messages = {
   reminderNew: 'New tasks',
   reminderDueSoon: 'Due within 7 days',
   deadlineQuestion: (unit) => `deadlines of ${unit}`,
+  pickByNumber: (count) => `Reply ${numbers(count, 'or')} to choose a procedure, or ask another question.`,
 };
 
 /** Zalo has no commands: a greeting that only invites questions. */

@@ -72,12 +72,23 @@ export function createFileSessionStorage<T>(path: string): StorageAdapter<T> {
   };
 }
 
-/** grammY session storage in memory (tests, development). */
-export function createMemorySessionStorage<T>(): StorageAdapter<T> {
+/**
+ * grammY session storage in memory (tests, development, short-lived state). With `maxEntries`
+ * the least recently written keys go first once it is full, so many users cannot grow it without end.
+ */
+export function createMemorySessionStorage<T>(options: { maxEntries?: number } = {}): StorageAdapter<T> {
   const map = new Map<string, T>();
+  const max = options.maxEntries ?? Infinity;
   return {
     read: (key) => map.get(key),
-    write: (key, value) => void map.set(key, value),
+    write: (key, value) => {
+      map.delete(key); // re-inserted last: the Map's order is the write order
+      map.set(key, value);
+      for (const oldest of map.keys()) {
+        if (map.size <= max) break;
+        map.delete(oldest);
+      }
+    },
     delete: (key) => void map.delete(key),
   };
 }

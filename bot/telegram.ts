@@ -152,7 +152,7 @@ export function createTelegramBot(deps: TelegramDeps): TelegramBot {
     await sendText(ctx, messages(uiLanguage(ctx)).unsubscribed(removed));
   });
 
-  // "Did you mean" buttons carry a procedure code.
+  // Ask-back and "did you mean" buttons carry a procedure code; the engine answers a bare code.
   bot.callbackQuery(/^alt:(.+)$/, async (ctx) => {
     try {
       const code = ctx.match[1] ?? '';

@@ -1,12 +1,25 @@
 // POST /webhooks/zalo: verify the Zalo OA event signature over the raw body, drop replays, answer
-// 200 at once, and reply asynchronously with the engine's answer as plain text.
+// 200 at once, and reply asynchronously with the engine's answer as plain text. Zalo has no
+// buttons: an ask-back is answered with a number, mapped through the user's last choices.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { StorageAdapter } from 'grammy';
+import type { Language } from '../ingest/domain.js';
 import type { AnswerEngine } from '../server/answer/contract.js';
+import { askBackChoices, pickedNumber } from './choices.js';
 import { describeError, redactingLogger, silentLogger, type Logger } from './errors.js';
 import { renderPlain, splitPlain, textLines } from './format.js';
 import { messages, ZALO_GREETING } from './messages.js';
+import { createMemorySessionStorage } from './storage.js';
 import type { ZaloClient } from './zalo-client.js';
+
+/** What is kept of a user between messages: the codes of the last ask-back, in the order shown. */
+export interface ZaloSession {
+  choices: string[];
+  language: Language;
+  /** When they were offered (ISO); older than `choicesTtlMs`, a number is a question again. */
+  at: string;
+}
 
 export interface ZaloWebhookOptions {
   appId: string;
@@ -18,6 +31,10 @@ export interface ZaloWebhookOptions {
   maxSkewMs?: number;
   logger?: Logger;
   path?: string;
+  /** Per-user last choices, keyed by the Zalo user id (default: in memory, at most 10,000 users). */
+  sessions?: StorageAdapter<ZaloSession>;
+  /** How long the last choices can be picked by number (default 30 minutes). */
+  choicesTtlMs?: number;
 }
 
 interface ZaloEvent {
@@ -91,20 +108,55 @@ export async function zaloWebhookPlugin(app: FastifyInstance, opts: ZaloWebhookO
     for (const part of parts) await opts.client.sendText(userId, part);
   };
 
+  // A store that fails costs the pick by number, not the answer: it is logged and the message goes on.
+  const sessions = opts.sessions ?? createMemorySessionStorage<ZaloSession>({ maxEntries: 10_000 });
+  const choicesTtlMs = opts.choicesTtlMs ?? 30 * 60_000;
+  const lastChoices = async (userId: string): Promise<ZaloSession | undefined> => {
+    try {
+      const session = await sessions.read(userId);
+      if (session && now().getTime() - Date.parse(session.at) <= choicesTtlMs) return session;
+      if (session) await sessions.delete(userId); // expired
+    } catch (error) {
+      log.error('zalo session read failed', { error: describeError(error, []) });
+    }
+    return undefined;
+  };
+  const keepChoices = async (userId: string, session: ZaloSession | undefined, had: boolean): Promise<void> => {
+    try {
+      if (session) await sessions.write(userId, session);
+      else if (had) await sessions.delete(userId);
+    } catch (error) {
+      log.error('zalo session write failed', { error: describeError(error, []) });
+    }
+  };
+
+  const answerText = async (userId: string, text: string): Promise<string[]> => {
+    const last = await lastChoices(userId);
+    const picked = last ? pickedNumber(text) : undefined;
+    let question = text.slice(0, 1000);
+    if (last && picked !== undefined) {
+      const code = last.choices[picked - 1];
+      if (!code) return [messages(last.language).pickByNumber(last.choices.length)];
+      question = code; // the engine answers a bare procedure code with that procedure
+    }
+    try {
+      const res = await opts.engine.ask({ question, sessionId: `zalo:${userId}`.slice(0, 128) });
+      const choices = askBackChoices(res).map((c) => c.code);
+      const next = choices.length ? { choices, language: res.language, at: now().toISOString() } : undefined;
+      await keepChoices(userId, next, last !== undefined);
+      return renderPlain(res);
+    } catch (error) {
+      log.error('engine failed', { channel: 'zalo', error: describeError(error, []) });
+      return [messages('vi').thinkingFailed];
+    }
+  };
+
   const handle = async (event: ZaloEvent): Promise<void> => {
     if (event.event_name === 'user_send_text') {
       const userId = event.sender?.id;
       const text = event.message?.text?.trim();
       if (!userId || !text) return;
-      let parts: string[];
-      try {
-        const res = await opts.engine.ask({ question: text.slice(0, 1000), sessionId: `zalo:${userId}`.slice(0, 128) });
-        parts = renderPlain(res);
-      } catch (error) {
-        log.error('engine failed', { channel: 'zalo', error: describeError(error, []) });
-        parts = [messages('vi').thinkingFailed];
-      }
-      await send(userId, parts);
+      await send(userId, await answerText(userId, text));
     } else if (event.event_name === 'follow') {
       const userId = event.follower?.id ?? event.sender?.id;
       if (userId) await send(userId, splitPlain(textLines(ZALO_GREETING)));

@@ -96,6 +96,57 @@ describe('Telegram rendering', () => {
   });
 });
 
+describe('an ask-back', () => {
+  const SEARCH = 'https://dichvucong.gov.vn/thu-tuc-hanh-chinh';
+  const candidates = [
+    { code: '1.001193', name: 'Thủ tục đăng ký khai sinh', level: ['Cấp xã'] },
+    { code: '1.004884', name: 'Thủ tục đăng ký lại khai sinh', level: ['Cấp xã'] },
+    { code: '1.000689', name: 'Thủ tục đăng ký khai sinh kết hợp đăng ký nhận cha, mẹ, con', level: ['Cấp xã'] },
+  ];
+  // Phrased prose that neither lists nor numbers the candidates: the channels go by the field.
+  const askBack = base({
+    answer: 'Có vài thủ tục gần giống nhau, bạn chọn giúp một thủ tục nhé.',
+    phrasedBy: 'llm',
+    candidates,
+    citations: candidates.map((c) => ({ id: c.code, title: c.name, number: c.code, url: PORTAL, quote: c.name })),
+    links: [{ label: 'Tra cứu thủ tục trên Cổng Dịch vụ công quốc gia', url: SEARCH }],
+  });
+
+  it('is a numbered list of the candidates with one button each, sending the code', () => {
+    const { parts, keyboard } = renderTelegram(askBack);
+    expect(parts).toHaveLength(1);
+    expect(parts[0]).toContain('<b>Bạn hỏi về thủ tục nào dưới đây?</b>');
+    expect(parts[0]).toContain('1. Thủ tục đăng ký khai sinh — Cấp xã (Mã 1.001193)');
+    expect(parts[0]).toContain('3. Thủ tục đăng ký khai sinh kết hợp đăng ký nhận cha, mẹ, con — Cấp xã (Mã 1.000689)');
+    expect(parts[0]).not.toContain('Nguồn');
+    const buttons = keyboard!.inline_keyboard;
+    expect(buttons.every((row) => row.length === 1)).toBe(true);
+    const choices = buttons.flat().filter((b): b is { text: string; callback_data: string } => 'callback_data' in b);
+    expect(choices.map((b) => b.callback_data)).toEqual(['alt:1.001193', 'alt:1.004884', 'alt:1.000689']);
+    // The one name too long for a button loses the words all three share.
+    expect(choices.map((b) => b.text)).toEqual(['1. Thủ tục đăng ký khai sinh', '2. Thủ tục đăng ký lại khai sinh', '3. …khai sinh kết hợp đăng ký nhận cha, mẹ, con']);
+    // The search link stays; the candidates' own citations are not repeated as buttons.
+    expect(buttons.flat().filter((b) => 'url' in b).map((b) => (b as { url: string }).url)).toEqual([SEARCH]);
+  });
+
+  it('asks Zalo users to reply with the number', () => {
+    const [text] = renderPlain(askBack);
+    expect(text!.split('\n')).toEqual([
+      'Bạn hỏi về thủ tục nào dưới đây?',
+      '1. Thủ tục đăng ký khai sinh — Cấp xã (Mã 1.001193)',
+      '2. Thủ tục đăng ký lại khai sinh — Cấp xã (Mã 1.004884)',
+      '3. Thủ tục đăng ký khai sinh kết hợp đăng ký nhận cha, mẹ, con — Cấp xã (Mã 1.000689)',
+      '',
+      `Tra cứu thủ tục trên Cổng Dịch vụ công quốc gia: ${SEARCH}`,
+      '',
+      'Trả lời 1, 2 hoặc 3 để chọn thủ tục, hoặc nhắn câu hỏi khác.',
+    ]);
+    const en = renderPlain({ ...askBack, language: 'en', candidates: candidates.slice(0, 2) });
+    expect(en[0]).toContain('Which procedure do you mean?');
+    expect(en[0]!.split('\n').at(-1)).toBe('Reply 1 or 2 to choose a procedure, or ask another question.');
+  });
+});
+
 describe('splitting', () => {
   it('splits HTML at line boundaries under the limit, never inside an entity', () => {
     const lines = Array.from({ length: 500 }, (_, i) => ({ text: `${i} & <x> "y" ${'á'.repeat(i % 40)}`, style: i % 7 ? undefined : ('bold' as const) }));

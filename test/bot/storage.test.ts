@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createFileSessionStorage, createFileSubscriptionStore } from '../../bot/storage.js';
+import { createFileSessionStorage, createFileSubscriptionStore, createMemorySessionStorage } from '../../bot/storage.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -43,5 +43,16 @@ describe('file stores', () => {
     const path = join(dir, 'bad.json');
     await writeFile(path, '{ not json');
     await expect(createFileSubscriptionStore(path).list()).rejects.toMatchObject({ code: 'STORE_CORRUPT' });
+  });
+});
+
+describe('memory sessions', () => {
+  it('hold at most maxEntries, dropping the least recently written', async () => {
+    const sessions = createMemorySessionStorage<number>({ maxEntries: 3 });
+    for (const key of ['a', 'b', 'c']) await sessions.write(key, 1);
+    await sessions.write('a', 2); // written again: now the newest
+    await sessions.write('d', 1);
+    expect(await sessions.read('b')).toBeUndefined();
+    expect([await sessions.read('a'), await sessions.read('c'), await sessions.read('d')]).toEqual([2, 1, 1]);
   });
 });

@@ -7,8 +7,12 @@ import { createMemorySubscriptionStore, type SubscriptionStore } from '../../bot
 import { TelegramStartupError } from '../../bot/errors.js';
 import { callbackUpdate, htmlProblem, startFakeTelegram, textUpdate, type FakeTelegram } from './fakes/telegram-api.js';
 import { getEngine, recording, scriptedEngine, waitFor, type RecordingEngine } from './setup.js';
+import { askingBackOn } from '../helpers/ask-back.js';
 
 const TOKEN = '123456:TEST-token-abcdefghijklmnop';
+/** The engine asks back on this question with these (real) procedures. */
+const ASK_BACK = 'khai sinh';
+const CANDIDATES = ['1.001193', '1.004884', '1.000689'];
 let fake: FakeTelegram;
 let bot: TelegramBot;
 let engine: RecordingEngine;
@@ -26,7 +30,7 @@ const urlButtons = (call: { payload: Record<string, any> }): string[] =>
 
 beforeAll(async () => {
   fake = await startFakeTelegram({ token: TOKEN });
-  engine = recording(await getEngine());
+  engine = recording(askingBackOn(await getEngine(), ASK_BACK, CANDIDATES));
   subscriptions = createMemorySubscriptionStore();
   bot = createTelegramBot({ token: TOKEN, engine, apiRoot: fake.apiRoot, subscriptions, throttle: { perChatMs: 5, perSecond: 1000 } });
   await startTelegram({ bot, mode: 'polling' });
@@ -123,6 +127,27 @@ describe('Telegram bot over long polling', () => {
     await okReplies(chat, 1);
     expect(requestsFor(chat)[0]!.question).toBe('1.002804');
     await waitFor(() => fake.callsOf('answerCallbackQuery').length > 0);
+  });
+
+  it('asks back with one button per candidate; pressing one answers that procedure', async () => {
+    const chat = nextChat++;
+    fake.pushUpdate(textUpdate(chat, ASK_BACK));
+    const [question] = await okReplies(chat, 1);
+    expect(question!.payload.text).toContain('Bạn hỏi về thủ tục nào dưới đây?');
+    const rows: { text: string; callback_data?: string }[][] = question!.payload.reply_markup.inline_keyboard;
+    const choices = rows.filter((row) => row[0]!.callback_data);
+    expect(choices.every((row) => row.length === 1)).toBe(true);
+    expect(choices.map((row) => row[0]!.callback_data)).toEqual(CANDIDATES.map((code) => `alt:${code}`));
+    expect(choices[1]![0]!.text).toBe('2. Thủ tục đăng ký lại khai sinh');
+
+    const pressed = fake.callsOf('answerCallbackQuery').length;
+    fake.pushUpdate(callbackUpdate(chat, choices[1]![0]!.callback_data!));
+    const [, answer] = await okReplies(chat, 2);
+    expect(requestsFor(chat).map((r) => r.question)).toEqual([ASK_BACK, '1.004884']);
+    const res = engine.responses[engine.requests.indexOf(requestsFor(chat)[1]!)]!;
+    expect(res.procedure?.code).toBe('1.004884');
+    expect(answer!.payload.text).toContain('<b>Thủ tục đăng ký lại khai sinh</b>');
+    await waitFor(() => fake.callsOf('answerCallbackQuery').length > pressed);
   });
 
   it('subscribes with /theodoi and unsubscribes with /huytheodoi', async () => {

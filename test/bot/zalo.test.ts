@@ -9,11 +9,15 @@ import { createMemoryZaloTokenStore } from '../../bot/storage.js';
 import type { AnswerEngine } from '../../server/answer/contract.js';
 import { startFakeZalo, type FakeZalo } from './fakes/zalo-api.js';
 import { getEngine, recording, scriptedEngine, waitFor, type RecordingEngine } from './setup.js';
+import { askingBackOn } from '../helpers/ask-back.js';
 
 const APP_ID = '4291763606161179100';
 const OA_SECRET = 'oa-secret-key-XYZ';
 const APP_SECRET = 'app-secret-key-ABC';
 const NOW = new Date('2026-03-05T02:00:00Z');
+/** The engine asks back on this question with these (real) procedures. */
+const ASK_BACK = 'khai sinh';
+const CANDIDATES = ['1.001193', '1.004884', '1.000689'];
 
 let zalo: FakeZalo;
 const apps: FastifyInstance[] = [];
@@ -27,7 +31,7 @@ afterEach(async () => {
 });
 afterAll(() => zalo.close());
 
-async function buildApp(engine: AnswerEngine): Promise<FastifyInstance> {
+async function buildApp(engine: AnswerEngine, now: () => Date = () => NOW): Promise<FastifyInstance> {
   const client = createZaloClient({
     apiBase: zalo.base,
     oauthBase: zalo.base,
@@ -36,7 +40,7 @@ async function buildApp(engine: AnswerEngine): Promise<FastifyInstance> {
     tokens: createMemoryZaloTokenStore({ accessToken: zalo.tokens.accessToken, refreshToken: zalo.tokens.refreshToken }),
   });
   const app = Fastify();
-  await app.register(zaloWebhookPlugin, { appId: APP_ID, oaSecretKey: OA_SECRET, client, engine, now: () => NOW });
+  await app.register(zaloWebhookPlugin, { appId: APP_ID, oaSecretKey: OA_SECRET, client, engine, now });
   await app.ready();
   apps.push(app);
   return app;
@@ -152,5 +156,53 @@ describe('Zalo OA webhook', () => {
     expect(zalo.messages.length).toBeGreaterThan(1);
     for (const m of zalo.messages) expect(m.text.length).toBeLessThan(2000);
     expect(zalo.messages.map((m) => m.text).join('\n').split('\n')).toEqual(lines);
+  });
+
+  it('asks back with a numbered list; a reply "2" answers the second candidate', async () => {
+    const engine = recording(askingBackOn(await getEngine(), ASK_BACK, CANDIDATES));
+    const app = await buildApp(engine);
+    await post(app, textEvent('user-7', ASK_BACK, 'msg-7a'));
+    await waitFor(() => zalo.messages.length === 1);
+    const list = zalo.messages[0]!.text.split('\n');
+    expect(list[0]).toBe('Bạn hỏi về thủ tục nào dưới đây?');
+    expect(list[2]).toBe('2. Thủ tục đăng ký lại khai sinh — Cấp xã (Mã 1.004884)');
+    expect(list.at(-1)).toBe('Trả lời 1, 2 hoặc 3 để chọn thủ tục, hoặc nhắn câu hỏi khác.');
+
+    await post(app, textEvent('user-7', '2', 'msg-7b'));
+    await waitFor(() => zalo.messages.length >= 2);
+    expect(engine.requests.map((r) => r.question)).toEqual([ASK_BACK, '1.004884']);
+    expect(engine.responses[1]!.procedure?.code).toBe('1.004884');
+    expect(zalo.messages[1]!.text).toContain('Thủ tục đăng ký lại khai sinh');
+    expect(zalo.messages[1]!.text).toContain('Mã: 1.004884');
+  });
+
+  it('re-asks for a number out of range, and keeps the choices to one user and one answer', async () => {
+    const engine = recording(askingBackOn(await getEngine(), ASK_BACK, CANDIDATES));
+    const app = await buildApp(engine);
+    const sent = async (userId: string, text: string, msgId: string) => {
+      const before = zalo.messages.length;
+      await post(app, textEvent(userId, text, msgId));
+      await waitFor(() => zalo.messages.length > before);
+      return zalo.messages.at(-1)!.text;
+    };
+    await sent('user-8', ASK_BACK, 'msg-8a');
+    expect(await sent('user-8', '7', 'msg-8b')).toBe('Trả lời 1, 2 hoặc 3 để chọn thủ tục, hoặc nhắn câu hỏi khác.');
+    await sent('user-9', '1', 'msg-9a'); // another user's "1" is a question of its own
+    expect(engine.requests.map((r) => r.question)).toEqual([ASK_BACK, '1']);
+    await sent('user-8', 'làm giấy khai sinh cần gì', 'msg-8c');
+    await sent('user-8', '1', 'msg-8d'); // after an answer, "1" no longer picks
+    expect(engine.requests.map((r) => r.question)).toEqual([ASK_BACK, '1', 'làm giấy khai sinh cần gì', '1']);
+  });
+
+  it('forgets the choices after their time is up', async () => {
+    const engine = recording(askingBackOn(await getEngine(), ASK_BACK, CANDIDATES));
+    let clock = NOW.getTime();
+    const app = await buildApp(engine, () => new Date(clock));
+    await post(app, textEvent('user-10', ASK_BACK, 'msg-10a', clock));
+    await waitFor(() => zalo.messages.length === 1);
+    clock += 31 * 60_000;
+    await post(app, textEvent('user-10', '1', 'msg-10b', clock));
+    await waitFor(() => engine.requests.length === 2);
+    expect(engine.requests[1]!.question).toBe('1');
   });
 });

@@ -24,6 +24,7 @@
       thinking: 'Đang tra cứu văn bản…', papers: 'Giấy tờ cần chuẩn bị', present: 'Giấy tờ cần xuất trình', kase: 'Trường hợp: ',
       portal: 'Nộp hồ sơ trực tuyến', sources: 'Nguồn trích dẫn', number: 'Số/Mã: ', section: 'Mục: ', date: 'Ngày: ',
       openSource: 'Mở văn bản nguồn', links: 'Liên kết hữu ích', alternatives: 'Có thể bạn muốn hỏi về:',
+      askBack: 'Bạn hỏi về thủ tục nào dưới đây?',
       helpful: 'Câu trả lời hữu ích', notHelpful: 'Câu trả lời chưa hữu ích', yes: 'Hữu ích', no: 'Chưa hữu ích', thanks: 'Cảm ơn bạn đã góp ý!',
       error: 'Không kết nối được máy chủ. Vui lòng thử lại sau.', you: 'Bạn', bot: 'Trợ lý',
       disclaimer: 'Thông tin tham khảo từ văn bản chính thức; vui lòng đối chiếu tại cơ quan giải quyết.',
@@ -39,6 +40,7 @@
       thinking: 'Searching the documents…', papers: 'Papers to prepare', present: 'Papers to show', kase: 'Case: ',
       portal: 'Apply online', sources: 'Sources', number: 'No./code: ', section: 'Section: ', date: 'Date: ',
       openSource: 'Open the source', links: 'Useful links', alternatives: 'You may want to ask about:',
+      askBack: 'Which procedure do you mean?',
       helpful: 'Helpful answer', notHelpful: 'Unhelpful answer', yes: 'Helpful', no: 'Not helpful', thanks: 'Thank you for your feedback!',
       error: 'Could not reach the server. Please try again later.', you: 'You', bot: 'Assistant',
       disclaimer: 'Information from official documents, for reference; please confirm with the handling agency.',
@@ -98,6 +100,7 @@
     '.chips{display:flex;flex-wrap:wrap;gap:6px}',
     '.chip{border:1px solid #b9c6e4;background:#fff;color:#0b3d91;border-radius:999px;padding:6px 12px;cursor:pointer;font-size:13.5px;text-align:left}',
     '.chip:hover{background:#eef3fc}',
+    '.chip-level{display:block;font-size:12px;color:#5a6577}',
     '.feedback{display:flex;flex-wrap:wrap;align-items:center;gap:6px;margin-top:10px}',
     '.feedback button{display:inline-flex;align-items:center;gap:5px;border:1px solid #d3dae7;background:#fff;color:#3d4a60;border-radius:8px;padding:4px 10px;cursor:pointer;font-size:13px;white-space:nowrap}',
     '.feedback svg{width:16px;height:16px;flex:none}',
@@ -299,9 +302,16 @@
   }
   // The engine's text is written for every channel; here its papers, portal link and
   // alternatives paragraphs are shown as a checklist, a button and chips in their place.
+  // An ask-back (candidates, no procedure) is shown from its candidates alone.
   function renderAnswer(m) {
     var r = m.response;
     var node = el('div', { class: 'msg bot', lang: r.language }, [el('div', { class: 'who', text: t('bot') })]);
+    if (!r.procedure && r.candidates && r.candidates.length) {
+      node.appendChild(candidates(r.candidates.slice(0, 5)));
+      appendLinks(node, r.links, null);
+      node.appendChild(feedback(m));
+      return node;
+    }
     var procedure = r.procedure;
     var portalUrl = procedure && procedure.url;
     var blocks = {
@@ -319,14 +329,28 @@
       else node.appendChild(answerText(para));
     });
     ['papers', 'portal', 'alternatives'].forEach(function (kind) { if (blocks[kind]) node.appendChild(place(kind)); });
-    var links = (r.links || []).filter(function (l) { return l.url !== portalUrl; });
-    if (links.length) {
-      node.appendChild(el('div', { class: 'block links' }, [el('p', { class: 'block-title', text: t('links') }),
-        el('ul', null, links.map(function (l) { return el('li', null, [externalLink(l.url, l.label)]); }))]));
-    }
+    appendLinks(node, r.links, portalUrl);
     if (r.citations && r.citations.length) node.appendChild(citations(r.citations));
     node.appendChild(feedback(m));
     return node;
+  }
+  function appendLinks(node, all, portalUrl) {
+    var links = (all || []).filter(function (l) { return l.url !== portalUrl; });
+    if (!links.length) return;
+    node.appendChild(el('div', { class: 'block links' }, [el('p', { class: 'block-title', text: t('links') }),
+      el('ul', null, links.map(function (l) { return el('li', null, [externalLink(l.url, l.label)]); }))]));
+  }
+  // The engine could not tell which procedure is meant: one chip each; a chip asks by its code.
+  var groups = 0;
+  function candidates(list) {
+    var titleId = 'tthc-ask-' + (++groups);
+    return el('div', { class: 'answer candidates', role: 'group', 'aria-labelledby': titleId }, [
+      el('p', { id: titleId, text: t('askBack') }),
+      el('div', { class: 'chips' }, list.map(function (c) {
+        var level = c.level && c.level.length ? c.level.join(', ') : '';
+        return el('button', { type: 'button', class: 'chip candidate', 'data-code': c.code, onclick: function () { ask(c.code, c.name); } },
+          [el('span', { text: c.name }), level ? el('span', { class: 'chip-level', text: level }) : null]);
+      }))]);
   }
   function alternatives(list) {
     return el('div', { class: 'block' }, [el('p', { class: 'block-title', text: t('alternatives') }),

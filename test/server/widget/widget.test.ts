@@ -1,6 +1,6 @@
 // The widget in a real Chromium: the demo page, a question with papers and a portal link,
-// hostile input shown as text, keyboard use, a phone screen, a reload, and embedding on
-// another origin under a strict CSP. Screenshots of each state go to test-artifacts/widget/.
+// hostile input shown as text, keyboard use, an ask-back answered by a chip, a phone screen,
+// a reload, and embedding on another origin under a strict CSP. Screenshots of each state go to test-artifacts/widget/.
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -13,13 +13,17 @@ import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFeedbackStore } from '../../../server/http/stores.js';
-import { buildTestApp } from '../http/setup.js';
+import { askingBackOn } from '../../helpers/ask-back.js';
+import { buildTestApp, testEngine } from '../http/setup.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test-artifacts/widget');
 const QUESTION = 'Làm giấy khai sinh cần những giấy tờ gì?';
 const HOSTILE = '<img src=x onerror=alert(1)>';
+/** The engine asks back on this question with these (real) procedures. */
+const ASK_BACK = 'khai sinh';
+const CANDIDATES = ['1.001193', '1.004884', '1.000689'];
 
 let app: FastifyInstance;
 let base: string;
@@ -72,7 +76,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => hostSite.listen(0, '127.0.0.1', resolve));
   hostOrigin = `http://localhost:${(hostSite.address() as AddressInfo).port}`;
-  app = await buildTestApp({ widgetOrigins: [hostOrigin], feedback });
+  const engine = askingBackOn(await testEngine(), ASK_BACK, CANDIDATES);
+  app = await buildTestApp({ engine, widgetOrigins: [hostOrigin], feedback });
   await app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
@@ -154,6 +159,41 @@ describe('the widget on the demo page', () => {
     expect(await page.locator('label[for="tthc-q"]').textContent()).toBe('Your question');
     await page.screenshot({ path: `${SHOTS}/6-english.png` });
 
+    expect(seen.problems).toEqual([]);
+    await context.close();
+  });
+
+  it('asks back with a chip per candidate; a chip picked from the keyboard asks by its code', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const page = await context.newPage();
+    const seen = watch(page);
+    await page.goto(`${base}/`);
+    await page.locator('button.bubble').click();
+    await askInWidget(page, ASK_BACK);
+
+    const group = page.locator('.msg.bot [role="group"].candidates');
+    expect(await group.getAttribute('aria-labelledby')).toBeTruthy();
+    expect(await page.locator(`#${await group.getAttribute('aria-labelledby')}`).textContent()).toBe('Bạn hỏi về thủ tục nào dưới đây?');
+    const chips = group.locator('button.chip.candidate');
+    expect(await chips.evaluateAll((bs) => bs.map((b) => b.getAttribute('data-code')))).toEqual(CANDIDATES);
+    expect(await chips.nth(1).textContent()).toBe('Thủ tục đăng ký lại khai sinhCấp xã');
+    // Styled as the alternatives' chips are.
+    const style = (i: number) => chips.nth(i).evaluate((b) => [getComputedStyle(b).color, getComputedStyle(b).borderColor].join());
+    expect(await style(0)).toBe('rgb(11, 61, 145),rgb(185, 198, 228)');
+    await page.screenshot({ path: `${SHOTS}/11-ask-back.png` });
+
+    // Reached with Tab from the chip before it, picked with Enter.
+    await chips.nth(0).focus();
+    await page.keyboard.press('Tab');
+    expect(await shadow(page, (r) => r.activeElement?.getAttribute('data-code'))).toBe('1.004884');
+    const sent = page.waitForRequest((r) => r.url().endsWith('/api/ask/stream') && r.postDataJSON()?.question === '1.004884');
+    const answersBefore = await page.locator('.msg.bot:not(.welcome)').count();
+    await page.keyboard.press('Enter');
+    await sent;
+    await page.locator('.msg.bot:not(.welcome):not([aria-busy])').nth(answersBefore).waitFor();
+    expect(await page.locator('.msg.user').last().textContent()).toContain('Thủ tục đăng ký lại khai sinh');
+    expect(await page.locator('.msg.bot').last().locator('.checklist input[type="checkbox"]').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: `${SHOTS}/12-ask-back-picked.png` });
     expect(seen.problems).toEqual([]);
     await context.close();
   });
