@@ -4,142 +4,18 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildLexicon } from '../../../server/answer/lexicon.js';
-import { hybridChunks, viewQuery } from '../../../server/answer/retrieve.js';
-import { ALL_ON, FEATURES, PINNED, rankProcedures, type ProcedureCandidate, type RankWeights } from '../../../server/answer/rank.js';
-import { DECISION_FEATURES, decisionFeatures, loadRankModel, probability, type RankModel } from '../../../server/answer/choose.js';
-import type { Knowledge } from '../../../server/answer/knowledge.js';
-import { loadQuestions, openEval, root } from '../run.js';
-
-interface Example {
-  question: string;
-  /** Candidates with their features (the pool does not depend on the weights being fitted). */
-  cands: ProcedureCandidate[];
-  codes: Set<string> | null; // null: out of scope
-}
-
-const dot = (w: number[], x: number[]) => w.reduce((s, wi, i) => s + wi * x[i]!, 0);
-const vec = (c: ProcedureCandidate) => FEATURES.map((f) => c.features[f]);
-
-/** Pairwise logistic loss: every right candidate above every wrong one of the same question. */
-function fitRanker(examples: Example[], start: number[], epochs = 1500, lr = 0.1, l2 = 1e-3): number[] {
-  const w = [...start];
-  const pairs: Array<[number[], number[]]> = [];
-  for (const ex of examples) {
-    if (!ex.codes) continue;
-    const right = ex.cands.filter((c) => ex.codes!.has(c.entry.procedure.code));
-    const wrong = ex.cands.filter((c) => !ex.codes!.has(c.entry.procedure.code)).slice(0, 15);
-    for (const r of right.slice(0, 1)) for (const o of wrong) pairs.push([vec(r), vec(o)]);
-  }
-  for (let e = 0; e < epochs; e++) {
-    const g = w.map(() => 0);
-    for (const [a, b] of pairs) {
-      const d = a.map((x, i) => x - b[i]!);
-      const p = 1 / (1 + Math.exp(dot(w, d))); // gradient of log(1 + e^{-w·d})
-      d.forEach((x, i) => (g[i]! -= p * x));
-    }
-    w.forEach((_, i) => {
-      if (!PINNED.has(FEATURES[i]!)) w[i]! -= lr * (g[i]! / Math.max(1, pairs.length) + l2 * w[i]!);
-    });
-  }
-  return w;
-}
-
-function fitLogistic(xs: number[][], ys: number[], epochs = 2000, lr = 0.1, l2 = 1e-3): { bias: number; weights: number[] } {
-  let bias = 0;
-  const w = xs[0]!.map(() => 0);
-  for (let e = 0; e < epochs; e++) {
-    let gb = 0;
-    const g = w.map(() => 0);
-    xs.forEach((x, n) => {
-      const p = 1 / (1 + Math.exp(-(bias + dot(w, x))));
-      const err = p - ys[n]!;
-      gb += err;
-      x.forEach((xi, i) => (g[i]! += err * xi));
-    });
-    bias -= (lr * gb) / xs.length;
-    w.forEach((_, i) => (w[i]! -= lr * (g[i]! / xs.length + l2 * w[i]!)));
-  }
-  return { bias, weights: w };
-}
-
-function rerank(k: Knowledge, ex: Example, weights: RankWeights): ProcedureCandidate[] {
-  return ex.cands
-    .map((c) => ({ ...c, score: FEATURES.reduce((s, f) => s + weights[f] * c.features[f], 0) }))
-    .sort((a, b) => b.score - a.score || a.entry.slot - b.entry.slot);
-}
+import { loadRankModel } from '../../../server/answer/choose.js';
+import { fitRankModel } from '../fit.js';
+import { openEval, root } from '../harness.js';
 
 async function main() {
   const { values } = parseArgs({ options: { index: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } } });
   const ev = await openEval(values.index);
-  const k = ev.live.current()!;
-  const lexicon = buildLexicon();
-  const start = loadRankModel();
-  const tune = loadQuestions().filter((q) => q.split === 'tune' && !q.turns?.length && (q.expect.codes || q.expect.found === false));
-  const examples: Example[] = [];
-  for (const q of tune) {
-    const v = viewQuery(q.question, lexicon);
-    const chunks = hybridChunks(k, v, await ev.embedder.embeddings.embedQuery(v.embedText), { limit: 60, kind: 'procedure' });
-    const cands = rankProcedures(k, v, chunks, start.weights, ALL_ON, 40);
-    examples.push({ question: q.question, cands, codes: q.expect.codes ? new Set(q.expect.codes) : null });
-  }
-  const inPool = examples.filter((e) => e.codes && e.cands.some((c) => e.codes!.has(c.entry.procedure.code))).length;
-  const nProc = examples.filter((e) => e.codes).length;
-  process.stderr.write(`tune: ${nProc} procedure questions (right record in the pool for ${inPool}), ${examples.length - nProc} out of scope\n`);
-
-  const w = fitRanker(examples, FEATURES.map((f) => start.weights[f]));
-  const weights = Object.fromEntries(FEATURES.map((f, i) => [f, Number(w[i]!.toFixed(4))])) as RankWeights;
-
-  const xs: number[][] = [];
-  const yAnswer: number[] = [];
-  const yOffer: number[] = [];
-  for (const ex of examples) {
-    const ranked = rerank(k, ex, weights);
-    const v = viewQuery(ex.question, lexicon);
-    xs.push(decisionFeatures(k, v, ranked));
-    const top = ranked.slice(0, 3).map((c) => c.entry.procedure.code);
-    yAnswer.push(ex.codes && top[0] && ex.codes.has(top[0]) ? 1 : 0);
-    yOffer.push(ex.codes && top.some((c) => ex.codes!.has(c)) ? 1 : 0);
-  }
-  const answer = fitLogistic(xs, yAnswer);
-  const offer = fitLogistic(xs, yOffer);
-
-  // The answer threshold: as many right answers as possible while confident wrong ones (a wrong
-  // record, or any record for an out-of-scope question) stay within 2 % of the questions.
-  const pa = xs.map((x) => probability(answer, x));
-  const po = xs.map((x) => probability(offer, x));
-  const MAX_WRONG = 0.04;
-  let bestA = { t: 0.95, u: -Infinity };
-  for (let t = 0.2; t <= 0.95; t += 0.01) {
-    let right = 0;
-    let wrong = 0;
-    pa.forEach((p, i) => {
-      if (p >= t) yAnswer[i] ? right++ : wrong++;
-    });
-    if (wrong / pa.length <= MAX_WRONG && right > bestA.u) bestA = { t, u: right };
-  }
-  let bestO = { t: 0.5, u: -Infinity };
-  for (let t = 0.1; t <= 0.95; t += 0.01) {
-    let u = 0;
-    po.forEach((p, i) => {
-      if (pa[i]! >= bestA.t || p < t) return;
-      // Offering the right record helps; offering wrong ones costs; offering any for a question
-      // the catalogue cannot answer (out of scope) costs most: the person is sent on a detour.
-      u += yOffer[i] ? 0.6 : examples[i]!.codes ? -1 : -2;
-    });
-    if (u > bestO.u) bestO = { t, u };
-  }
-  const round = (m: { bias: number; weights: number[] }) => ({ bias: Number(m.bias.toFixed(4)), weights: m.weights.map((x) => Number(x.toFixed(4))) });
-  const model: RankModel = {
-    weights,
-    answer: round(answer),
-    offer: round(offer),
-    thresholds: { answer: Number(bestA.t.toFixed(2)), offer: Number(bestO.t.toFixed(2)) },
-    curatedLogOdds: start.curatedLogOdds,
-    trainedOn: `tune split: ${nProc} procedure and ${examples.length - nProc} out-of-scope questions; features ${FEATURES.join(', ')}; decision ${DECISION_FEATURES.join(', ')}`,
-  };
-  const right = yAnswer.reduce((s, y) => s + y, 0);
-  process.stderr.write(`ranker top-1 on tune after fitting: ${right}/${nProc}; thresholds answer ${model.thresholds.answer}, offer ${model.thresholds.offer}\n`);
+  const { model, report } = await fitRankModel(ev, loadRankModel());
+  process.stderr.write(
+    `tune: ${report.procedures} procedure questions (right record in the pool for ${report.inPool}), ${report.outOfScope} out of scope\n` +
+      `ranker top-1 on tune after fitting: ${report.top1}/${report.procedures}; thresholds answer ${model.thresholds.answer}, offer ${model.thresholds.offer}\n`,
+  );
   process.stdout.write(`${JSON.stringify(model, null, 2)}\n`);
   if (!values['dry-run']) writeFileSync(path.join(root, 'server/answer/rank-model.json'), `${JSON.stringify(model, null, 2)}\n`);
 }
