@@ -74,10 +74,19 @@ export interface FitReport {
 }
 
 /** Fit on the tune split, starting from `start`, with the given components switched off. */
+/**
+ * The hand-set weights of the engine before the ranker was fitted (name match, coverage,
+ * passages, variant penalty, a small bonus for curated records): the baseline the fitted ranker
+ * is measured against.
+ */
+export const HAND_WEIGHTS: RankWeights = Object.fromEntries(FEATURES.map((f) => [f, 0])) as RankWeights;
+Object.assign(HAND_WEIGHTS, { name: 0.25, nameCov: 0.35, queryCov: 0.45, chunk: 0.2, variant: -0.24, level: 0.03, curated: 0.12 });
+
 export async function fitRankModel(
   ev: Awaited<ReturnType<typeof openEval>>,
   start: RankModel,
   switches: ChooseSwitches = CHOOSE_ALL_ON,
+  options: { fitRanker?: boolean } = {},
 ): Promise<{ model: RankModel; report: FitReport }> {
   const k = ev.live.current()!;
   const lexicon = switches.lexicon ? buildLexicon() : [];
@@ -92,7 +101,7 @@ export async function fitRankModel(
   const inPool = examples.filter((e) => e.codes && e.cands.some((c) => e.codes!.has(c.entry.procedure.code))).length;
   const nProc = examples.filter((e) => e.codes).length;
 
-  const w = fitRanker(examples, FEATURES.map((f) => start.weights[f]));
+  const w = options.fitRanker === false ? FEATURES.map((f) => start.weights[f]) : fitRanker(examples, FEATURES.map((f) => start.weights[f]));
   const weights = Object.fromEntries(FEATURES.map((f, i) => [f, Number(w[i]!.toFixed(4))])) as RankWeights;
 
   const xs: number[][] = [];

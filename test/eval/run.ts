@@ -4,7 +4,7 @@
 // and the old hand-written set (questions.json) as a regression split. Quote `test`; tune on `tune`.
 import { parseArgs } from 'node:util';
 import { CHOOSE_ALL_ON, loadRankModel, type ChooseSwitches } from '../../server/answer/choose.js';
-import { fitRankModel } from './fit.js';
+import { fitRankModel, HAND_WEIGHTS } from './fit.js';
 import { f3, loadQuestions, openEval, runAll, summarise, table, type Question, type Row } from './harness.js';
 
 const ABLATIONS: Array<[string, Partial<ChooseSwitches>]> = [
@@ -48,6 +48,9 @@ async function main() {
     // Each component off in turn, and the model fitted again on tune without it: what the
     // component earns is then the difference, not the cost of surprising a model fitted with it.
     const start = loadRankModel();
+    // The learned ranker against the hand-set weights it replaced (decision fitted for each).
+    const hand = (await fitRankModel(ev, { ...start, weights: HAND_WEIGHTS }, CHOOSE_ALL_ON, { fitRanker: false })).model;
+    ablation.push([`hand-set ranker weights, not fitted (${target})`, summarise(await runAll(ev.engine(CHOOSE_ALL_ON, hand), all.filter((q) => q.split === target)))]);
     for (const [name, sw] of ABLATIONS) {
       const switches = { ...CHOOSE_ALL_ON, ...sw };
       const refit = sw.askBack === false || sw.decision === false ? undefined : (await fitRankModel(ev, start, switches)).model;
