@@ -153,7 +153,11 @@ export function hasDeadlineCue(question: string): boolean {
 
 /** Words of a follow-up that carry no subject of their own ("thế còn … thì sao?"). */
 const FOLLOW_UP_FILLER = new Set(
-  'con the thi sao nua vay nhi oi nhe luon rieng truong hop neu kia day nay ay nhu what about and also then how else ok okay vang da u uh'.split(' '),
+  (
+    'con the thi sao nua vay nhi oi nhe luon rieng truong hop neu kia day nay ay nhu what about and also then how else ok okay vang da u uh ' +
+    // words of an aspect, not a subject: "điều kiện là gì", "kết quả nhận ở đâu", "mẫu nào"
+    'dieu kien yeu cau mau ket qua nhan tra dong tien conditions requirements form result'
+  ).split(' '),
 );
 /** Place words: "thế phường Cầu Giấy thì sao?" changes where, not what. */
 const PLACE = /\b(phuong|xa|quan|huyen|thi xa|thi tran|ward|commune|district) ([a-z]+(?: [a-z]+){0,2})/g;
