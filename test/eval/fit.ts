@@ -6,7 +6,7 @@ import { hybridChunks, viewQuery } from '../../server/answer/retrieve.js';
 import { FEATURES, PINNED, rankProcedures, type ProcedureCandidate, type RankWeights } from '../../server/answer/rank.js';
 import { CHOOSE_ALL_ON, DECISION_FEATURES, decisionFeatures, probability, type ChooseSwitches, type RankModel } from '../../server/answer/choose.js';
 import type { Knowledge } from '../../server/answer/knowledge.js';
-import { loadQuestions, type openEval } from './harness.js';
+import { loadQuestions, type openEval, type Question } from './harness.js';
 
 interface Example {
   question: string;
@@ -86,11 +86,11 @@ export async function fitRankModel(
   ev: Awaited<ReturnType<typeof openEval>>,
   start: RankModel,
   switches: ChooseSwitches = CHOOSE_ALL_ON,
-  options: { fitRanker?: boolean } = {},
+  options: { fitRanker?: boolean; questions?: Question[] } = {},
 ): Promise<{ model: RankModel; report: FitReport }> {
   const k = ev.live.current()!;
   const lexicon = switches.lexicon ? buildLexicon() : [];
-  const tune = loadQuestions().filter((q) => q.split === 'tune' && !q.turns?.length && (q.expect.codes || q.expect.found === false));
+  const tune = (options.questions ?? loadQuestions().filter((q) => q.split === 'tune')).filter((q) => !q.turns?.length && (q.expect.codes || q.expect.found === false));
   const examples: Example[] = [];
   for (const q of tune) {
     const v = viewQuery(q.question, lexicon);
