@@ -1,14 +1,13 @@
 // Ranking procedures for a question: gather candidates from the name index, the whole-record
-// index, term associations and the chunk retrieval, describe each by a few features, and score
+// index and the chunk retrieval, describe each by a few features, and score
 // them with a linear model trained on the `tune` split (server/answer/rank-model.json).
 import { lowerBound } from '../../ingest/topk.js';
 import type { LexicalIndex, WeightedTerms } from '../../ingest/lexical.js';
 import type { Knowledge, ProcedureEntry } from './knowledge.js';
 import type { RankedChunk, QueryView } from './retrieve.js';
-import { QUESTION_WORDS } from './understand.js';
 
 /** The features, in the order the model's weights use. Each is roughly in 0..1. */
-export const FEATURES = ['name', 'record', 'chunk', 'nameCov', 'nameIdfCov', 'namePairs', 'queryCov', 'recordCov', 'assoc', 'variant', 'cueAgree', 'cueExtra', 'cueMissing', 'generic', 'who', 'level', 'curated'] as const;
+export const FEATURES = ['name', 'record', 'chunk', 'nameCov', 'nameIdfCov', 'namePairs', 'queryCov', 'recordCov', 'variant', 'cueAgree', 'cueExtra', 'cueMissing', 'generic', 'who', 'level', 'curated'] as const;
 /**
  * Features whose weight is set, not fitted: a curated record is one of the procedures people ask
  * about most, which a sample drawn at random from the catalogue cannot teach.
@@ -19,12 +18,11 @@ export type FeatureName = (typeof FEATURES)[number];
 /** Parts of retrieval that can be switched off, to measure what each earns (ablation). */
 export interface RankSwitches {
   records: boolean; // the whole-record index and record coverage
-  associations: boolean; // query expansion by term associations mined from the catalogue
   lexicon: boolean; // the hand lexicon of colloquial words (applied in viewQuery)
   chunks: boolean; // chunk retrieval (BM25 + vectors) as evidence
   variants: boolean; // the variant-cue penalty
 }
-export const ALL_ON: RankSwitches = { records: true, associations: true, lexicon: true, chunks: true, variants: true };
+export const ALL_ON: RankSwitches = { records: true, lexicon: true, chunks: true, variants: true };
 
 export interface ProcedureCandidate {
   entry: ProcedureEntry;
@@ -122,44 +120,6 @@ function coverage(w: WeightedUnits, has: (t: string) => boolean): number {
   return covered / w.total;
 }
 
-const distinctNames = new WeakMap<ProcedureEntry, string[]>();
-function distinctNameTokens(e: ProcedureEntry): string[] {
-  let d = distinctNames.get(e);
-  if (!d) {
-    d = [...new Set(e.nameTokens)];
-    distinctNames.set(e, d);
-  }
-  return d;
-}
-
-/**
- * Term associations mined from the catalogue itself: words people use to describe their case
- * (found in papers, conditions, who files, results) → the name words of the records they occur
- * in. "xưởng may … nước thải" reaches "giấy phép môi trường" without a lexicon entry.
- */
-export function associatedNameTerms(k: Knowledge, q: QueryView): WeightedTerms {
-  const out = new Map<string, number>();
-  const N = k.bySlot.length;
-  const seen = new Set<string>();
-  for (const b of q.tokens) {
-    if (seen.has(b) || QUESTION_WORDS.has(b) || b.length < 2) continue;
-    seen.add(b);
-    const { docs } = k.records.postings(b);
-    if (docs.length < 2 || docs.length > N * 0.08) continue;
-    const co = new Map<string, number>();
-    for (const slot of docs) for (const n of distinctNameTokens(k.bySlot[slot]!)) co.set(n, (co.get(n) ?? 0) + 1);
-    for (const [n, c] of co) {
-      if (n === b || c < 2) continue;
-      const assoc = c / docs.length;
-      // A name word in most names says nothing ("cấp", "giấy"): what counts is lift over its base rate.
-      const base = k.nameDf(n) / N;
-      if (assoc < 0.3 || assoc < 4 * base) continue;
-      out.set(n, Math.max(out.get(n) ?? 0, 0.6 * assoc));
-    }
-  }
-  return out;
-}
-
 function variantFeatures(c: ReturnType<typeof cueFeatures> | null) {
   return c ? { variant: c.mismatch, cueAgree: c.agree, cueExtra: c.extra, cueMissing: c.missing } : { variant: 0, cueAgree: 0, cueExtra: 0, cueMissing: 0 };
 }
@@ -190,8 +150,6 @@ export function rankProcedures(
 ): ProcedureCandidate[] {
   const byName = normalisedHits(k.names, q.terms, 40);
   const byRecord = switches.records ? normalisedHits(k.records, q.terms, 40) : new Map<number, number>();
-  const assocTerms = switches.associations ? associatedNameTerms(k, q) : new Map<string, number>();
-  const byAssoc = assocTerms.size ? normalisedHits(k.names, new Map([...q.terms, ...assocTerms]), 30) : new Map<number, number>();
   const chunksByCode = new Map<string, RankedChunk[]>();
   if (switches.chunks) {
     for (const c of chunks) {
@@ -201,7 +159,7 @@ export function rankProcedures(
       else chunksByCode.set(c.chunk.sourceId, [c]);
     }
   }
-  const slots = new Set<number>([...byName.keys(), ...byRecord.keys(), ...byAssoc.keys()]);
+  const slots = new Set<number>([...byName.keys(), ...byRecord.keys()]);
   for (const code of chunksByCode.keys()) {
     const e = k.procedures.get(code);
     if (e) slots.add(e.slot);
@@ -243,7 +201,6 @@ export function rankProcedures(
       namePairs: nameToks.length > 1 ? pairIn / (nameToks.length - 1) : 0,
       queryCov: queryCoverage,
       recordCov,
-      assoc: byAssoc.get(slot) ?? 0,
       ...variantFeatures(switches.variants ? cueFeatures(entry, asked) : null),
       generic: 1 / (1 + nameToks.length / 8),
       who: whoMatches(p.applicants ?? '', business, person),

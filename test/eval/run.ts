@@ -10,7 +10,6 @@ import { f3, loadQuestions, openEval, runAll, summarise, table, type Question, t
 const ABLATIONS: Array<[string, Partial<ChooseSwitches>]> = [
   ['everything on', {}],
   ['no whole-record index', { records: false }],
-  ['no term associations', { associations: false }],
   ['no hand lexicon', { lexicon: false }],
   ['no chunk retrieval (BM25 + vectors)', { chunks: false }],
   ['no variant cues', { variants: false }],

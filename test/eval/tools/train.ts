@@ -1,26 +1,27 @@
 // Fits the ranker and the answer / ask-back / not-found decision on the `tune` split only, and
 // writes server/answer/rank-model.json. The test split is never read here.
-//   npx tsx test/eval/tools/train.ts [--index DIR] [--dry-run] [--cv 3]
+//   npx tsx test/eval/tools/train.ts [--index DIR] [--dry-run] [--cv 3 [--off records|lexicon|chunks|variants ...]]
 // --cv K: K-fold cross-validation inside the tune split (folds by procedure), to compare
 // features and settings without looking at the test split.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadRankModel } from '../../../server/answer/choose.js';
+import { CHOOSE_ALL_ON, loadRankModel } from '../../../server/answer/choose.js';
 import { createHash } from 'node:crypto';
 import { fitRankModel } from '../fit.js';
 import { f3, loadQuestions, openEval, root, runAll, summarise } from '../harness.js';
 
 /** K-fold cross-validation on tune: fit on K−1 folds, score the held-out fold, average. */
-async function crossValidate(ev: Awaited<ReturnType<typeof openEval>>, folds: number) {
+async function crossValidate(ev: Awaited<ReturnType<typeof openEval>>, folds: number, off: string[] = []) {
+  const switches = { ...CHOOSE_ALL_ON, ...Object.fromEntries(off.map((c) => [c, false])) };
   const tune = loadQuestions().filter((q) => q.split === 'tune');
   // A procedure's questions (and a conversation's) stay in one fold.
   const key = (q: (typeof tune)[number]) => q.expect.codes?.[0] ?? q.id;
   const fold = (q: (typeof tune)[number]) => createHash('sha1').update(key(q)).digest()[0]! % folds;
   const rows = [];
   for (let f = 0; f < folds; f++) {
-    const { model } = await fitRankModel(ev, loadRankModel(), undefined, { questions: tune.filter((q) => fold(q) !== f) });
-    rows.push(...(await runAll(ev.engine({}, model), tune.filter((q) => fold(q) === f))));
+    const { model } = await fitRankModel(ev, loadRankModel(), switches, { questions: tune.filter((q) => fold(q) !== f) });
+    rows.push(...(await runAll(ev.engine(switches, model), tune.filter((q) => fold(q) === f))));
   }
   const s = summarise(rows);
   process.stdout.write(
@@ -31,9 +32,9 @@ async function crossValidate(ev: Awaited<ReturnType<typeof openEval>>, folds: nu
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { index: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, cv: { type: 'string' } } });
+  const { values } = parseArgs({ options: { index: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, cv: { type: 'string' }, off: { type: 'string', multiple: true } } });
   const ev = await openEval(values.index);
-  if (values.cv) return crossValidate(ev, Number(values.cv));
+  if (values.cv) return crossValidate(ev, Number(values.cv), values.off ?? []);
   const { model, report } = await fitRankModel(ev, loadRankModel());
   process.stderr.write(
     `tune: ${report.procedures} procedure questions (right record in the pool for ${report.inPool}), ${report.outOfScope} out of scope\n` +

@@ -49,7 +49,7 @@ describe('decide', () => {
   });
 
   it('answers with the top record when the decision is switched off (ablation)', () => {
-    const v = decide(k, q, [cand('a', 0.2), cand('b', 0.19)], model, { records: true, associations: true, lexicon: true, chunks: true, variants: true, askBack: true, decision: false });
+    const v = decide(k, q, [cand('a', 0.2), cand('b', 0.19)], model, { records: true, lexicon: true, chunks: true, variants: true, askBack: true, decision: false });
     expect(v.kind).toBe('answer');
   });
 });
