@@ -61,6 +61,8 @@ const TASK_TERMS: Array<[string, string]> = [
   ['online', 'trực tuyến'],
 ];
 
+const TASK_ENTRIES: LexiconEntry[] = TASK_TERMS.map(([from, to]) => ({ trigger: fold(from).split(/\s+/), expansion: to }));
+
 const TOPIC_THRESHOLD = 0.6;
 const TOPIC_MAX = 5;
 
@@ -86,8 +88,10 @@ function topicQuery(question: string, lexicon: readonly LexiconEntry[]): QueryUn
   // "fourth-quarter", "iv/2026": a question's joined words count as their parts.
   const tokens = topicTokens(folded).flatMap((t) => (/[./-]/.test(t) ? [] : [t]));
   const units: QueryUnit[] = tokens.filter((t) => !FORM_WORDS.has(t)).map((t) => ({ token: t, alternatives: [] }));
-  const entries = [...lexicon, ...TASK_TERMS.map(([from, to]) => ({ trigger: fold(from).split(/\s+/), expansion: to }))];
-  for (const e of entries) {
+  const present = new Set(tokens);
+  for (const e of [...lexicon, ...TASK_ENTRIES]) {
+    // Only entries whose first word occurs can match: the rest of the lexicon is skipped unread.
+    if (!present.has(e.trigger[0]!)) continue;
     const n = e.trigger.length;
     for (let i = 0; i + n <= tokens.length; i++) {
       if (!e.trigger.every((w, j) => tokens[i + j] === w)) continue;
