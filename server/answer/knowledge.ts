@@ -40,6 +40,8 @@ export interface Knowledge {
   chunkByLabel: Int32Array;
   /** 1 where snapshot.chunks[i] is a procedure chunk: the lexical and vector filter, built once. */
   procedureMask: Uint8Array;
+  /** Share of chunks that are procedure chunks (vector search filters afterwards when most are). */
+  procedureShare: number;
   /** Document frequency of a folded syllable among procedure names (for weighting coverage). */
   nameIdf(token: string): number;
   /** How many procedure names (with aliases and English names) use a folded syllable. */
@@ -140,6 +142,7 @@ export function buildKnowledge(snapshot: IndexSnapshot): Knowledge {
     chunksBySource,
     chunkByLabel,
     procedureMask,
+    procedureShare: snapshot.chunks.length ? procedureMask.reduce((a, b) => a + b, 0) / snapshot.chunks.length : 0,
     nameIdf: (t) => Math.log(1 + N / (1 + (df.get(t) ?? 0))),
     nameDf: (t) => df.get(t) ?? 0,
   };

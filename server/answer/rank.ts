@@ -56,6 +56,18 @@ function cues(text: string): Uint8Array {
 }
 
 const nameCues = new WeakMap<ProcedureEntry, Uint8Array>();
+const namePairs = new WeakMap<ProcedureEntry, string[]>();
+
+/** A name's adjacent syllable pairs ("khai_sinh"), made once per record. */
+function namePairsOf(entry: ProcedureEntry): string[] {
+  let p = namePairs.get(entry);
+  if (!p) {
+    p = [];
+    for (let i = 0; i + 1 < entry.nameTokens.length; i++) p.push(`${entry.nameTokens[i]}_${entry.nameTokens[i + 1]}`);
+    namePairs.set(entry, p);
+  }
+  return p;
+}
 
 /** Variant cues the name and the question share, the name adds, and the question adds (each 0..1). */
 function cueFeatures(entry: ProcedureEntry, asked: Uint8Array): { mismatch: number; agree: number; extra: number; missing: number } {
@@ -79,8 +91,8 @@ function cueFeatures(entry: ProcedureEntry, asked: Uint8Array): { mismatch: numb
 const BUSINESS = /\b(cong ty|doanh nghiep|to chuc|ngan hang|hop tac xa|co so|nha may|xuong|chi nhanh|van phong|company|firm|bank|enterprise|organisation|organization|institution|we are)\b/;
 const PERSON = /\b(toi|em|minh|chau|bo|me|vo|chong|con|ong|ba|nha toi|nha em|ca nhan|i am|i'm|my)\b/;
 
-function contains(index: LexicalIndex, term: string, doc: number): boolean {
-  const { docs } = index.postings(term);
+/** Whether a posting list (ascending documents) holds a document. */
+function holds(docs: Uint32Array, doc: number): boolean {
   const p = lowerBound(docs, 0, docs.length, doc);
   return p < docs.length && docs[p] === doc;
 }
@@ -124,14 +136,37 @@ function variantFeatures(c: ReturnType<typeof cueFeatures> | null) {
   return c ? { variant: c.mismatch, cueAgree: c.agree, cueExtra: c.extra, cueMissing: c.missing } : { variant: 0, cueAgree: 0, cueExtra: 0, cueMissing: 0 };
 }
 
+interface StaticFeatures {
+  level: number;
+  curated: number;
+  generic: number;
+  forBusiness: boolean;
+  forPerson: boolean;
+}
+const staticFeatures = new WeakMap<ProcedureEntry, StaticFeatures>();
+
+/** What a record says about itself whatever the question: computed once per record. */
+function staticOf(entry: ProcedureEntry): StaticFeatures {
+  let f = staticFeatures.get(entry);
+  if (!f) {
+    const p = entry.procedure;
+    const a = (p.applicants ?? '').toLowerCase();
+    f = {
+      level: p.level.some((l) => /xã|tỉnh/i.test(l)) ? 1 : 0,
+      curated: p.origin === 'curated' ? 1 : 0,
+      generic: 1 / (1 + entry.nameTokens.length / 8),
+      forBusiness: /doanh nghiệp|tổ chức|hợp tác xã/.test(a),
+      forPerson: /công dân|cá nhân|người việt nam|người nước ngoài/.test(a),
+    };
+    staticFeatures.set(entry, f);
+  }
+  return f;
+}
+
 /** 1 when the record is for the kind of asker the question shows (a business, or a person), 0 when not, ½ unknown. */
-function whoMatches(applicants: string, business: boolean, person: boolean): number {
-  if (!applicants || business === person) return 0.5;
-  const a = applicants.toLowerCase();
-  const forBusiness = /doanh nghiệp|tổ chức|hợp tác xã/.test(a);
-  const forPerson = /công dân|cá nhân|người việt nam|người nước ngoài/.test(a);
-  if (business) return forBusiness ? 1 : 0;
-  return forPerson ? 1 : 0;
+function whoMatches(f: StaticFeatures, known: boolean, business: boolean, person: boolean): number {
+  if (!known || business === person) return 0.5;
+  return (business ? f.forBusiness : f.forPerson) ? 1 : 0;
 }
 
 function normalisedHits(index: LexicalIndex, terms: WeightedTerms, limit: number): Map<number, number> {
@@ -174,24 +209,31 @@ export function rankProcedures(
   const person = PERSON.test(q.cueText);
   const nameUnits = weighUnits(q, k.nameIdf, (t) => q.english && k.nameDf(t) === 0);
   const recordUnits = weighUnits(q, (t) => k.records.idf(t), (t) => k.records.df(t) === 0);
+  // Each meaning word's record postings, looked up once per question rather than per candidate.
+  const postings = new Map<string, Uint32Array>();
+  for (const u of recordUnits.units) for (const t of [...u.typed, ...u.official]) if (!postings.has(t)) postings.set(t, k.records.postings(t).docs);
   const out: ProcedureCandidate[] = [];
   for (const slot of slots) {
     const entry = k.bySlot[slot]!;
     const nameToks = entry.nameTokens;
-    const nameCoverage = nameToks.length ? nameToks.filter((t) => meaning.has(t)).length / nameToks.length : 0;
+    let said = 0;
     let idfIn = 0;
     let idfAll = 0;
     for (const t of nameToks) {
       const w = k.nameIdf(t);
       idfAll += w;
-      if (meaning.has(t)) idfIn += w;
+      if (meaning.has(t)) {
+        said++;
+        idfIn += w;
+      }
     }
+    const nameCoverage = nameToks.length ? said / nameToks.length : 0;
     let pairIn = 0;
-    for (let i = 0; i + 1 < nameToks.length; i++) if (pairs.has(`${nameToks[i]}_${nameToks[i + 1]}`)) pairIn++;
+    for (const pair of namePairsOf(entry)) if (pairs.has(pair)) pairIn++;
     const queryCoverage = coverage(nameUnits, (t) => entry.vocabulary.has(t));
-    const recordCov = switches.records ? coverage(recordUnits, (t) => entry.vocabulary.has(t) || contains(k.records, t, slot)) : 0;
+    const recordCov = switches.records ? coverage(recordUnits, (t) => entry.vocabulary.has(t) || holds(postings.get(t)!, slot)) : 0;
     const own = chunksByCode.get(entry.procedure.code) ?? [];
-    const p = entry.procedure;
+    const st = staticOf(entry);
     const features: Record<FeatureName, number> = {
       name: byName.get(slot) ?? 0,
       record: byRecord.get(slot) ?? 0,
@@ -202,10 +244,10 @@ export function rankProcedures(
       queryCov: queryCoverage,
       recordCov,
       ...variantFeatures(switches.variants ? cueFeatures(entry, asked) : null),
-      generic: 1 / (1 + nameToks.length / 8),
-      who: whoMatches(p.applicants ?? '', business, person),
-      level: p.level.some((l) => /xã|tỉnh/i.test(l)) ? 1 : 0,
-      curated: p.origin === 'curated' ? 1 : 0,
+      generic: st.generic,
+      who: whoMatches(st, !!entry.procedure.applicants, business, person),
+      level: st.level,
+      curated: st.curated,
     };
     let score = 0;
     for (const f of FEATURES) score += weights[f] * features[f];

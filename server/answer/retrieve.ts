@@ -93,6 +93,15 @@ export interface RankedChunk {
 }
 
 const RRF_K = 60;
+/** A letter yields hundreds of terms; passages are searched with the most telling few. */
+const CHUNK_QUERY_TERMS = 40;
+
+/** The query terms that weigh most (rarity × weight) in the passage index, at most `n`. */
+function mostTelling(k: Knowledge, terms: WeightedTerms, n: number): WeightedTerms {
+  if (terms.size <= n) return terms;
+  const lex = k.snapshot.lexical;
+  return new Map([...terms].map(([t, w]) => [t, w, lex.df(t) ? lex.idf(t) * w : 0] as const).sort((a, b) => b[2] - a[2]).slice(0, n).map(([t, w]) => [t, w]));
+}
 
 /** Fuse lexical and vector rankings of chunks (reciprocal rank fusion). */
 export function hybridChunks(
@@ -104,21 +113,32 @@ export function hybridChunks(
   const chunks = k.snapshot.chunks;
   const mask = opts.kind === 'procedure' ? k.procedureMask : opts.kind ? Uint8Array.from(chunks, (c) => (c.kind === opts.kind ? 1 : 0)) : undefined;
   const fused = new Map<number, number>();
-  const lex = k.snapshot.lexical.search(q.terms, opts.limit, mask);
+  const lex = k.snapshot.lexical.search(mostTelling(k, q.terms, CHUNK_QUERY_TERMS), opts.limit, mask);
   lex.forEach((h, rank) => fused.set(h.doc, (fused.get(h.doc) ?? 0) + 1 / (RRF_K + rank + 1)));
   if (queryVector && k.snapshot.vectors.getCurrentCount() > 0) {
-    const n = Math.min(opts.limit, k.snapshot.vectors.getCurrentCount());
-    const filter = mask
-      ? (label: number) => {
-          const i = k.chunkByLabel[label] ?? -1;
-          return i >= 0 && mask[i] === 1;
-        }
-      : undefined;
+    // Filtering inside hnswlib calls back into JS for every node it visits; when the kind asked
+    // for is most of the index (procedures are), asking for a few more and dropping the rest is
+    // several times cheaper. A rare kind (documents) still filters inside.
+    const total = k.snapshot.vectors.getCurrentCount();
+    const common = opts.kind === 'procedure' && k.procedureShare > 0.9;
+    const n = Math.min(common ? Math.ceil(opts.limit * 1.25) : opts.limit, total);
+    const filter =
+      mask && !common
+        ? (label: number) => {
+            const i = k.chunkByLabel[label] ?? -1;
+            return i >= 0 && mask[i] === 1;
+          }
+        : undefined;
     const res = k.snapshot.vectors.searchKnn(queryVector, n, filter);
-    res.neighbors.forEach((label, rank) => {
+    let rank = -1;
+    res.neighbors.forEach((label, at) => {
       const i = k.chunkByLabel[label] ?? -1;
+      if (mask && (i < 0 || mask[i] !== 1)) return;
+      rank++;
+      if (rank >= opts.limit) return;
+      const distance = res.distances[at]!;
       // hnswlib's cosine space returns a distance (1 − cos): only close neighbours count.
-      if (i >= 0 && res.distances[rank]! < 0.8) fused.set(i, (fused.get(i) ?? 0) + 1 / (RRF_K + rank + 1));
+      if (i >= 0 && distance < 0.8) fused.set(i, (fused.get(i) ?? 0) + 1 / (RRF_K + rank + 1));
     });
   }
   const max = 2 / (RRF_K + 1);
