@@ -213,6 +213,20 @@ const PAIRS: Array<[string, string]> = [
 ];
 
 /**
+ * A foreign country or a foreigner named in a question makes it the "có yếu tố nước ngoài" case:
+ * "bố là người Nhật", "lấy chồng Hàn", "Việt kiều Mỹ".
+ */
+const FOREIGN_WORDS: Array<[string, string]> = [
+  ...[
+    'nhật', 'nhật bản', 'hàn', 'hàn quốc', 'trung quốc', 'đài loan', 'hồng kông', 'mỹ', 'hoa kỳ', 'pháp', 'đức', 'anh quốc', 'úc',
+    'canada', 'nga', 'thái lan', 'lào', 'campuchia', 'singapore', 'malaysia', 'indonesia', 'philippines', 'ấn độ', 'ý', 'tây ban nha',
+    'hà lan', 'thụy điển', 'na uy', 'đan mạch', 'phần lan', 'thụy sĩ', 'bỉ', 'áo', 'ba lan', 'séc', 'new zealand', 'israel', 'ả rập',
+  ].map((c): [string, string] => [`người ${c}`, 'người nước ngoài']),
+  ['việt kiều', 'người việt nam định cư ở nước ngoài'], ['quốc tịch nước ngoài', 'người nước ngoài'], ['người ngoại quốc', 'người nước ngoài'],
+  ['lấy chồng nước ngoài', 'kết hôn có yếu tố nước ngoài'], ['lấy vợ nước ngoài', 'kết hôn có yếu tố nước ngoài'],
+];
+
+/**
  * How people say the action a procedure's name states: "bị mất, bị rách" is a re-issue ("cấp
  * lại"), "thôi hành nghề" a withdrawal ("thu hồi"), "đưa xe về nước" a re-export ("tái xuất").
  */
@@ -231,7 +245,7 @@ export interface LexiconEntry {
   expansion: string; // official wording
 }
 
-export function buildLexicon(pairs: Array<[string, string]> = [...PAIRS, ...ACTION_WORDS, ...ENGLISH_TERMS]): LexiconEntry[] {
+export function buildLexicon(pairs: Array<[string, string]> = [...PAIRS, ...ACTION_WORDS, ...FOREIGN_WORDS, ...ENGLISH_TERMS]): LexiconEntry[] {
   return pairs
     .map(([from, to]) => ({ trigger: fold(from).split(/\s+/), expansion: to }))
     .sort((a, b) => b.trigger.length - a.trigger.length);
