@@ -150,7 +150,7 @@ export function decide(k: Knowledge, q: QueryView, cands: ProcedureCandidate[], 
   if (at('unknown') >= 0.5) return { kind: 'none', closest: best, confidence: 0 };
   // The popular record's prior counts when the question names it (most of its words are in the
   // record's name or aliases) and asks for nothing odd; it never makes an answer out of nothing.
-  const named = best.features.queryCov >= 0.35 && at('unknown') < 0.2 && !at('oddObject');
+  const named = best.features.queryCov >= 0.35 && best.features.accentClash === 0 && at('unknown') < 0.2 && !at('oddObject');
   // In an index of curated records only (data/ without the catalogue) being curated says nothing.
   const prior = best.entry.procedure.origin === 'curated' && named && k.catalogueLoaded ? model.curatedLogOdds : 0;
   const pAnswer = probability(model.answer, x, prior);

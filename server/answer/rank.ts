@@ -4,10 +4,11 @@
 import { lowerBound } from '../../ingest/topk.js';
 import type { LexicalIndex, WeightedTerms } from '../../ingest/lexical.js';
 import type { Knowledge, ProcedureEntry } from './knowledge.js';
-import type { RankedChunk, QueryView } from './retrieve.js';
+import { accentedSyllables, newStyleTones, type RankedChunk, type QueryView } from './retrieve.js';
+import { fold } from '../../ingest/text.js';
 
 /** The features, in the order the model's weights use. Each is roughly in 0..1. */
-export const FEATURES = ['name', 'record', 'chunk', 'nameCov', 'nameIdfCov', 'namePairs', 'queryCov', 'recordCov', 'variant', 'cueAgree', 'cueExtra', 'cueMissing', 'generic', 'who', 'level', 'curated'] as const;
+export const FEATURES = ['name', 'record', 'chunk', 'nameCov', 'nameIdfCov', 'namePairs', 'queryCov', 'recordCov', 'variant', 'cueAgree', 'cueExtra', 'cueMissing', 'generic', 'who', 'level', 'curated', 'accentClash'] as const;
 /**
  * Features whose weight is set, not fitted: a curated record is one of the procedures people ask
  * about most, which a sample drawn at random from the catalogue cannot teach.
@@ -136,6 +137,29 @@ function variantFeatures(c: ReturnType<typeof cueFeatures> | null) {
   return c ? { variant: c.mismatch, cueAgree: c.agree, cueExtra: c.extra, cueMissing: c.missing } : { variant: 0, cueAgree: 0, cueExtra: 0, cueMissing: 0 };
 }
 
+const accentedNames = new WeakMap<ProcedureEntry, string[]>();
+
+/**
+ * Folding merges different words (vàng "gold" / vắng "absent", hồ / hộ, phí / phi): when the
+ * question was typed with marks, the share of the name's matching syllables written differently.
+ */
+function accentClash(entry: ProcedureEntry, asked: ReadonlyMap<string, ReadonlySet<string>>): number {
+  let names = accentedNames.get(entry);
+  if (!names) {
+    names = accentedSyllables(entry.procedure.name).map(newStyleTones);
+    accentedNames.set(entry, names);
+  }
+  let matched = 0;
+  let clash = 0;
+  for (const a of names) {
+    const forms = asked.get(fold(a));
+    if (!forms) continue;
+    matched++;
+    if (!forms.has(a)) clash++;
+  }
+  return matched ? clash / matched : 0;
+}
+
 interface StaticFeatures {
   level: number;
   curated: number;
@@ -248,6 +272,7 @@ export function rankProcedures(
       who: whoMatches(st, !!entry.procedure.applicants, business, person),
       level: st.level,
       curated: st.curated,
+      accentClash: q.accented.size ? accentClash(entry, q.accented) : 0,
     };
     let score = 0;
     for (const f of FEATURES) score += weights[f] * features[f];

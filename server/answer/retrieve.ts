@@ -1,7 +1,7 @@
 // Reading a question for retrieval (typed words, lexicon expansions, BM25 terms) and hybrid
 // chunk retrieval: BM25 over accent-folded syllables and pairs plus hnswlib vectors, fused by
 // reciprocal rank. Choosing a procedure among the hits is rank.ts's job.
-import { syllables } from '../../ingest/text.js';
+import { fold, hasVietnameseMarks, syllables } from '../../ingest/text.js';
 import type { StoredChunk } from '../../ingest/store.js';
 import type { WeightedTerms } from '../../ingest/lexical.js';
 import { queryTerms } from '../../ingest/lexical.js';
@@ -28,6 +28,8 @@ export interface QueryView {
   /** Text for the embedder: the question plus the official wordings. */
   embedText: string;
   english: boolean;
+  /** Folded syllable → the accented forms the question wrote it in (empty when typed without marks). */
+  accented: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /** Phrases that carry the question's form or place, never its subject. */
@@ -83,7 +85,34 @@ export function viewQuery(question: string, lexicon: readonly LexiconEntry[]): Q
     terms,
     embedText: [question, ...expansions].join(' '),
     english,
+    accented: accentedForms(question),
   };
+}
+
+/** Lower-case accented syllables of a text (same tokens as `syllables`, marks kept). */
+export function accentedSyllables(text: string): string[] {
+  return text.normalize('NFC').toLowerCase().match(/[\p{L}\p{N}]+(?:[./-][\p{L}\p{N}]+)*/gu) ?? [];
+}
+
+/** Old-style tone placement ("hoà", "thuỷ") written the new way ("hòa", "thủy"), so both compare equal. */
+const OLD_TONES: Record<string, string> = { 'oà': 'òa', 'oá': 'óa', 'oả': 'ỏa', 'oã': 'õa', 'oạ': 'ọa', 'oè': 'òe', 'oé': 'óe', 'oẻ': 'ỏe', 'oẽ': 'õe', 'oẹ': 'ọe', 'uỳ': 'ùy', 'uý': 'úy', 'uỷ': 'ủy', 'uỹ': 'ũy', 'uỵ': 'ụy' };
+export function newStyleTones(syllable: string): string {
+  return syllable.replace(/o[àáảãạèéẻẽẹ]|u[ỳýỷỹỵ]/g, (m) => OLD_TONES[m] ?? m);
+}
+
+function accentedForms(question: string): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  if (!hasVietnameseMarks(question)) return out;
+  for (const raw of accentedSyllables(question)) {
+    const a = newStyleTones(raw);
+    const f = fold(a);
+    // "cần", "gì", "là" ask; they say nothing about which name is meant.
+    if (QUESTION_WORDS.has(f)) continue;
+    const set = out.get(f);
+    if (set) set.add(a);
+    else out.set(f, new Set([a]));
+  }
+  return out;
 }
 
 export interface RankedChunk {

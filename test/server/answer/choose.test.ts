@@ -8,7 +8,7 @@ import type { QueryView } from '../../../server/answer/retrieve.js';
 import { LexicalIndex } from '../../../ingest/lexical.js';
 
 const k = { catalogueLoaded: true, records: LexicalIndex.build(['đăng ký khai sinh', 'đăng ký kết hôn', 'cấp phiếu lý lịch tư pháp']) } as unknown as Knowledge;
-const q: QueryView = { tokens: ['dang', 'ky', 'khai', 'sinh'], meaning: [], units: [{ typed: ['khai'], official: [] }, { typed: ['sinh'], official: [] }], cueText: ' dang ky khai sinh ', terms: new Map(), embedText: '', english: false };
+const q: QueryView = { tokens: ['dang', 'ky', 'khai', 'sinh'], meaning: [], units: [{ typed: ['khai'], official: [] }, { typed: ['sinh'], official: [] }], cueText: ' dang ky khai sinh ', terms: new Map(), embedText: '', english: false, accented: new Map() };
 
 function cand(code: string, score: number, recordCov = 0.5): ProcedureCandidate {
   const features = Object.fromEntries(FEATURES.map((f) => [f, f === 'recordCov' ? recordCov : 0.5])) as ProcedureCandidate['features'];
