@@ -201,7 +201,7 @@ const PAIRS: Array<[string, string]> = [
   ['mẹ là người nước ngoài', 'có yếu tố nước ngoài'],
   ['chồng nước ngoài', 'có yếu tố nước ngoài'],
   ['vợ nước ngoài', 'có yếu tố nước ngoài'],
-  ['tây', 'có yếu tố nước ngoài'],
+  ['người tây', 'có yếu tố nước ngoài'], // not 'tây' alone: Tây Hồ, Sơn Tây, giấy viết tay fold to it too
   ['bị mất', 'cấp lại'],
   ['làm mất', 'cấp lại'],
   ['hết hạn', 'đổi'],
