@@ -56,27 +56,9 @@ function cues(text: string): Uint8Array {
   return Uint8Array.from(VARIANT_CUES, (c) => (text.includes(c) ? 1 : 0));
 }
 
-const nameCues = new WeakMap<ProcedureEntry, Uint8Array>();
-const namePairs = new WeakMap<ProcedureEntry, string[]>();
-
-/** A name's adjacent syllable pairs ("khai_sinh"), made once per record. */
-function namePairsOf(entry: ProcedureEntry): string[] {
-  let p = namePairs.get(entry);
-  if (!p) {
-    p = [];
-    for (let i = 0; i + 1 < entry.nameTokens.length; i++) p.push(`${entry.nameTokens[i]}_${entry.nameTokens[i + 1]}`);
-    namePairs.set(entry, p);
-  }
-  return p;
-}
-
 /** Variant cues the name and the question share, the name adds, and the question adds (each 0..1). */
 function cueFeatures(entry: ProcedureEntry, asked: Uint8Array): { mismatch: number; agree: number; extra: number; missing: number } {
-  let inName = nameCues.get(entry);
-  if (!inName) {
-    inName = cues(` ${entry.nameTokens.join(' ')} `);
-    nameCues.set(entry, inName);
-  }
+  const inName = staticOf(entry).cues;
   let agree = 0;
   let extra = 0;
   let missing = 0;
@@ -137,21 +119,14 @@ function variantFeatures(c: ReturnType<typeof cueFeatures> | null) {
   return c ? { variant: c.mismatch, cueAgree: c.agree, cueExtra: c.extra, cueMissing: c.missing } : { variant: 0, cueAgree: 0, cueExtra: 0, cueMissing: 0 };
 }
 
-const accentedNames = new WeakMap<ProcedureEntry, string[]>();
-
 /**
  * Folding merges different words (vàng "gold" / vắng "absent", hồ / hộ, phí / phi): when the
  * question was typed with marks, the share of the name's matching syllables written differently.
  */
 function accentClash(entry: ProcedureEntry, asked: ReadonlyMap<string, ReadonlySet<string>>): number {
-  let names = accentedNames.get(entry);
-  if (!names) {
-    names = accentedSyllables(entry.procedure.name).map(newStyleTones);
-    accentedNames.set(entry, names);
-  }
   let matched = 0;
   let clash = 0;
-  for (const a of names) {
+  for (const a of staticOf(entry).accentedName) {
     const forms = asked.get(fold(a));
     if (!forms) continue;
     matched++;
@@ -160,27 +135,37 @@ function accentClash(entry: ProcedureEntry, asked: ReadonlyMap<string, ReadonlyS
   return matched ? clash / matched : 0;
 }
 
+/** What a record says about itself whatever the question: computed once per record and kept with it. */
 interface StaticFeatures {
   level: number;
   curated: number;
   generic: number;
   forBusiness: boolean;
   forPerson: boolean;
+  /** Variant cues its name carries. */
+  cues: Uint8Array;
+  /** Adjacent syllable pairs of its name ("khai_sinh"). */
+  namePairs: string[];
+  /** Its name's syllables with their marks, tone placement normalised. */
+  accentedName: string[];
 }
 const staticFeatures = new WeakMap<ProcedureEntry, StaticFeatures>();
 
-/** What a record says about itself whatever the question: computed once per record. */
 function staticOf(entry: ProcedureEntry): StaticFeatures {
   let f = staticFeatures.get(entry);
   if (!f) {
     const p = entry.procedure;
     const a = (p.applicants ?? '').toLowerCase();
+    const t = entry.nameTokens;
     f = {
       level: p.level.some((l) => /xã|tỉnh/i.test(l)) ? 1 : 0,
       curated: p.origin === 'curated' ? 1 : 0,
-      generic: 1 / (1 + entry.nameTokens.length / 8),
+      generic: 1 / (1 + t.length / 8),
       forBusiness: /doanh nghiệp|tổ chức|hợp tác xã/.test(a),
       forPerson: /công dân|cá nhân|người việt nam|người nước ngoài/.test(a),
+      cues: cues(` ${t.join(' ')} `),
+      namePairs: t.slice(1).map((x, i) => `${t[i]}_${x}`),
+      accentedName: accentedSyllables(p.name).map(newStyleTones),
     };
     staticFeatures.set(entry, f);
   }
@@ -253,7 +238,7 @@ export function rankProcedures(
     }
     const nameCoverage = nameToks.length ? said / nameToks.length : 0;
     let pairIn = 0;
-    for (const pair of namePairsOf(entry)) if (pairs.has(pair)) pairIn++;
+    for (const pair of staticOf(entry).namePairs) if (pairs.has(pair)) pairIn++;
     const queryCoverage = coverage(nameUnits, (t) => entry.vocabulary.has(t));
     const recordCov = switches.records ? coverage(recordUnits, (t) => entry.vocabulary.has(t) || holds(postings.get(t)!, slot)) : 0;
     const own = chunksByCode.get(entry.procedure.code) ?? [];
