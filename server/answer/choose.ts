@@ -63,9 +63,12 @@ export function decisionFeatures(k: Knowledge, q: QueryView, cands: ProcedureCan
   // translated terms speak, so unknown words say nothing there.
   for (const u of q.english ? [] : q.units) {
     for (const t of u.typed) {
-      const w = k.records.df(t) === 0 ? 8 : k.records.idf(t);
+      // Written with marks no record uses ("trăng" where records only say "trang"): unknown too.
+      const forms = q.accented.get(t);
+      const unseen = k.records.df(t) === 0 || (!!forms && [...forms].every((f) => !k.written.has(f)));
+      const w = unseen ? 8 : k.records.idf(t);
       total += w;
-      if (k.records.df(t) === 0 && !u.official.length) unknown += w;
+      if (unseen && !u.official.length) unknown += w;
     }
   }
   // Pairs of content words the catalogue never writes together ("mặt trăng", "người máy", "sao

@@ -37,6 +37,7 @@ import {
   asksWhichDocument,
   englishUnit,
   isGreeting,
+  QUESTION_WORDS,
 } from './understand.js';
 
 export interface EngineDeps {
@@ -83,6 +84,8 @@ function neutraliseLinks(r: AskResponse): AskResponse {
 
 /** Variants that change who may file and how: never answered with the plain procedure. */
 const STRONG_VARIANTS = [' nuoc ngoai ', ' luu dong '];
+/** How far (ranker log-odds) below the best a record that has the asked variant may rank and still be it. */
+const VARIANT_REACH = 3;
 
 function missingVariant(c: ProcedureCandidate, cueText: string): string | null {
   const name = ` ${c.entry.nameTokens.join(' ')} `;
@@ -151,10 +154,29 @@ function alternativesOf(best: ProcedureCandidate, others: ProcedureCandidate[]):
 }
 
 /** Whether every content word of the question occurs in the record (its name or its text). */
+/**
+ * How much of what the question says (idf-weighted) the record says too. Words the lexicon mapped
+ * to an official term ("bằng lái" → "giấy phép lái xe") count through that term: they are the
+ * strongest sign of a subject of its own.
+ */
+function fitShare(k: Knowledge, entry: ProcedureEntry, q: QueryView): number {
+  const has = (t: string) => entry.vocabulary.has(t) || k.records.postings(t).docs.includes(entry.slot);
+  let total = 0;
+  let fit = 0;
+  for (const u of q.units) {
+    const words = u.official.length ? u.official.filter((t) => !QUESTION_WORDS.has(t)) : u.typed;
+    for (const t of words) {
+      const w = k.records.df(t) ? k.records.idf(t) : 8;
+      total += w;
+      if (has(t)) fit += w;
+    }
+  }
+  return total ? fit / total : 0;
+}
+
+/** Every word of the question is in the record ("phí thẩm định bao nhiêu?" after the record's name). */
 function fitsRecord(k: Knowledge, entry: ProcedureEntry, q: QueryView): boolean {
-  const words = q.units.filter((u) => !u.official.length).flatMap((u) => u.typed);
-  if (!words.length) return false;
-  return words.every((t) => entry.vocabulary.has(t) || k.records.postings(t).docs.includes(entry.slot));
+  return q.units.length > 0 && fitShare(k, entry, q) === 1;
 }
 
 /** An ask-back: the records that fit about equally, as choices; nothing is presented as the answer. */
@@ -208,14 +230,19 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
     // Units: given by the channel, named in the question, or carried from the last turn.
     const asked = withoutSalutation(question);
     const en = englishUnit(asked);
-    const mentions = [...(en ? [en] : []), ...findUnitMentions(asked)];
+    const foldedAsked = fold(asked);
+    // "hạn gửi phương án … về Văn phòng UBND Thành phố": a unit after "về / gửi / tới" receives; it is not the subject.
+    const receiving = (m: string) => {
+      const at = foldedAsked.indexOf(fold(m));
+      return at > 0 && /\b(?:ve|gui|toi|den|len|nop cho|to)\s*$/.test(foldedAsked.slice(Math.max(0, at - 10), at));
+    };
+    const mentions = [...(en ? [en] : []), ...findUnitMentions(asked).filter((m) => !receiving(m))];
     const mentioned = mentions
       .map((m) => resolveUnit(m))
       // The City People's Committee issues dispatches; named in a question it is the issuer, not the asker.
       .find((u): u is ResolvedUnit => u !== null && u.kind !== 'ubnd-thanh-pho');
     // A unit that opens the question is its subject ("Sở Tư pháp phải …", "When must the Department
     // of Justice …"); one named in passing ("hộ khẩu của mẹ ở phường Hoàng Mai") is a place.
-    const foldedAsked = fold(asked);
     const unitLeads = !!en || mentions.some((m) => {
       const at = foldedAsked.indexOf(fold(m));
       return at >= 0 && at <= 12;
@@ -230,7 +257,9 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
     // A named unit with a task cue, or a unit carried over in a conversation about deadlines.
     if (unit && (taskCue || followUpUnit || (docs.length > 0 && deadlineCue))) return deadlines(unit);
 
-    if (asksWhichDocument(question)) {
+    // "Căn cứ pháp lý là văn bản nào?" in a conversation about a procedure asks for its legal basis.
+    const continuesProcedure = last?.intent === 'procedure' && isSubjectless(viewQuery(question, lexicon).units, question);
+    if (asksWhichDocument(question) && !continuesProcedure) {
       const which = referencesBySubject(k, question, lang, lexicon);
       if (which.length) {
         const d = answerDocument(k, which, question, lang, lexicon);
@@ -265,7 +294,8 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
       return { ...procedureDraft(k, { entry: lastProc, chunks: [] }, question, lang, [], deps.today()), procedureCode: lastProc.procedure.code };
     }
     // Nothing fits, and the question asks about an aspect (fee, time, papers …): it continues the conversation.
-    if (lastProc && verdict.kind === 'none' && detectAspect(question) !== 'overview') {
+    // Words of its own that the conversation's record does not know make it a new subject.
+    if (lastProc && verdict.kind === 'none' && detectAspect(question) !== 'overview' && fitShare(k, lastProc, q) >= 0.5) {
       return { ...procedureDraft(k, { entry: lastProc, chunks: [] }, question, lang, [], deps.today()), procedureCode: lastProc.procedure.code };
     }
     // With a unit named and only a weak cue ("khi nào", "phải"), a clear procedure wins; else the unit's deadlines.
@@ -276,6 +306,14 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
     if (verdict.kind === 'answer') {
       const best = verdict.best;
       const variant = missingVariant(best, q.cueText);
+      // The decision trusted the family ("khai sinh"); within it, the question's variant decides.
+      // A close runner-up that has the variant is the answer; several close ones are choices.
+      const withVariant = variant ? candidates.slice(1, 5).filter((c) => best.score - c.score <= VARIANT_REACH && !missingVariant(c, q.cueText)) : [];
+      if (withVariant.length === 1 || (withVariant.length > 1 && withVariant[0]!.score - withVariant[1]!.score >= 1)) {
+        const chosen = withVariant[0]!;
+        return { ...procedureDraft(k, chosen, question, lang, alternativesOf(chosen, candidates.filter((c) => c !== chosen)), deps.today()), procedureCode: chosen.entry.procedure.code };
+      }
+      if (withVariant.length > 1) return askBackDraft(withVariant.slice(0, 3), lang);
       if (variant) {
         // The question asks for a variant (e.g. with a foreign element) that the best match is not:
         // say so rather than present the plain procedure as the answer.

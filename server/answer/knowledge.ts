@@ -5,6 +5,7 @@ import type { Procedure } from '../../ingest/domain.js';
 import { LexicalIndex } from '../../ingest/lexical.js';
 import type { IndexSnapshot, StoredChunk, StoredDocument, StoredProcedure, StoredTask } from '../../ingest/store.js';
 import { fold, syllables } from '../../ingest/text.js';
+import { accentedSyllables, newStyleTones } from './retrieve.js';
 
 export interface ProcedureEntry {
   procedure: StoredProcedure;
@@ -46,6 +47,11 @@ export interface Knowledge {
   nameIdf(token: string): number;
   /** How many procedure names (with aliases and English names) use a folded syllable. */
   nameDf(token: string): number;
+  /**
+   * Syllables as the records write them (marks kept, new-style tones): "trăng" and "trang" fold
+   * alike, but only one is in the catalogue. Tells a marked question's unknown words apart.
+   */
+  written: ReadonlySet<string>;
 }
 
 const NAME_NOISE = new Set(['thu', 'tuc']);
@@ -101,7 +107,10 @@ export function buildKnowledge(snapshot: IndexSnapshot): Knowledge {
     nameTexts.push([p.name, p.name, ...p.aliases, p.nameEn ?? ''].join('\n'));
   }
   const names = LexicalIndex.build(nameTexts);
-  const records = LexicalIndex.build(bySlot.map((e) => recordText(e.procedure)));
+  const recordTexts = bySlot.map((e) => recordText(e.procedure));
+  const records = LexicalIndex.build(recordTexts);
+  const written = new Set<string>();
+  for (const text of recordTexts) for (const w of accentedSyllables(text)) written.add(newStyleTones(w));
   const df = new Map<string, number>();
   for (const e of bySlot) for (const t of e.vocabulary) df.set(t, (df.get(t) ?? 0) + 1);
   const N = Math.max(1, bySlot.length);
@@ -145,5 +154,6 @@ export function buildKnowledge(snapshot: IndexSnapshot): Knowledge {
     procedureShare: snapshot.chunks.length ? procedureMask.reduce((a, b) => a + b, 0) / snapshot.chunks.length : 0,
     nameIdf: (t) => Math.log(1 + N / (1 + (df.get(t) ?? 0))),
     nameDf: (t) => df.get(t) ?? 0,
+    written,
   };
 }

@@ -243,11 +243,17 @@ const ACTION_WORDS: Array<[string, string]> = [
 export interface LexiconEntry {
   trigger: string[]; // folded syllables
   expansion: string; // official wording
+  /** The trigger as written, marks kept, when it has any: "cưới" must not fire on "cười" or "cuối". */
+  written?: string[];
 }
 
 export function buildLexicon(pairs: Array<[string, string]> = [...PAIRS, ...ACTION_WORDS, ...FOREIGN_WORDS, ...ENGLISH_TERMS]): LexiconEntry[] {
   return pairs
-    .map(([from, to]) => ({ trigger: fold(from).split(/\s+/), expansion: to }))
+    .map(([from, to]) => {
+      const trigger = fold(from).split(/\s+/);
+      const written = from.normalize('NFC').toLowerCase().split(/\s+/);
+      return { trigger, expansion: to, ...(written.some((w, i) => w !== trigger[i]) && written.length === trigger.length ? { written } : {}) };
+    })
     .sort((a, b) => b.trigger.length - a.trigger.length);
 }
 

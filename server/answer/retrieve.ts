@@ -37,6 +37,14 @@ const NOISE_PHRASES = [
   'mat bao lau', 'mat may ngay', 'mat bao nhieu', 'het bao nhieu', 'bao nhieu tien', 'bao lau',
   'thanh pho ha noi', 'tp ha noi', 'o ha noi', 'tai ha noi', 'ha noi', 'in hanoi', 'hanoi', 'ngay mai',
   'nhu the nao', 'the nao', 'lam sao', 'o dau', 'can gi', 'la gi', 'thoi gian', 'thoi han', 'han chot',
+  // "chúng tôi" folds onto "chứng" (chứng thực, chứng nhận): only the pronoun phrase is noise.
+  'chung toi', 'chung em', 'chung minh', 'chung ta',
+  // "có mất phí không", "mất tiền không": the cost, not a loss.
+  // "cuối tuần" (the weekend) folds onto "cưới" (a wedding).
+  'cuoi tuan', 'cuoi thang', 'cuoi nam', 'cuoi cung',
+  'mat phi', 'mat tien', 'mat le phi', 'mat khoang', 'mat bn',
+  // Conversation openers: thanks and "while I'm at it".
+  'cam on', 'tien hoi', 'hoi luon', 'hoi them', 'nhan tien', 'sang chuyen khac', 'chuyen khac', 'viec khac',
 ].map((p) => p.split(' ')).sort((a, b) => b.length - a.length);
 
 function markPhrases(tokens: readonly string[], phrases: readonly string[][], mark: boolean[]): void {
@@ -56,11 +64,16 @@ export function viewQuery(question: string, lexicon: readonly LexiconEntry[]): Q
   const expansions: string[] = [];
   // Only entries whose first word occurs can match: the rest of the lexicon is skipped unread.
   const present = new Set(tokens);
+  // Where the question has marks, a marked trigger must match them: "cười" and "cuối" are not "cưới".
+  const marked = hasVietnameseMarks(question) ? accentedSyllables(question).map(newStyleTones) : [];
+  const aligned = marked.length === tokens.length;
+  const clashes = (e: LexiconEntry, i: number) =>
+    aligned && !!e.written && e.written.some((w, j) => marked[i + j] !== tokens[i + j] && marked[i + j] !== newStyleTones(w));
   for (const e of lexicon) {
     if (!present.has(e.trigger[0]!)) continue;
     const n = e.trigger.length;
     for (let i = 0; i + n <= tokens.length; i++) {
-      if (!e.trigger.every((w, j) => tokens[i + j] === w && !used[i + j])) continue;
+      if (!e.trigger.every((w, j) => tokens[i + j] === w && !used[i + j]) || clashes(e, i)) continue;
       for (let j = 0; j < n; j++) used[i + j] = true;
       units.push({ typed: e.trigger.filter((t) => !QUESTION_WORDS.has(t)), official: syllables(e.expansion) });
       expansions.push(e.expansion);

@@ -212,14 +212,20 @@ function allDeadlinesOf(k: Knowledge, only: StoredDocument[], lang: Language, to
   return {
     intent: 'deadline',
     found: true,
-    answer: composeTopic(shown, lang, [...(tasks.length > shown.length ? [lang === 'vi' ? `… và ${tasks.length - shown.length} nhiệm vụ khác.` : `… and ${tasks.length - shown.length} more.`] : []), ...notesFor([doc], null, lang)]),
+    answer: composeTopic(
+      shown,
+      lang,
+      [...(tasks.length > shown.length ? [lang === 'vi' ? `… và ${tasks.length - shown.length} nhiệm vụ khác.` : `… and ${tasks.length - shown.length} more.`] : []), ...notesFor([doc], null, lang)],
+      lang === 'vi' ? `${doc.number ?? doc.title} đặt ${tasks.length} mốc thời hạn (sắp đến hạn trước):` : `${doc.number ?? doc.title} sets ${tasks.length} deadlines (soonest first):`,
+    ),
     citations: shown.map((t) => t.citation),
     links: doc.url ? [{ label: doc.title, url: doc.url }] : [],
-    tasks: shown,
+    // The text shows the first eight; the structured list is whole, for channels that page it.
+    tasks,
   };
 }
 
-function composeTopic(tasks: TaskAnswer[], lang: Language, notes: string[]): string {
+function composeTopic(tasks: TaskAnswer[], lang: Language, notes: string[], heading?: string): string {
   const lines: string[] = [];
   if (tasks.length === 1) {
     const t = tasks[0]!;
@@ -233,7 +239,7 @@ function composeTopic(tasks: TaskAnswer[], lang: Language, notes: string[]): str
       `«${truncate(t.text, 400)}»`,
     );
   } else {
-    lines.push(lang === 'vi' ? 'Các nhiệm vụ khớp với câu hỏi:' : 'Tasks that match the question:');
+    lines.push(heading ?? (lang === 'vi' ? 'Các nhiệm vụ khớp với câu hỏi:' : 'Tasks that match the question:'));
     tasks.forEach((t, i) => lines.push(taskLine(t, i + 1, lang, true)));
   }
   if (notes.length) lines.push('', ...notes);

@@ -48,7 +48,7 @@ export const QUESTION_WORDS = new Set(
     'online truc tuyen qua mang link trang web dich vu cong chuan bi mang theo quy trinh buoc trinh tu tren duoi ' +
     'the what how do does i my to for of in is are which where when much long need needs get apply can documents fee fees cost take papers required ' +
     'please want would like should a an the and or with at on by from it me we you your our days day time process steps ' +
-    'vo chong con bo me ong ba vua moi roi nguoi than gia dinh nha toi chung toi minh ' +
+    'vo chong con bo me ong ba vua moi roi nguoi than gia dinh nha toi chung minh ok okay ' +
     // chat spellings of the same: không, được, trước, gì, bao nhiêu, như thế nào
     'ko k hok khong dc duoc trc j gi bn ntn vs a ah nhe nha ' +
     // function words that never name a subject (none that folds onto a content word: đăng/đang, mã/mà, thi/thì stay)
@@ -156,7 +156,7 @@ const FOLLOW_UP_FILLER = new Set(
   (
     'con the thi sao nua vay nhi oi nhe luon rieng truong hop neu kia day nay ay nhu what about and also then how else ok okay vang da u uh ' +
     // words of an aspect, not a subject: "điều kiện là gì", "kết quả nhận ở đâu", "mẫu nào"
-    'dieu kien yeu cau mau ket qua nhan tra dong tien conditions requirements form result'
+    'dieu kien yeu cau mau ket qua nhan tra dong tien gom bao tinh can cu phap ly van ban conditions requirements form result legal basis'
   ).split(' '),
 );
 /** Place words: "thế phường Cầu Giấy thì sao?" changes where, not what. */

@@ -138,9 +138,10 @@ export async function fitRankModel(
     let u = 0;
     po.forEach((p, i) => {
       if (pa[i]! >= bestA.t || p < t) return;
-      // Offering the right record helps; offering wrong ones costs; offering any for a question
+      // Offering the right record helps; offering wrong ones costs a little more than "not found"
+      // (three near misses beside the portal link are a short detour); offering any for a question
       // the catalogue cannot answer (out of scope) costs most: the person is sent on a detour.
-      u += yOffer[i] ? 0.6 : examples[i]!.codes ? -1 : -2;
+      u += yOffer[i] ? 0.6 : examples[i]!.codes ? -0.5 : -2;
     });
     if (u > bestO.u) bestO = { t, u };
   }

@@ -262,3 +262,39 @@ describe('intent: citizens\' letters are procedure questions', () => {
     expect(r.intent).toBe('procedure');
   });
 });
+
+describe('conversations: what marks a subject of its own', () => {
+  it('reads "có mất phí không" as asking the cost, not about losing something', async () => {
+    const sessionId = 'conv-cost';
+    const first = await ask({ question: 'đăng ký kết hôn cần gì', sessionId });
+    const next = await ask({ question: 'có mất phí k ạ', sessionId });
+    expect(next.procedure?.code).toBe(first.procedure?.code);
+    expect(next.aspect).toBe('fee');
+  });
+
+  it('starts afresh when the new question names another procedure through a colloquial word', async () => {
+    const sessionId = 'conv-colloquial';
+    const first = await ask({ question: 'làm hộ chiếu phổ thông cần gì', sessionId });
+    expect(first.procedure?.name).toMatch(/hộ chiếu/i);
+    const next = await ask({ question: 'cảm ơn, tiện hỏi luôn, bằng lái ô tô hết hạn thì đổi ở đâu', sessionId });
+    const named = next.procedure?.name ?? next.candidates?.map((c) => c.name).join(' ') ?? '';
+    expect(named).not.toMatch(/hộ chiếu/i);
+    expect(named).toMatch(/giấy phép lái xe/i);
+  });
+
+  it('answers "căn cứ pháp lý là văn bản nào" after a procedure with that procedure, not a document', async () => {
+    const sessionId = 'conv-legal';
+    const first = await ask({ question: 'đăng ký kết hôn cần gì', sessionId });
+    const next = await ask({ question: 'căn cứ pháp lý là văn bản nào', sessionId });
+    expect(next.intent).toBe('procedure');
+    expect(next.procedure?.code).toBe(first.procedure?.code);
+    expect(next.aspect).toBe('legal');
+  });
+});
+
+describe('deadline questions: who receives is not who is asked', () => {
+  it('does not answer for a unit that a report is sent to ("gửi … về Văn phòng UBND Thành phố")', async () => {
+    const r = await ask({ question: 'hạn gửi báo cáo về Văn phòng UBND Thành phố là ngày nào' });
+    expect(r.unit).toBeUndefined();
+  });
+});

@@ -33,3 +33,21 @@ describe('newStyleTones', () => {
     expect(newStyleTones('hòa')).toBe('hòa');
   });
 });
+
+describe('lexicon triggers written with marks', () => {
+  const officials = (question: string) => viewQuery(question, lexicon).units.flatMap((u) => (u.official.length ? [u.official.join(' ')] : []));
+
+  it('fire on the word as written: "đám cưới" is a wedding', () => {
+    expect(officials('đăng ký đám cưới cần gì')).toContain('dang ky ket hon');
+  });
+
+  it('do not fire on words that only fold alike: "cười" (laugh) and "cuối tuần" (the weekend)', () => {
+    expect(officials('kể chuyện cười cho mình nghe')).not.toContain('dang ky ket hon');
+    expect(officials('thời tiết cuối tuần này thế nào')).not.toContain('dang ky ket hon');
+  });
+
+  it('still fire when the question has no marks at all, except on phrases that mean something else', () => {
+    expect(officials('dam cuoi can giay to gi')).toContain('dang ky ket hon');
+    expect(officials('thoi tiet cuoi tuan nay co mua khong')).not.toContain('dang ky ket hon');
+  });
+});
