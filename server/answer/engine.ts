@@ -236,7 +236,12 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
       const at = foldedAsked.indexOf(fold(m));
       return at > 0 && /\b(?:ve|gui|toi|den|len|nop cho|to)\s*$/.test(foldedAsked.slice(Math.max(0, at - 10), at));
     };
-    const mentions = [...(en ? [en] : []), ...findUnitMentions(asked).filter((m) => !receiving(m))];
+    // "bệnh viện ở phường Hà Đông": a ward after "ở / tại" is where the asker lives or works, not who is asked.
+    const placed = (m: string) => {
+      const at = foldedAsked.indexOf(fold(m));
+      return at > 0 && /^(?:phuong|xa|thi tran)\b/.test(fold(m)) && /\b(?:o|tai)\s*$/.test(foldedAsked.slice(Math.max(0, at - 5), at));
+    };
+    const mentions = [...(en ? [en] : []), ...findUnitMentions(asked).filter((m) => !receiving(m) && !placed(m))];
     const mentioned = mentions
       .map((m) => resolveUnit(m))
       // The City People's Committee issues dispatches; named in a question it is the issuer, not the asker.
@@ -330,6 +335,12 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
       // A topic without a unit ("báo cáo quý IV phải gửi trước ngày nào?"): the matching tasks.
       const topic = answerTopicDeadlines(k, question, lang, deps.today(), lexicon);
       if (topic) return topic;
+      // "hạn chót nộp tờ khai là ngày nào" in a citizen's letter: a procedure's deadline, not a task.
+      if (verdict.kind === 'ask') return askBackDraft(verdict.options, lang);
+      if (q.tokens.length > 40) {
+        const nf = notFound(lang);
+        return { intent: 'out-of-scope' as Intent, found: false, answer: nf.answer, citations: [], links: nf.links };
+      }
       const msg =
         lang === 'vi'
           ? 'Bạn hỏi về nhiệm vụ, thời hạn của đơn vị nào? Hãy nêu tên đơn vị, ví dụ: "Sở Tư pháp có hạn chót nào?" hoặc "UBND phường Ba Đình có nhiệm vụ gì?".'

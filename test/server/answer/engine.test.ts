@@ -257,6 +257,15 @@ describe('intent: citizens\' letters are procedure questions', () => {
     expect(r.intent).toBe('procedure');
   });
 
+  it('reads a ward after "ở" as the asker\'s place and "hạn chót nộp" in a letter as a procedure\'s deadline', async () => {
+    const r = await ask({
+      question:
+        'Chào anh chị, em là kế toán của một cửa hàng nhỏ ở phường Hà Đông, chủ cửa hàng là người Hàn Quốc muốn đăng ký kết hôn với bạn gái người Việt. Cho em hỏi hồ sơ gồm những gì, nộp ở đâu, hạn chót nộp là ngày nào và bao lâu thì có kết quả ạ? Em cảm ơn.',
+    });
+    expect(r.intent).not.toBe('deadline');
+    expect(r.unit).toBeUndefined();
+  });
+
   it('does not take "có phải … không" for a deadline question', async () => {
     const r = await ask({ question: 'Sinh con xong có phải đăng ký khai sinh trong bao lâu không?' });
     expect(r.intent).toBe('procedure');
