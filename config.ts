@@ -22,6 +22,8 @@ const Env = z.object({
   PORT: int(0, 65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** auto: readable lines in a terminal, JSON lines otherwise (a file, a pipe, a log collector). */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   TRUST_PROXY: bool.default(false),
   INDEX_DIR: z.string().default('.index'),
   DATA_DIR: z.string().default('data'),
@@ -61,6 +63,10 @@ const Env = z.object({
   ZALO_OA_REFRESH_TOKEN: optionalString,
   ZALO_API_BASE: z.string().url().default('https://openapi.zalo.me'),
   ZALO_OAUTH_BASE: z.string().url().default('https://oauth.zaloapp.com'),
+
+  /** How people reach a person (bots: /help, "not found", "gặp cán bộ"); nothing is shown when unset. */
+  CONTACT_HOTLINE: optionalString,
+  CONTACT_TEXT: optionalString,
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -103,6 +109,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+    contact: e.CONTACT_HOTLINE || e.CONTACT_TEXT ? { hotline: e.CONTACT_HOTLINE, text: e.CONTACT_TEXT } : undefined,
     trustProxy: e.TRUST_PROXY,
     indexDir: abs(e.INDEX_DIR),
     dataDir: abs(e.DATA_DIR),

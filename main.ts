@@ -1,7 +1,9 @@
-// `npm start`: read the configuration once, build the service (the index is built from the
-// bundled data on first run), listen, and shut down gracefully on SIGTERM/SIGINT.
+// `npm start`: read the configuration once, make the one logger, build the service (the index is
+// built from the bundled data on first run), listen, say what is served, and shut down gracefully
+// on SIGTERM/SIGINT.
 import { ConfigError, loadConfig } from './config.js';
-import { createService } from './service.js';
+import { createLogger } from './server/log.js';
+import { createService, logSettings } from './service.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -14,20 +16,29 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const service = await createService(config);
-  await service.app.listen({ host: config.host, port: config.port });
-  service.log.info({ url: `http://${config.host}:${config.port}/` }, 'assistant ready: open the URL for the demo page');
+  const log = createLogger(logSettings(config), { isTTY: process.stdout.isTTY === true });
+  try {
+    const service = await createService(config, { log });
+    await service.app.listen({ host: config.host, port: config.port });
+    const address = service.app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    service.announce(`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`);
 
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    service.log.info({ signal }, 'shutting down: finishing requests in flight');
-    await service.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+    let closing = false;
+    const shutdown = async (signal: string) => {
+      if (closing) return;
+      closing = true;
+      log.info({ signal }, 'shutting down: finishing requests in flight');
+      await service.close();
+      process.exit(0);
+    };
+    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    process.once('SIGINT', () => void shutdown('SIGINT'));
+  } catch (e) {
+    // Through the logger: the line is scrubbed of secrets and carries the cause chain.
+    log.fatal({ err: e }, `start-up failed: ${(e as Error).message}`);
+    process.exit(1);
+  }
 }
 
 main().catch((e: Error & { code?: string }) => {

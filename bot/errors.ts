@@ -6,6 +6,7 @@ export type ChannelErrorCode =
   | 'TELEGRAM_UNREACHABLE'
   | 'TELEGRAM_CONFIG'
   | 'ZALO_TOKEN_MISSING'
+  | 'ZALO_TOKEN_EXPIRED'
   | 'ZALO_REFRESH_FAILED'
   | 'ZALO_SEND_FAILED'
   | 'ZALO_UNAVAILABLE'
@@ -35,11 +36,11 @@ export class ZaloApiError extends ChannelError {
   readonly zaloError: number | undefined;
   readonly status: number | undefined;
   constructor(
-    code: 'ZALO_TOKEN_MISSING' | 'ZALO_REFRESH_FAILED' | 'ZALO_SEND_FAILED' | 'ZALO_UNAVAILABLE' | 'ZALO_CONFIG',
+    code: 'ZALO_TOKEN_MISSING' | 'ZALO_TOKEN_EXPIRED' | 'ZALO_REFRESH_FAILED' | 'ZALO_SEND_FAILED' | 'ZALO_UNAVAILABLE' | 'ZALO_CONFIG',
     message: string,
-    details: { zaloError?: number; status?: number } = {},
+    details: { zaloError?: number; status?: number; cause?: unknown } = {},
   ) {
-    super(code, message);
+    super(code, message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'ZaloApiError';
     this.zaloError = details.zaloError;
     this.status = details.status;
@@ -69,34 +70,62 @@ export function describeError(error: unknown, secrets: readonly (string | undefi
   return redact(String(error), secrets);
 }
 
+/**
+ * The logger the adapters write to: pino's shape, object first, message second
+ * (`log.warn({ err, chatId }, 'telegram reply failed')`). Errors go under `err`, as Error
+ * objects, so that the logger serialises them with their cause chain.
+ */
 export interface Logger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
-/** Wraps a logger so that no message or string field can carry one of `secrets`. */
-export function redactingLogger(logger: Logger, secrets: readonly (string | undefined)[]): Logger {
-  const clean = (fields?: Record<string, unknown>): Record<string, unknown> | undefined => {
-    if (!fields) return undefined;
-    const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(fields)) {
-      out[key] =
-        value instanceof Error
-          ? describeError(value, secrets)
-          : typeof value === 'string'
-            ? redact(value, secrets)
-            : value === undefined || typeof value === 'number' || typeof value === 'boolean'
-              ? value
-              : redact(JSON.stringify(value) ?? '', secrets);
-    }
-    return out;
+// Deep enough for an error's cause chain and a payload inside it; deeper values are dropped.
+const MAX_DEPTH = 6;
+
+function scrubError(error: Error, secrets: readonly (string | undefined)[], depth: number, seen: WeakSet<object>): Error {
+  // Same prototype: the class (the logger reports it as the error's `type`) and `instanceof` survive.
+  const copy = Object.create(Object.getPrototypeOf(error) as object) as Error;
+  const hidden = (value: unknown) => ({ value, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(copy, 'message', hidden(redact(error.message, secrets)));
+  if (error.stack !== undefined) Object.defineProperty(copy, 'stack', hidden(redact(error.stack, secrets)));
+  for (const [key, value] of Object.entries(error)) (copy as unknown as Record<string, unknown>)[key] = scrubValue(value, secrets, depth + 1, seen);
+  if (error.cause !== undefined) Object.defineProperty(copy, 'cause', hidden(scrubValue(error.cause, secrets, depth + 1, seen)));
+  return copy;
+}
+
+/**
+ * A copy of `value` in which no string, error message or stack carries one of `secrets`, at any
+ * depth. Objects other than plain ones, arrays and errors (a grammY context, a socket) are named,
+ * not walked: they may hold the token and are no use in a log line.
+ */
+export function scrubValue(value: unknown, secrets: readonly (string | undefined)[], depth = 0, seen = new WeakSet<object>()): unknown {
+  if (typeof value === 'string') return redact(value, secrets);
+  if (value === null || typeof value !== 'object') return typeof value === 'function' ? '[function]' : value;
+  if (seen.has(value)) return '[circular]';
+  if (depth > MAX_DEPTH) return '[too deep]';
+  seen.add(value);
+  if (value instanceof Error) return scrubError(value, secrets, depth, seen);
+  if (Array.isArray(value)) return value.map((item) => scrubValue(item, secrets, depth + 1, seen));
+  if (value instanceof Date) return value;
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (proto !== Object.prototype && proto !== null) return `[${(value as object).constructor?.name ?? 'object'}]`;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[key] = scrubValue(item, secrets, depth + 1, seen);
+  return out;
+}
+
+/**
+ * Wraps a logger so that neither the message nor any field, however nested, can carry one of
+ * `secrets`. A Set is read at each call, so tokens added to it later are scrubbed too.
+ */
+export function redactingLogger(logger: Logger, secrets: Iterable<string | undefined>): Logger {
+  const write = (level: keyof Logger) => (fields: Record<string, unknown>, message: string) => {
+    const now = [...secrets];
+    logger[level](scrubValue(fields, now) as Record<string, unknown>, redact(message, now));
   };
-  return {
-    info: (m, f) => logger.info(redact(m, secrets), clean(f)),
-    warn: (m, f) => logger.warn(redact(m, secrets), clean(f)),
-    error: (m, f) => logger.error(redact(m, secrets), clean(f)),
-  };
+  return { info: write('info'), warn: write('warn'), error: write('error') };
 }

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { AnswerEngine, TaskAnswer } from '../server/answer/contract.js';
 import type { Language } from '../ingest/domain.js';
-import { describeError, silentLogger, type Logger } from './errors.js';
+import { silentLogger, type Logger } from './errors.js';
 import { splitHtml, taskLines, type Line } from './format.js';
 import { messages } from './messages.js';
 import type { Subscription, SubscriptionStore } from './storage.js';
@@ -119,7 +119,7 @@ export async function runReminders(deps: RunRemindersDeps): Promise<ReminderRepo
       await remindOne(sub, deps, report);
     } catch (error) {
       report.failures++;
-      logger.error('reminder failed', { chatId: sub.chatId, unit: sub.unit, error: describeError(error, []) });
+      logger.error({ err: error, chatId: sub.chatId, unit: sub.unit }, 'reminder failed');
     }
   }
   return report;
@@ -165,7 +165,7 @@ export function scheduleDailyReminders(opts: {
     handle = timers.setTimeout(() => {
       void opts
         .run()
-        .catch((error: unknown) => logger.error('reminder run failed', { error: describeError(error, []) }))
+        .catch((error: unknown) => logger.error({ err: error }, 'reminder run failed'))
         .finally(arm);
     }, msUntilNextRun(opts.now(), hour));
   };

@@ -2,7 +2,7 @@
 // subscriptions and Zalo OA tokens. One JSON file each, rewritten atomically (temp + rename).
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { StorageAdapter } from 'grammy';
 import type { Language } from '../ingest/domain.js';
 import { ChannelError } from './errors.js';
@@ -176,8 +176,11 @@ export function createMemorySubscriptionStore(): SubscriptionStore {
 
 export interface ZaloTokens {
   accessToken: string;
-  /** Single use: every refresh returns a new one, which must be stored before the next. */
-  refreshToken: string;
+  /**
+   * Single use: every refresh returns a new one, which must be stored before the next. Absent
+   * when the operator gave only an access token (it then works until it expires).
+   */
+  refreshToken?: string;
 }
 
 export interface ZaloTokenStore {
@@ -185,17 +188,40 @@ export interface ZaloTokenStore {
   set(tokens: ZaloTokens): Promise<void>;
 }
 
-export function createFileZaloTokenStore(path: string, initial?: ZaloTokens): ZaloTokenStore {
-  const file = new JsonFile<Partial<ZaloTokens>>(path, () => ({ ...initial }));
+/** On disk: the current pair and a fingerprint of the configured pair it was refreshed from. */
+interface StoredZaloTokens extends Partial<ZaloTokens> {
+  from?: string;
+}
+
+/** Tokens are secrets: the file keeps a hash of the configured ones, never a second copy. */
+const fingerprint = (tokens: ZaloTokens): string =>
+  createHash('sha256').update(`${tokens.accessToken}\n${tokens.refreshToken ?? ''}`).digest('hex');
+
+/**
+ * Zalo tokens in a JSON file, so that a refreshed pair survives a restart. `configured` is the
+ * pair given in the environment: it wins over the file unless the file holds a pair refreshed
+ * from this very configured pair. An operator who rotates the token in the environment gets it
+ * used; a restart with the same environment keeps the newer refreshed pair (the configured
+ * refresh token was spent by that refresh).
+ */
+export function createFileZaloTokenStore(path: string, configured?: ZaloTokens): ZaloTokenStore {
+  const file = new JsonFile<StoredZaloTokens>(path, () => ({}));
+  const from = configured ? fingerprint(configured) : undefined;
   return {
     async get() {
       const t = await file.read();
-      return t.accessToken && t.refreshToken ? { accessToken: t.accessToken, refreshToken: t.refreshToken } : undefined;
+      if (t.accessToken && (!configured || t.from === from)) {
+        return t.refreshToken ? { accessToken: t.accessToken, refreshToken: t.refreshToken } : { accessToken: t.accessToken };
+      }
+      return configured ? { ...configured } : undefined;
     },
     set: (tokens) =>
       file.update((t) => {
         t.accessToken = tokens.accessToken;
-        t.refreshToken = tokens.refreshToken;
+        if (tokens.refreshToken) t.refreshToken = tokens.refreshToken;
+        else delete t.refreshToken;
+        if (from) t.from = from;
+        else delete t.from;
       }),
   };
 }

@@ -59,7 +59,7 @@ export function createLiveKnowledge(deps: { store: IndexStore; embedder: Embedde
     refresh,
     watch(intervalMs = 2000) {
       const timer = setInterval(() => {
-        refresh().catch((err: Error) => deps.logger?.error({ err: err.message }, 'new index version could not be loaded; still serving the previous one'));
+        refresh().catch((err: Error) => deps.logger?.error({ err }, 'new index version could not be loaded; still serving the previous one'));
       }, intervalMs);
       timer.unref();
       return () => clearInterval(timer);

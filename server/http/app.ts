@@ -1,7 +1,7 @@
 // buildApp(deps): the fastify app for the public API, the widget and the admin surface.
 // It never listens; the caller (main.ts, tests) decides where.
 import Fastify from 'fastify';
-import type { FastifyError, FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyServerOptions } from 'fastify';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -20,6 +20,8 @@ import { docsRoutes } from './routes/docs.js';
 import { feedbackRoutes } from './routes/feedback.js';
 import { opsRoutes } from './routes/ops.js';
 import { staticRoutes } from './routes/static.js';
+import { widgetRoutes } from './routes/widget.js';
+import { rememberingQuestions } from './stores.js';
 import type { FeedbackStore, UnansweredLog } from './stores.js';
 
 export interface AppDeps {
@@ -40,6 +42,8 @@ export interface AppDeps {
   unanswered: UnansweredLog;
   metrics?: Metrics;
   logger?: boolean | object;
+  /** The service's one logger (wins over `logger`): request lines go where every other line goes. */
+  loggerInstance?: FastifyBaseLogger;
   trustProxy?: boolean;
   /** Folder with widget.js, index.html, admin.html … (default: server/widget/static). */
   staticDir?: string;
@@ -53,7 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const registry = createRouteRegistry();
 
   const app = Fastify({
-    logger: loggerOptions(deps.logger),
+    ...(deps.loggerInstance ? { loggerInstance: deps.loggerInstance } : { logger: loggerOptions(deps.logger) }),
     trustProxy: deps.trustProxy ?? false,
     bodyLimit: deps.bodyLimitBytes ?? 16 * KIB,
   });
@@ -118,7 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           });
         },
       });
-      await askRoutes(api, { engine: deps.engine, unanswered: deps.unanswered, metrics });
+      await askRoutes(api, { engine: rememberingQuestions(deps.engine, deps.feedback), unanswered: deps.unanswered, metrics });
       await catalogueRoutes(api, { engine: deps.engine });
       await feedbackRoutes(api, { feedback: deps.feedback });
     },
@@ -128,6 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (ops) => opsRoutes(ops, { isReady: deps.isReady, metrics }));
   await app.register(async (docs) => docsRoutes(docs, { routes: registry.routes }));
   await app.register(async (pages) => staticRoutes(pages, { assets }));
+  await app.register(async (widget) => widgetRoutes(widget, { widgetOrigins: deps.widgetOrigins }));
 
   const { admin, adminToken } = deps;
   if (admin && adminToken) {

@@ -1,9 +1,9 @@
-// The bots' JSON-file stores: sessions, subscriptions, tokens; atomic, serialised writes.
+// The bots' JSON-file stores: sessions, subscriptions, Zalo tokens; atomic, serialised writes.
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createFileSessionStorage, createFileSubscriptionStore, createMemorySessionStorage } from '../../bot/storage.js';
+import { createFileSessionStorage, createFileSubscriptionStore, createFileZaloTokenStore, createMemorySessionStorage } from '../../bot/storage.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -54,5 +54,38 @@ describe('memory sessions', () => {
     await sessions.write('d', 1);
     expect(await sessions.read('b')).toBeUndefined();
     expect([await sessions.read('a'), await sessions.read('c'), await sessions.read('d')]).toEqual([2, 1, 1]);
+  });
+});
+
+describe('Zalo token file', () => {
+  const env1 = { accessToken: 'access-env-one-111', refreshToken: 'refresh-env-one-111' };
+
+  it('gives an access token configured alone (no refresh token)', async () => {
+    const store = createFileZaloTokenStore(join(dir, 'zalo-tokens.json'), { accessToken: 'access-only-000' });
+    expect(await store.get()).toEqual({ accessToken: 'access-only-000' });
+  });
+
+  it("lets the environment's token win over a stale one left in STATE_DIR by an earlier run", async () => {
+    const path = join(dir, 'zalo-tokens.json');
+    await writeFile(path, JSON.stringify({ accessToken: 'access-stale-old', refreshToken: 'refresh-stale-old' }));
+    expect(await createFileZaloTokenStore(path, env1).get()).toEqual(env1);
+  });
+
+  it('keeps a refreshed pair over the environment it came from, until the environment changes', async () => {
+    const path = join(dir, 'zalo-tokens.json');
+    const refreshed = { accessToken: 'access-refreshed-222', refreshToken: 'refresh-refreshed-222' };
+    await createFileZaloTokenStore(path, env1).set(refreshed);
+    // A restart with the same environment: its refresh token was spent, the refreshed pair is the live one.
+    expect(await createFileZaloTokenStore(path, env1).get()).toEqual(refreshed);
+    // The operator rotates the token in the environment: the new one is used.
+    const env2 = { accessToken: 'access-env-two-333' };
+    const rotated = createFileZaloTokenStore(path, env2);
+    expect(await rotated.get()).toEqual(env2);
+    // ... and a pair refreshed from it persists in turn.
+    const again = { accessToken: 'access-refreshed-444', refreshToken: 'refresh-refreshed-444' };
+    await rotated.set(again);
+    expect(await createFileZaloTokenStore(path, env2).get()).toEqual(again);
+    // The file remembers where the pair came from by a hash, not by a second copy of the token.
+    expect(await readFile(path, 'utf8')).not.toContain('access-env-two-333');
   });
 });

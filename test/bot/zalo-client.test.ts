@@ -13,19 +13,22 @@ const APP_ID = '4291763606161179100';
 const SECRET = 'app-secret-key-ABCDEF';
 let zalo: FakeZalo;
 let logs: string[];
-const logger = {
-  info: (m: string, f?: object) => logs.push(`${m} ${JSON.stringify(f ?? {})}`),
-  warn: (m: string, f?: object) => logs.push(`${m} ${JSON.stringify(f ?? {})}`),
-  error: (m: string, f?: object) => logs.push(`${m} ${JSON.stringify(f ?? {})}`),
+let entries: { fields: Record<string, unknown>; message: string }[];
+// Object first, message second: the shape of the service's pino logger.
+const record = (fields: Record<string, unknown>, message: string) => {
+  entries.push({ fields, message });
+  logs.push(`${message} ${JSON.stringify(fields)} ${fields.err instanceof Error ? `${fields.err.message} ${fields.err.stack} ${String(fields.err.cause)}` : ''}`);
 };
+const logger = { info: record, warn: record, error: record };
 
 beforeEach(async () => {
   logs = [];
+  entries = [];
   zalo = await startFakeZalo({ appId: APP_ID, secretKey: SECRET, accessToken: 'access-initial-000', refreshToken: 'refresh-initial-000' });
 });
 afterEach(() => zalo.close());
 
-const client = (tokens: ZaloTokenStore, extra: { maxAttempts?: number } = {}) =>
+const client = (tokens: ZaloTokenStore, extra: { maxAttempts?: number; secretKey?: string } = {}) =>
   createZaloClient({ apiBase: zalo.base, oauthBase: zalo.base, appId: APP_ID, secretKey: SECRET, tokens, logger, backoffMs: 10, ...extra });
 
 describe('Zalo OA client', () => {
@@ -91,6 +94,50 @@ describe('Zalo OA client', () => {
     const visible = `${(error as Error).message} ${JSON.stringify(error)} ${logs.join('\n')}`;
     for (const secret of ['access-stale-111', 'refresh-spent-222', SECRET]) expect(visible).not.toContain(secret);
     expect(zalo.messages).toHaveLength(0);
+  });
+
+  it('sends with an access token alone, without refresh token or app secret', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'zalo-tokens-'));
+    try {
+      const c = client(createFileZaloTokenStore(join(dir, 'tokens.json'), { accessToken: 'access-initial-000' }), { secretKey: '' });
+      await c.sendText('user-6', 'chỉ có access token');
+      expect(zalo.messages).toEqual([{ userId: 'user-6', text: 'chỉ có access token', accessToken: 'access-initial-000' }]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names what to set when an expired token cannot be refreshed, and spends no refresh call', async () => {
+    for (const [extra, tokens, missing] of [
+      [{ secretKey: '' }, { accessToken: 'access-initial-000' }, ['ZALO_APP_SECRET', 'ZALO_OA_REFRESH_TOKEN']],
+      [{}, { accessToken: 'access-initial-000' }, ['ZALO_OA_REFRESH_TOKEN']],
+      [{ secretKey: '' }, { accessToken: 'access-initial-000', refreshToken: 'refresh-initial-000' }, ['ZALO_APP_SECRET']],
+    ] as const) {
+      zalo.expireAccessToken();
+      const c = client(createMemoryZaloTokenStore({ ...tokens, accessToken: 'access-initial-000' }), extra);
+      const error = (await c.sendText('user-7', 'x').catch((e: unknown) => e)) as ZaloApiError;
+      expect(error).toBeInstanceOf(ZaloApiError);
+      expect(error.code).toBe('ZALO_TOKEN_EXPIRED');
+      expect(error.zaloError).toBe(-216);
+      for (const name of missing) expect(error.message).toContain(name);
+      expect(error.message).toContain('ZALO_OA_ACCESS_TOKEN');
+      expect(error.message).not.toContain('access-initial-000');
+    }
+    expect(zalo.refreshCalls).toEqual([]);
+    expect(zalo.messages).toEqual([]);
+  });
+
+  it('logs object first, with the failure as an error and its cause', async () => {
+    const closed = await startFakeZalo({ appId: APP_ID, secretKey: SECRET, accessToken: 'a', refreshToken: 'r' });
+    await closed.close(); // nothing listens there any more: a network failure
+    const c = createZaloClient({ apiBase: closed.base, appId: APP_ID, secretKey: SECRET, tokens: createMemoryZaloTokenStore({ accessToken: 'access-initial-000' }), logger, backoffMs: 1, maxAttempts: 2 });
+    const error = (await c.sendText('user-8', 'x').catch((e: unknown) => e)) as ZaloApiError;
+    expect(error.code).toBe('ZALO_UNAVAILABLE');
+    expect(error.cause).toBeInstanceOf(Error);
+    const retries = entries.filter((e) => e.message === 'zalo call failed, retrying');
+    expect(retries).toHaveLength(2);
+    expect(retries[0]!.fields).toMatchObject({ what: 'message/cs', attempt: 1, problem: 'network error' });
+    expect(retries[0]!.fields.err).toBeInstanceOf(Error);
   });
 
   it('reports a missing token', async () => {

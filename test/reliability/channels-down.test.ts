@@ -37,7 +37,7 @@ describe('Telegram Bot API faults', () => {
       logger: {
         info: () => {},
         warn: () => {},
-        error: (msg: string, fields?: Record<string, unknown>) => {
+        error: (fields: Record<string, unknown>, msg: string) => {
           if (msg === 'telegram update failed' && typeof fields?.updateId === 'number') failedUpdates.push(fields.updateId);
         },
       },
