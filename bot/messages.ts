@@ -18,6 +18,18 @@ export interface Messages {
   deadlineQuestion: (unit: string) => string;
   /** After an ask-back on a channel without buttons: "Trả lời 1, 2 hoặc 3". */
   pickByNumber: (count: number) => string;
+  /** A photo, voice message, sticker…: the bot reads text only. */
+  textOnly: string;
+  /** /theodoi with a unit the directory does not know; `suggested` tells whether buttons follow. */
+  unitUnknown: (unit: string, suggested: boolean) => string;
+  subscriptionList: (units: readonly string[]) => string;
+  unsubscribePick: string;
+  unsubscribeAll: string;
+  unsubscribedUnit: (unit: string) => string;
+  /** A button whose content is no longer kept (the session expired or was cleared). */
+  expired: string;
+  /** A section button for a record that has no such section (or is gone from the index). */
+  sectionMissing: string;
 }
 
 /** "1, 2 hoặc 3" */
@@ -42,7 +54,8 @@ const vi: Messages = {
     '/thutuc <tên thủ tục>: giấy tờ, lệ phí, thời hạn, nơi nộp, đường dẫn nộp trực tuyến',
     '/hanchot <đơn vị>: nhiệm vụ và hạn chót của một đơn vị (ví dụ: Sở Tư pháp)',
     '/theodoi <đơn vị>: nhận nhắc hạn hằng ngày lúc 8 giờ',
-    '/huytheodoi: thôi nhận nhắc hạn',
+    '/dstheodoi: các đơn vị bạn đang theo dõi',
+    '/huytheodoi: thôi nhận nhắc hạn (chọn đơn vị)',
     '/lang vi|en: đổi ngôn ngữ',
     '',
     'Hoặc gõ câu hỏi bằng lời của bạn, có dấu hay không dấu đều được.',
@@ -59,6 +72,20 @@ const vi: Messages = {
   reminderDueSoon: 'Sắp đến hạn (7 ngày tới)',
   deadlineQuestion: (unit) => `hạn chót của ${unit}`,
   pickByNumber: (count) => `Trả lời ${numbers(count, 'hoặc')} để chọn thủ tục, hoặc nhắn câu hỏi khác.`,
+  textOnly: 'Tôi chỉ đọc được tin nhắn chữ. Vui lòng gõ câu hỏi, ví dụ: "Làm giấy khai sinh cần những gì?"',
+  unitUnknown: (unit, suggested) =>
+    suggested
+      ? `Không tìm thấy "${unit}" trong danh bạ đơn vị. Có phải bạn muốn theo dõi một trong các đơn vị dưới đây?`
+      : `Không tìm thấy "${unit}" trong danh bạ đơn vị. Vui lòng ghi tên đầy đủ, ví dụ: /theodoi Sở Tư pháp hoặc /theodoi phường Ba Đình.`,
+  subscriptionList: (units) =>
+    units.length
+      ? ['Bạn đang nhận nhắc hạn cho:', ...units.map((u) => `• ${u}`), '', 'Thôi nhận: /huytheodoi'].join('\n')
+      : 'Bạn chưa đăng ký nhắc hạn nào. Đăng ký: /theodoi <đơn vị>',
+  unsubscribePick: 'Chọn đơn vị muốn thôi nhận nhắc hạn:',
+  unsubscribeAll: 'Hủy tất cả',
+  unsubscribedUnit: (unit) => `Đã hủy nhắc hạn cho: ${unit}.`,
+  expired: 'Nội dung này không còn được lưu. Vui lòng hỏi lại.',
+  sectionMissing: 'Hồ sơ thủ tục không ghi mục này; vui lòng xem trên Cổng Dịch vụ công quốc gia.',
 };
 
 const en: Messages = {
@@ -77,7 +104,8 @@ const en: Messages = {
     '/thutuc <procedure>: papers, fees, processing time, where to file, online link',
     "/hanchot <unit>: a unit's tasks and deadlines (e.g. Sở Tư pháp)",
     '/theodoi <unit>: daily deadline reminders at 8:00',
-    '/huytheodoi: stop reminders',
+    '/dstheodoi: the units you follow',
+    '/huytheodoi: stop reminders (pick a unit)',
     '/lang vi|en: change language',
     '',
     'Or just type your question.',
@@ -94,6 +122,20 @@ const en: Messages = {
   reminderDueSoon: 'Due within 7 days',
   deadlineQuestion: (unit) => `deadlines of ${unit}`,
   pickByNumber: (count) => `Reply ${numbers(count, 'or')} to choose a procedure, or ask another question.`,
+  textOnly: 'I can only read text messages. Please type your question, e.g. "What papers do I need to register a birth?"',
+  unitUnknown: (unit, suggested) =>
+    suggested
+      ? `"${unit}" is not in the unit directory. Did you mean one of these?`
+      : `"${unit}" is not in the unit directory. Please write the full name, e.g. /theodoi Sở Tư pháp or /theodoi phường Ba Đình.`,
+  subscriptionList: (units) =>
+    units.length
+      ? ['You receive reminders for:', ...units.map((u) => `• ${u}`), '', 'Stop: /huytheodoi'].join('\n')
+      : 'You have no reminders. Subscribe with /theodoi <unit>',
+  unsubscribePick: 'Which unit should I stop reminding you about?',
+  unsubscribeAll: 'All of them',
+  unsubscribedUnit: (unit) => `Reminders stopped for: ${unit}.`,
+  expired: 'This is no longer kept. Please ask again.',
+  sectionMissing: 'The procedure record does not state this; please see the National Public Service Portal.',
 };
 
 /** Zalo has no commands: a greeting that only invites questions. */

@@ -1,13 +1,18 @@
-// The Telegram bot (grammY): commands and questions in, engine answers out as HTML with buttons.
-// It translates and delivers only; every answer comes from the AnswerEngine.
-import { Bot, GrammyError, HttpError, session, type Context, type SessionFlavor, type StorageAdapter } from 'grammy';
+// The Telegram bot (grammY): commands and questions in, engine answers out as HTML with buttons:
+// a short first answer with the rest on demand (sections, "More" pages). It translates and
+// delivers only; every answer comes from the AnswerEngine.
+import { Bot, GrammyError, HttpError, session, type Context, type FilterQuery, type SessionFlavor, type StorageAdapter } from 'grammy';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { apiThrottler } from '@grammyjs/transformer-throttler';
+import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Language } from '../ingest/domain.js';
 import type { AnswerEngine, AskRequest } from '../server/answer/contract.js';
 import { describeError, redact, redactingLogger, silentLogger, TelegramStartupError, type Logger } from './errors.js';
-import { renderTelegram, renderTextHtml } from './format.js';
+import { asksForPerson, contactLines, contactReply, requestLanguage, type Contact } from './contact.js';
+import { moreButton, renderSection, renderTelegram, splitHtml, textLines, type Line, type ProcedureSection } from './format.js';
 import { languageFromCode, messages } from './messages.js';
+import { addressedToBot, isGroup, sessionKey, threadTo, withoutMention } from './telegram-groups.js';
+import { installSubscriptionCommands } from './telegram-subscriptions.js';
 import { createMemorySessionStorage, type SubscriptionStore } from './storage.js';
 
 export interface ChatSession {
@@ -15,6 +20,13 @@ export interface ChatSession {
   language?: Language;
   /** The last unit asked about (/hanchot, /theodoi). */
   unit?: string;
+  /**
+   * Bumped by /start. The engine keeps the conversation (last procedure, pending choices) per
+   * sessionId, and this is part of it: a new number is a conversation with nothing behind it.
+   */
+  conversation?: number;
+  /** The pages of the last long answer, sent one at a time behind a "More" button. */
+  pages?: { key: string; html: string[] };
 }
 export type BotContext = Context & SessionFlavor<ChatSession>;
 export type TelegramBot = Bot<BotContext>;
@@ -37,9 +49,13 @@ export interface TelegramDeps {
   /** Flood control; `false` turns the throttler off (auto-retry stays). */
   throttle?: ThrottleOptions | false;
   retry?: { maxRetryAttempts?: number; maxDelaySeconds?: number };
+  /** How people reach a person: shown in /help, with "not found" answers, and when asked for. */
+  contact?: Contact;
 }
 
 const TYPING_EVERY_MS = 4_000; // "typing" lasts 5 s on the client
+/** What is not text: answered with a short note that the bot reads text. */
+const NOT_TEXT = ['message:photo', 'message:voice', 'message:sticker', 'message:audio', 'message:video', 'message:video_note', 'message:document', 'message:animation', 'message:location', 'message:contact', 'message:venue', 'message:poll', 'message:dice'] satisfies FilterQuery[];
 
 export function createTelegramBot(deps: TelegramDeps): TelegramBot {
   const log = redactingLogger(deps.logger ?? silentLogger, [deps.token]);
@@ -72,12 +88,35 @@ export function createTelegramBot(deps: TelegramDeps): TelegramBot {
     }),
   );
 
-  bot.use(session({ initial: (): ChatSession => ({}), storage: deps.sessionStorage ?? createMemorySessionStorage<ChatSession>() }));
+  // In groups the bot hears only what is addressed to it (before a session is even read).
+  bot.use(async (ctx, next) => {
+    if (!isGroup(ctx) || ctx.callbackQuery) return next();
+    if (ctx.message && addressedToBot(ctx.message, ctx.me)) return next();
+  });
+  bot.use(session({ initial: (): ChatSession => ({}), getSessionKey: sessionKey, storage: deps.sessionStorage ?? createMemorySessionStorage<ChatSession>() }));
 
   const uiLanguage = (ctx: BotContext): Language => ctx.session.language ?? languageFromCode(ctx.from?.language_code);
+  const contact = (lang: Language): Line[] => contactLines(deps.contact, lang);
+  /** The engine's conversation: one per private chat, one per member of a group, renewed by /start. */
+  const conversationId = (ctx: BotContext): string => `tg:${sessionKey(ctx)}${ctx.session.conversation ? `#${ctx.session.conversation}` : ''}`;
 
-  const sendText = async (ctx: BotContext, text: string): Promise<void> => {
-    for (const part of renderTextHtml(text)) await ctx.reply(part, { parse_mode: 'HTML' });
+  const say = async (ctx: BotContext, html: string, keyboard?: InlineKeyboardMarkup): Promise<void> => {
+    await ctx.reply(html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...threadTo(ctx), ...(keyboard ? { reply_markup: keyboard } : {}) });
+  };
+  const sendText = async (ctx: BotContext, text: string, extra: Line[] = []): Promise<void> => {
+    for (const part of splitHtml([...textLines(text), ...extra])) await say(ctx, part);
+  };
+
+  /** The first page, with a "More" button when there are others (kept in the session until asked for). */
+  const sendPages = async (ctx: BotContext, pages: string[], keyboard: InlineKeyboardMarkup | undefined, lang: Language): Promise<void> => {
+    if (!pages.length) return;
+    const rows = [...(keyboard?.inline_keyboard ?? [])];
+    if (pages.length > 1) {
+      const key = Math.random().toString(36).slice(2, 8);
+      ctx.session.pages = { key, html: pages };
+      rows.push([moreButton(key, 1, pages.length, lang)]);
+    }
+    await say(ctx, pages[0]!, rows.length ? { inline_keyboard: rows } : undefined);
   };
 
   /** Asks the engine and delivers the answer; shows "typing" while the engine works. */
@@ -85,38 +124,39 @@ export function createTelegramBot(deps: TelegramDeps): TelegramBot {
     const chatId = ctx.chat?.id;
     if (chatId === undefined) return;
     const typing = (): void => {
-      ctx.replyWithChatAction('typing').catch((error: unknown) => log.warn('chat action failed', { error: describeError(error, []) }));
+      ctx.replyWithChatAction('typing').catch((error: unknown) => log.warn({ err: error, chatId: ctx.chat?.id }, 'chat action failed'));
     };
     typing();
     const timer = setInterval(typing, TYPING_EVERY_MS);
     let rendering;
+    let lang: Language;
     try {
-      const res = await deps.engine.ask({ ...request, sessionId: `tg:${chatId}` });
+      const res = await deps.engine.ask({ ...request, sessionId: conversationId(ctx) });
       if (res.unit) ctx.session.unit = res.unit;
-      rendering = renderTelegram(res, ctx.session.language ?? res.language);
+      lang = ctx.session.language ?? res.language;
+      const record = res.procedure ? deps.engine.procedure(res.procedure.code) : undefined;
+      rendering = renderTelegram(res, lang, { record, contact });
     } catch (error) {
-      log.error('engine failed', { chatId, error: describeError(error, []) });
+      log.error({ err: error, chatId }, 'engine failed');
       await sendText(ctx, messages(request.language ?? uiLanguage(ctx)).thinkingFailed);
       return;
     } finally {
       clearInterval(timer);
     }
-    const { parts, keyboard } = rendering;
-    for (const [i, part] of parts.entries()) {
-      const last = i === parts.length - 1;
-      await ctx.reply(part, {
-        parse_mode: 'HTML',
-        link_preview_options: { is_disabled: true },
-        ...(last && keyboard ? { reply_markup: keyboard } : {}),
-      });
-    }
+    await sendPages(ctx, rendering.pages, rendering.keyboard, lang);
   };
 
   const language = (ctx: BotContext): Language | undefined => ctx.session.language;
   const args = (ctx: BotContext): string => (typeof ctx.match === 'string' ? ctx.match.trim() : '');
 
-  bot.command('start', (ctx) => sendText(ctx, messages(uiLanguage(ctx)).greeting));
-  bot.command('help', (ctx) => sendText(ctx, messages(uiLanguage(ctx)).help));
+  bot.command('start', async (ctx) => {
+    // A fresh start: the engine forgets the last procedure and the pending choices.
+    ctx.session.conversation = (ctx.session.conversation ?? 0) + 1;
+    delete ctx.session.unit;
+    delete ctx.session.pages;
+    await sendText(ctx, messages(uiLanguage(ctx)).greeting);
+  });
+  bot.command('help', (ctx) => sendText(ctx, messages(uiLanguage(ctx)).help, contact(uiLanguage(ctx))));
 
   bot.command('lang', async (ctx) => {
     const wanted = args(ctx).toLowerCase();
@@ -138,25 +178,40 @@ export function createTelegramBot(deps: TelegramDeps): TelegramBot {
     await answer(ctx, { question: messages(uiLanguage(ctx)).deadlineQuestion(unit), unit, language: language(ctx) });
   });
 
-  bot.command('theodoi', async (ctx) => {
-    const unit = args(ctx).slice(0, 200) || ctx.session.unit;
-    const lang = uiLanguage(ctx);
-    if (!unit) return sendText(ctx, messages(lang).askUnit.replace('/hanchot', '/theodoi'));
-    ctx.session.unit = unit;
-    await deps.subscriptions.add({ chatId: ctx.chat.id, unit, language: lang, now: now() });
-    await sendText(ctx, messages(lang).subscribed(unit));
-  });
-
-  bot.command('huytheodoi', async (ctx) => {
-    const removed = await deps.subscriptions.remove(ctx.chat.id, args(ctx) || undefined);
-    await sendText(ctx, messages(uiLanguage(ctx)).unsubscribed(removed));
-  });
+  installSubscriptionCommands(bot, { subscriptions: deps.subscriptions, now, uiLanguage, sendText, say });
 
   // Ask-back and "did you mean" buttons carry a procedure code; the engine answers a bare code.
   bot.callbackQuery(/^alt:(.+)$/, async (ctx) => {
     try {
-      const code = ctx.match[1] ?? '';
-      await answer(ctx, { question: code, language: language(ctx) });
+      await answer(ctx, { question: ctx.match[1] ?? '', language: language(ctx) });
+    } finally {
+      await ctx.answerCallbackQuery();
+    }
+  });
+  // A section of a procedure (papers, steps, legal basis), read from its record.
+  bot.callbackQuery(/^sec:(papers|steps|legal):(.+)$/, async (ctx) => {
+    try {
+      const lang = uiLanguage(ctx);
+      const record = deps.engine.procedure(ctx.match[2] ?? '');
+      const pages = record ? renderSection(record.name, record, ctx.match[1] as ProcedureSection, lang) : [];
+      if (!pages.length) await sendText(ctx, messages(lang).sectionMissing);
+      else await sendPages(ctx, pages, undefined, lang);
+    } finally {
+      await ctx.answerCallbackQuery();
+    }
+  });
+  bot.callbackQuery(/^more:(\w+):(\d+)$/, async (ctx) => {
+    try {
+      const lang = uiLanguage(ctx);
+      const kept = ctx.session.pages;
+      const n = Number(ctx.match[2]);
+      const page = kept && kept.key === ctx.match[1] ? kept.html[n] : undefined;
+      if (!kept || page === undefined) {
+        await sendText(ctx, messages(lang).expired);
+        return;
+      }
+      const next = n + 1 < kept.html.length ? { inline_keyboard: [[moreButton(kept.key, n + 1, kept.html.length, lang)]] } : undefined;
+      await say(ctx, page, next);
     } finally {
       await ctx.answerCallbackQuery();
     }
@@ -164,13 +219,21 @@ export function createTelegramBot(deps: TelegramDeps): TelegramBot {
   bot.on('callback_query:data', (ctx) => ctx.answerCallbackQuery());
 
   bot.on('message:text', async (ctx) => {
-    const text = ctx.message.text.trim();
-    if (text.startsWith('/')) return sendText(ctx, messages(uiLanguage(ctx)).help); // an unknown command
+    const text = isGroup(ctx) ? withoutMention(ctx.message.text, ctx.me) : ctx.message.text.trim();
+    const lang = uiLanguage(ctx);
+    if (text.startsWith('/')) {
+      // An unknown command: in a group it may be another bot's, so only a private chat gets help.
+      if (!isGroup(ctx)) await sendText(ctx, messages(lang).help, contact(lang));
+      return;
+    }
+    if (!text) return sendText(ctx, messages(lang).askProcedureName);
+    if (asksForPerson(text)) return sendText(ctx, contactReply(deps.contact, ctx.session.language ?? requestLanguage(text, lang)));
     await answer(ctx, { question: text.slice(0, 1000), language: language(ctx) });
   });
+  bot.on(NOT_TEXT, (ctx) => sendText(ctx, messages(uiLanguage(ctx)).textOnly));
 
   bot.catch((err) => {
-    log.error('telegram update failed', { updateId: err.ctx.update.update_id, error: describeError(err.error, [deps.token]) });
+    log.error({ err: err.error, updateId: err.ctx.update.update_id, chatId: err.ctx.chat?.id }, 'telegram update failed');
   });
   return bot;
 }
@@ -182,6 +245,7 @@ const COMMANDS = {
     { command: 'thutuc', description: 'Tra cứu thủ tục: giấy tờ, lệ phí, thời hạn' },
     { command: 'hanchot', description: 'Nhiệm vụ và hạn chót của một đơn vị' },
     { command: 'theodoi', description: 'Nhận nhắc hạn hằng ngày' },
+    { command: 'dstheodoi', description: 'Các đơn vị đang theo dõi' },
     { command: 'huytheodoi', description: 'Thôi nhận nhắc hạn' },
     { command: 'lang', description: 'Ngôn ngữ: vi hoặc en' },
     { command: 'help', description: 'Hướng dẫn' },
@@ -190,6 +254,7 @@ const COMMANDS = {
     { command: 'thutuc', description: 'Look up a procedure: papers, fee, time' },
     { command: 'hanchot', description: "A unit's tasks and deadlines" },
     { command: 'theodoi', description: 'Daily deadline reminders' },
+    { command: 'dstheodoi', description: 'Units you follow' },
     { command: 'huytheodoi', description: 'Stop reminders' },
     { command: 'lang', description: 'Language: vi or en' },
     { command: 'help', description: 'Help' },
@@ -235,7 +300,7 @@ export async function startTelegram(opts: StartTelegramOptions): Promise<void> {
   for (const [lang, commands] of Object.entries(COMMANDS)) {
     await bot.api
       .setMyCommands(commands, lang === 'en' ? { language_code: 'en' } : {})
-      .catch((error: unknown) => log.warn('setMyCommands failed', { error: describeError(error, [bot.token]) }));
+      .catch((error: unknown) => log.warn({ err: error }, 'setMyCommands failed'));
   }
   if (opts.mode === 'webhook') {
     if (!opts.webhookUrl || !/^https:\/\//.test(opts.webhookUrl)) {
@@ -245,18 +310,18 @@ export async function startTelegram(opts: StartTelegramOptions): Promise<void> {
       throw new TelegramStartupError('TELEGRAM_CONFIG', 'Chế độ webhook cần secret gồm 1–256 ký tự A-Z, a-z, 0-9, _ hoặc -.');
     }
     await bot.api.setWebhook(opts.webhookUrl, { secret_token: opts.secret, allowed_updates: [...ALLOWED_UPDATES] });
-    log.info('telegram webhook set', { username: bot.botInfo.username });
+    log.info({ username: bot.botInfo.username }, 'telegram webhook set');
     return;
   }
   await new Promise<void>((resolve, reject) => {
     bot
       .start({ drop_pending_updates: false, timeout: 8, allowed_updates: [...ALLOWED_UPDATES], onStart: () => resolve() })
       .catch((error: unknown) => {
-        log.error('telegram polling stopped', { error: describeError(error, [bot.token]) });
+        log.error({ err: error }, 'telegram polling stopped');
         reject(new TelegramStartupError('TELEGRAM_UNREACHABLE', redact(`Telegram polling dừng: ${describeError(error, [bot.token])}`, [bot.token])));
       });
   });
-  log.info('telegram polling started', { username: bot.botInfo.username });
+  log.info({ username: bot.botInfo.username }, 'telegram polling started');
 }
 
 export async function stopTelegram(bot: TelegramBot): Promise<void> {

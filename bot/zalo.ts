@@ -8,7 +8,8 @@ import type { Language } from '../ingest/domain.js';
 import type { AnswerEngine } from '../server/answer/contract.js';
 import { askBackChoices, pickedNumber } from './choices.js';
 import { describeError, redactingLogger, silentLogger, type Logger } from './errors.js';
-import { renderPlain, splitPlain, textLines } from './format.js';
+import { asksForPerson, contactLines, contactReply, requestLanguage, type Contact } from './contact.js';
+import { renderZalo, splitPlain, textLines } from './format.js';
 import { messages, ZALO_GREETING } from './messages.js';
 import { createMemorySessionStorage } from './storage.js';
 import type { ZaloClient } from './zalo-client.js';
@@ -35,6 +36,8 @@ export interface ZaloWebhookOptions {
   sessions?: StorageAdapter<ZaloSession>;
   /** How long the last choices can be picked by number (default 30 minutes). */
   choicesTtlMs?: number;
+  /** How people reach a person: with every "not found" answer, and when asked for. */
+  contact?: Contact;
 }
 
 interface ZaloEvent {
@@ -117,7 +120,7 @@ export async function zaloWebhookPlugin(app: FastifyInstance, opts: ZaloWebhookO
       if (session && now().getTime() - Date.parse(session.at) <= choicesTtlMs) return session;
       if (session) await sessions.delete(userId); // expired
     } catch (error) {
-      log.error('zalo session read failed', { error: describeError(error, []) });
+      log.error({ err: error }, 'zalo session read failed');
     }
     return undefined;
   };
@@ -126,13 +129,15 @@ export async function zaloWebhookPlugin(app: FastifyInstance, opts: ZaloWebhookO
       if (session) await sessions.write(userId, session);
       else if (had) await sessions.delete(userId);
     } catch (error) {
-      log.error('zalo session write failed', { error: describeError(error, []) });
+      log.error({ err: error }, 'zalo session write failed');
     }
   };
 
   const answerText = async (userId: string, text: string): Promise<string[]> => {
     const last = await lastChoices(userId);
     const picked = last ? pickedNumber(text) : undefined;
+    // "gặp cán bộ", "tổng đài": a person is wanted, not the engine.
+    if (asksForPerson(text)) return [contactReply(opts.contact, requestLanguage(text, last?.language ?? 'vi'))];
     let question = text.slice(0, 1000);
     if (last && picked !== undefined) {
       const code = last.choices[picked - 1];
@@ -144,9 +149,10 @@ export async function zaloWebhookPlugin(app: FastifyInstance, opts: ZaloWebhookO
       const choices = askBackChoices(res).map((c) => c.code);
       const next = choices.length ? { choices, language: res.language, at: now().toISOString() } : undefined;
       await keepChoices(userId, next, last !== undefined);
-      return renderPlain(res);
+      // One message: each reply spends one of the few free replies Zalo allows.
+      return [renderZalo(res, res.language, { contact: (lang) => contactLines(opts.contact, lang) })];
     } catch (error) {
-      log.error('engine failed', { channel: 'zalo', error: describeError(error, []) });
+      log.error({ err: error, userId }, 'engine failed');
       return [messages('vi').thinkingFailed];
     }
   };
@@ -179,13 +185,13 @@ export async function zaloWebhookPlugin(app: FastifyInstance, opts: ZaloWebhookO
       const timestamp = event.timestamp === undefined ? '' : String(event.timestamp);
       const signature = request.headers['x-zevent-signature'];
       if (!verifyZaloSignature(typeof signature === 'string' ? signature : undefined, opts.appId, raw, timestamp, opts.oaSecretKey)) {
-        log.warn('zalo event with a bad signature refused', { event: event.event_name });
+        log.warn({ event: event.event_name }, 'zalo event with a bad signature refused');
         return reply.code(401).send({ code: 'ZALO_BAD_SIGNATURE', message: 'invalid signature' });
       }
       const at = now().getTime();
       const sentAt = Number(timestamp);
       if (!Number.isFinite(sentAt) || Math.abs(at - sentAt) > maxSkewMs) {
-        log.warn('zalo event outside the time window refused', { event: event.event_name });
+        log.warn({ event: event.event_name, timestamp }, 'zalo event outside the time window refused');
         return reply.code(401).send({ code: 'ZALO_STALE_EVENT', message: 'timestamp outside the accepted window' });
       }
       const msgId = event.message?.msg_id;
@@ -194,7 +200,7 @@ export async function zaloWebhookPlugin(app: FastifyInstance, opts: ZaloWebhookO
 
       // Zalo wants its 200 within about 2 s: the answer goes out on its own.
       const job = handle(event)
-        .catch((error: unknown) => log.error('zalo reply failed', { event: event.event_name, error: describeError(error, []) }))
+        .catch((error: unknown) => log.error({ err: error, event: event.event_name, userId: event.sender?.id ?? event.follower?.id }, 'zalo reply failed'))
         .finally(() => pending.delete(job));
       pending.add(job);
       return { ok: true };

@@ -1,6 +1,7 @@
 // Per-channel rendering: escaping, structured procedure and task answers, buttons, splitting.
 import { describe, expect, it } from 'vitest';
-import { answerKeyboard, escapeHtml, renderPlain, renderTelegram, splitHtml, splitPlain, TELEGRAM_TEXT_LIMIT } from '../../bot/format.js';
+import { answerKeyboard, escapeHtml, renderSection, renderTelegram, renderZalo, splitHtml, splitPlain, TELEGRAM_PAGE_LIMIT, TELEGRAM_TEXT_LIMIT, ZALO_TEXT_LIMIT, type Line } from '../../bot/format.js';
+import { contactLines } from '../../bot/contact.js';
 import { AskResponse } from '../../server/answer/contract.js';
 import { htmlProblem } from './fakes/telegram-api.js';
 
@@ -37,25 +38,26 @@ const procedureAnswer = base({
 describe('Telegram rendering', () => {
   it('escapes &, <, > and "', () => {
     expect(escapeHtml('<b>&"x"</b>')).toBe('&lt;b&gt;&amp;&quot;x&quot;&lt;/b&gt;');
-    const { parts } = renderTelegram(base({ intent: 'general', answer: 'Xem <b>mục 2</b> & "phụ lục"' }));
+    const { pages: parts } = renderTelegram(base({ intent: 'general', answer: 'Xem <b>mục 2</b> & "phụ lục"' }));
     expect(parts[0]).toContain('Xem &lt;b&gt;mục 2&lt;/b&gt; &amp; &quot;phụ lục&quot;');
     expect(htmlProblem(parts[0]!)).toBeUndefined();
   });
 
-  it('lists papers with copies, cases, and fee/time per channel', () => {
-    const [text] = renderTelegram(procedureAnswer).parts;
+  it('lists papers with copies, cases, and fee/time per channel when papers are asked about', () => {
+    const [text] = renderTelegram({ ...procedureAnswer, aspect: 'papers' }).pages;
     expect(text).toContain('<b>Thủ tục đăng ký khai sinh</b>');
     expect(text).toContain('• Tờ khai đăng ký khai sinh — 1 bản chính');
     expect(text).toContain('<i>Trường hợp trẻ bị bỏ rơi</i>');
     expect(text).toContain('Giấy tờ phải xuất trình');
-    expect(text).toContain('• Trực tuyến: 1 ngày làm việc; Miễn phí');
+    // Channels with the same time and fee share one line.
+    expect(text).toContain('• Trực tuyến, trực tiếp: 1 ngày làm việc; Miễn phí');
     expect(text).toContain('Nguồn:');
   });
 
   it('renders English labels', () => {
-    const [text] = renderTelegram(procedureAnswer, 'en').parts;
+    const [text] = renderTelegram({ ...procedureAnswer, aspect: 'papers' }, 'en').pages;
     expect(text).toContain('Papers to submit');
-    expect(text).toContain('• Online: 1 ngày làm việc; Miễn phí');
+    expect(text).toContain('• Online, in person: 1 ngày làm việc; Miễn phí');
   });
 
   it('gives a portal URL button once and callback buttons for alternatives within 64 bytes', () => {
@@ -86,7 +88,7 @@ describe('Telegram rendering', () => {
       ],
     });
     const withNote = { ...res, answer: 'Nhiệm vụ của Sở Tư pháp:\n1. Rà soát, tái cấu trúc quy trình\n2. Báo cáo định kỳ\n\nLưu ý: văn bản ban hành trước 01/7/2025.' };
-    const [text] = renderTelegram(withNote).parts;
+    const [text] = renderTelegram(withNote).pages;
     expect(text).toContain('<i>Lưu ý: văn bản ban hành trước 01/7/2025.</i>');
     expect(text!.match(/Rà soát, tái cấu trúc quy trình/g)).toHaveLength(1);
     expect(text).toContain('Nhiệm vụ và hạn chót: Sở Tư pháp');
@@ -113,7 +115,7 @@ describe('an ask-back', () => {
   });
 
   it('is a numbered list of the candidates with one button each, sending the code', () => {
-    const { parts, keyboard } = renderTelegram(askBack);
+    const { pages: parts, keyboard } = renderTelegram(askBack);
     expect(parts).toHaveLength(1);
     expect(parts[0]).toContain('<b>Bạn hỏi về thủ tục nào dưới đây?</b>');
     expect(parts[0]).toContain('1. Thủ tục đăng ký khai sinh — Cấp xã (Mã 1.001193)');
@@ -124,13 +126,14 @@ describe('an ask-back', () => {
     const choices = buttons.flat().filter((b): b is { text: string; callback_data: string } => 'callback_data' in b);
     expect(choices.map((b) => b.callback_data)).toEqual(['alt:1.001193', 'alt:1.004884', 'alt:1.000689']);
     // The one name too long for a button loses the words all three share.
-    expect(choices.map((b) => b.text)).toEqual(['1. Thủ tục đăng ký khai sinh', '2. Thủ tục đăng ký lại khai sinh', '3. …khai sinh kết hợp đăng ký nhận cha, mẹ, con']);
+    // The one name too long for a button loses the generic "Thủ tục", not what tells it apart.
+    expect(choices.map((b) => b.text)).toEqual(['1. Thủ tục đăng ký khai sinh', '2. Thủ tục đăng ký lại khai sinh', '3. Đăng ký khai sinh kết hợp đăng ký nhận cha, mẹ, con']);
     // The search link stays; the candidates' own citations are not repeated as buttons.
     expect(buttons.flat().filter((b) => 'url' in b).map((b) => (b as { url: string }).url)).toEqual([SEARCH]);
   });
 
   it('asks Zalo users to reply with the number', () => {
-    const [text] = renderPlain(askBack);
+    const text = renderZalo(askBack);
     expect(text!.split('\n')).toEqual([
       'Bạn hỏi về thủ tục nào dưới đây?',
       '1. Thủ tục đăng ký khai sinh — Cấp xã (Mã 1.001193)',
@@ -141,9 +144,9 @@ describe('an ask-back', () => {
       '',
       'Trả lời 1, 2 hoặc 3 để chọn thủ tục, hoặc nhắn câu hỏi khác.',
     ]);
-    const en = renderPlain({ ...askBack, language: 'en', candidates: candidates.slice(0, 2) });
-    expect(en[0]).toContain('Which procedure do you mean?');
-    expect(en[0]!.split('\n').at(-1)).toBe('Reply 1 or 2 to choose a procedure, or ask another question.');
+    const en = renderZalo({ ...askBack, language: 'en', candidates: candidates.slice(0, 2) });
+    expect(en).toContain('Which procedure do you mean?');
+    expect(en.split('\n').at(-1)).toBe('Reply 1 or 2 to choose a procedure, or ask another question.');
   });
 });
 
@@ -168,12 +171,113 @@ describe('splitting', () => {
     expect(parts.length).toBeGreaterThan(10);
   });
 
-  it('renders plain text for Zalo with the portal link and no markup', () => {
-    const parts = renderPlain(procedureAnswer);
-    expect(parts).toHaveLength(1);
-    expect(parts[0]).not.toMatch(/<[a-z/]|&amp;/);
-    expect(parts[0]).toContain(`Nộp trực tuyến: ${PORTAL}`);
+  it('renders plain text for Zalo with the papers, the portal link and no markup', () => {
+    const text = renderZalo(procedureAnswer);
+    expect(text).not.toMatch(/<[a-z/]|&amp;/);
+    expect(text).toContain('• Tờ khai đăng ký khai sinh — 1 bản chính');
+    expect(text).toContain(`Nộp trực tuyến: ${PORTAL}`);
     const long = splitPlain(Array.from({ length: 300 }, (_, i) => ({ text: `dòng ${i} ${'x'.repeat(30)}` })));
     for (const p of long) expect(p.length).toBeLessThan(2000);
+  });
+});
+
+describe('a short first answer', () => {
+  it('is the essentials, with buttons for the sections not shown (steps only when the record has them)', () => {
+    const { pages, keyboard } = renderTelegram(procedureAnswer, 'vi', { record: { ...procedureAnswer.procedure!, steps: 'Bước 1: nộp hồ sơ.\nBước 2: nhận kết quả.' } });
+    expect(pages).toHaveLength(1);
+    expect(pages[0]).toContain('Nơi nộp: UBND cấp xã');
+    expect(pages[0]).toContain('• Trực tuyến, trực tiếp: 1 ngày làm việc; Miễn phí');
+    expect(pages[0]).not.toContain('Tờ khai đăng ký khai sinh');
+    const data = keyboard!.inline_keyboard.flat().flatMap((b) => ('callback_data' in b ? [b.callback_data] : []));
+    expect(data).toEqual(['sec:papers:1.001193', 'sec:steps:1.001193', 'alt:1.000656']);
+    // Papers asked about and short enough: shown at once, and no button for them.
+    const asked = renderTelegram({ ...procedureAnswer, aspect: 'papers' });
+    expect(asked.pages[0]).toContain('Tờ khai đăng ký khai sinh');
+    expect(asked.keyboard!.inline_keyboard.flat().some((b) => 'callback_data' in b && b.callback_data.startsWith('sec:papers'))).toBe(false);
+  });
+
+  it('renders a section on demand under the procedure name', () => {
+    const [page] = renderSection('Thủ tục đăng ký khai sinh', { ...procedureAnswer.procedure!, steps: 'Bước 1: nộp hồ sơ.' }, 'steps', 'vi');
+    expect(page!.split('\n')).toEqual(['<b>Thủ tục đăng ký khai sinh</b>', '<b>Trình tự thực hiện:</b>', 'Bước 1: nộp hồ sơ.']);
+    expect(renderSection('x', procedureAnswer.procedure!, 'legal', 'vi')).toEqual([]);
+  });
+});
+
+describe('headings at a split', () => {
+  it('never end a message: a heading moves to the next message with its list', () => {
+    const filler: Line[] = Array.from({ length: 30 }, (_, i) => ({ text: `• giấy tờ số ${i} ${'x'.repeat(40)}` }));
+    // Whatever the limit, the heading falls near the end of some message.
+    for (let limit = 300; limit < 900; limit += 37) {
+      const lines: Line[] = [...filler.slice(0, 8), { text: '' }, { text: 'Giấy tờ phải xuất trình:', style: 'bold', keepWithNext: true }, ...filler.slice(8)];
+      const parts = splitHtml(lines, limit);
+      for (const part of parts.slice(0, -1)) expect(part.split('\n').at(-1)).not.toContain('Giấy tờ phải xuất trình');
+      const withHeading = parts.find((p) => p.includes('Giấy tờ phải xuất trình'))!;
+      expect(withHeading.split('\n').indexOf('<b>Giấy tờ phải xuất trình:</b>')).toBeLessThan(withHeading.split('\n').length - 1);
+      expect(parts.join('\n').split('\n').filter((l) => l.startsWith('• '))).toHaveLength(30);
+    }
+  });
+
+  it('keep each task whole on a page', () => {
+    const tasks = Array.from({ length: 12 }, (_, i) => ({
+      text: `Nhiệm vụ ${i + 1}: rà soát, báo cáo kết quả thực hiện cải cách hành chính ${'và các chỉ tiêu liên quan '.repeat(4)}`,
+      units: ['Các sở, ban, ngành'],
+      deadline: { text: `tháng ${(i % 12) + 1}/2023`, kind: 'month' as const, month: `2023-${String((i % 12) + 1).padStart(2, '0')}` },
+      status: 'past' as const,
+      via: 'các sở, ban, ngành',
+      citation: { id: 'd', title: 'Công văn 2458/UBND-SNV', number: '2458/UBND-SNV', quote: 'q' },
+    }));
+    const { pages } = renderTelegram(base({ intent: 'deadline', unit: 'Sở Tư pháp', tasks }));
+    expect(pages.length).toBeGreaterThan(1);
+    for (const page of pages) {
+      expect(page.length).toBeLessThanOrEqual(TELEGRAM_PAGE_LIMIT);
+      const lines = page.split('\n');
+      expect(lines.at(-1)).toMatch(/^<i> {3}Theo: /); // a task's last line, never its head
+    }
+  });
+});
+
+describe('Zalo: one message whatever the length', () => {
+  it('keeps whole tasks and says how many are left', () => {
+    const tasks = Array.from({ length: 12 }, (_, i) => ({
+      text: `Nhiệm vụ ${i + 1}: ${'rà soát, tái cấu trúc quy trình thủ tục hành chính '.repeat(3)}`,
+      units: ['Các sở'],
+      deadline: { text: 'tháng 9/2023', kind: 'month' as const, month: '2023-09' },
+      status: 'past' as const,
+      citation: { id: 'd', title: 'Công văn 2458/UBND-SNV', number: '2458/UBND-SNV', quote: 'q' },
+    }));
+    const text = renderZalo(base({ intent: 'deadline', unit: 'Sở Tư pháp', tasks }));
+    expect(text.length).toBeLessThanOrEqual(ZALO_TEXT_LIMIT);
+    const shown = text.split('\n').filter((l) => l.startsWith('✅ ')).length;
+    expect(shown).toBeGreaterThan(1);
+    expect(text.split('\n').filter((l) => l.includes('Hạn: tháng 9/2023'))).toHaveLength(shown);
+    expect(text.split('\n').at(-1)).toBe(`… và ${12 - shown} nhiệm vụ khác: hỏi lại cụ thể hơn (ví dụ theo năm hoặc văn bản) để xem.`);
+  });
+
+  it('keeps the essentials and the portal link of a procedure whose papers do not fit', () => {
+    const many = Array.from({ length: 40 }, (_, i) => ({ name: `Giấy tờ số ${i + 1} ${'kèm bản dịch có chứng thực '.repeat(3)}`, copies: '1 bản chính' }));
+    const res = { ...procedureAnswer, procedure: { ...procedureAnswer.procedure!, papers: [{ case: null, kind: 'submit' as const, papers: many }] } };
+    const text = renderZalo(res);
+    expect(text.length).toBeLessThanOrEqual(ZALO_TEXT_LIMIT);
+    expect(text).toContain('Nơi nộp: UBND cấp xã');
+    expect(text).toContain('1 ngày làm việc; Miễn phí');
+    expect(text).toContain('Thành phần hồ sơ: 40 loại giấy tờ, xem đầy đủ tại đường dẫn bên dưới.');
+    expect(text.split('\n').at(-1)).toBe(`Nộp trực tuyến: ${PORTAL}`);
+  });
+});
+
+describe('a way to reach people', () => {
+  const contact = (lang: 'vi' | 'en') => contactLines({ hotline: '024 1234 5678', text: 'Trung tâm Phục vụ hành chính công' }, lang);
+  const notFound = base({ intent: 'out-of-scope', found: false, answer: 'Xin lỗi, tôi không tìm thấy thông tin.', links: [{ label: 'Tra cứu', url: 'https://dichvucong.gov.vn/thu-tuc-hanh-chinh' }] });
+
+  it('comes with every "not found", on Telegram and on Zalo, and with nothing else', () => {
+    expect(renderTelegram(notFound, 'vi', { contact }).pages[0]).toContain('☎️ Cần gặp cán bộ hỗ trợ: 024 1234 5678');
+    expect(renderZalo(notFound, 'vi', { contact })).toContain('Trung tâm Phục vụ hành chính công');
+    expect(renderTelegram({ ...notFound, language: 'en' }, 'en', { contact }).pages[0]).toContain('☎️ To talk to a person: 024 1234 5678');
+    expect(renderTelegram(procedureAnswer, 'vi', { contact }).pages[0]).not.toContain('024 1234 5678');
+  });
+
+  it('shows nothing when no contact is configured', () => {
+    expect(contactLines(undefined, 'vi')).toEqual([]);
+    expect(contactLines({ hotline: ' ', text: '' }, 'vi')).toEqual([]);
   });
 });

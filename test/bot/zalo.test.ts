@@ -147,15 +147,58 @@ describe('Zalo OA webhook', () => {
     expect(res.json()).toEqual({ isBuffer: false });
   });
 
-  it('splits a long answer into messages under 2,000 characters at line boundaries', async () => {
+  it('answers a long answer in ONE message under 2,000 characters, saying that it was cut', async () => {
     const lines = Array.from({ length: 120 }, (_, i) => `Dòng ${i}: nội dung hướng dẫn khá dài để vượt quá giới hạn tin nhắn của Zalo`);
-    const engine: RecordingEngine = scriptedEngine(() => ({ answer: lines.join('\n') }));
+    const engine: RecordingEngine = scriptedEngine(() => ({ answer: lines.join('\n'), links: [{ label: 'Tra cứu thủ tục', url: 'https://dichvucong.gov.vn/thu-tuc-hanh-chinh' }] }));
     const app = await buildApp(engine);
     await post(app, textEvent('user-6', 'câu hỏi dài', 'msg-6'));
     await app.close();
-    expect(zalo.messages.length).toBeGreaterThan(1);
-    for (const m of zalo.messages) expect(m.text.length).toBeLessThan(2000);
-    expect(zalo.messages.map((m) => m.text).join('\n').split('\n')).toEqual(lines);
+    expect(zalo.messages).toHaveLength(1); // each message spends one of the 8 free replies
+    const text = zalo.messages[0]!.text;
+    expect(text.length).toBeLessThan(2000);
+    expect(text.startsWith(`${lines[0]}\n${lines[1]}`)).toBe(true);
+    expect(text).toContain('… (câu trả lời đầy đủ dài hơn một tin nhắn)');
+    expect(text.split('\n').at(-1)).toBe('Tra cứu thủ tục: https://dichvucong.gov.vn/thu-tuc-hanh-chinh');
+  });
+
+  it('answers a procedure whose papers do not fit with the essentials and the portal link, in one message', async () => {
+    const papers = Array.from({ length: 30 }, (_, i) => ({ name: `Giấy tờ số ${i + 1}: bản dịch có chứng thực của giấy tờ do cơ quan nước ngoài cấp`, copies: '1 bản chính' }));
+    const url = 'https://dichvucong.gov.vn/thu-tuc-hanh-chinh/019d2bfd-8662-763f-927f-dc039ede198c';
+    const engine = scriptedEngine(() => ({
+      intent: 'procedure',
+      procedure: { code: '2.000528', name: 'Thủ tục đăng ký khai sinh có yếu tố nước ngoài', level: ['Cấp xã'], agency: 'UBND cấp xã', url, papers: [{ case: null, kind: 'submit', papers }], channels: [{ channel: 'online', time: '3 ngày làm việc', fee: 'Miễn phí' }], legalBasis: [] },
+    }));
+    const app = await buildApp(engine);
+    await post(app, textEvent('user-6b', 'khai sinh có yếu tố nước ngoài', 'msg-6b'));
+    await app.close();
+    expect(zalo.messages).toHaveLength(1);
+    const text = zalo.messages[0]!.text;
+    expect(text.length).toBeLessThan(2000);
+    expect(text).toContain('• Trực tuyến: 3 ngày làm việc; Miễn phí');
+    expect(text).toContain('Thành phần hồ sơ: 30 loại giấy tờ');
+    expect(text.split('\n').at(-1)).toBe(`Nộp trực tuyến: ${url}`);
+  });
+
+  it('gives the configured contact with "not found" and to someone asking for "tổng đài"', async () => {
+    const engine = recording(await getEngine());
+    const client = createZaloClient({
+      apiBase: zalo.base,
+      oauthBase: zalo.base,
+      appId: APP_ID,
+      secretKey: APP_SECRET,
+      tokens: createMemoryZaloTokenStore({ accessToken: zalo.tokens.accessToken, refreshToken: zalo.tokens.refreshToken }),
+    });
+    const app = Fastify();
+    await app.register(zaloWebhookPlugin, { appId: APP_ID, oaSecretKey: OA_SECRET, client, engine, now: () => NOW, contact: { hotline: '024 3333 4444' } });
+    apps.push(app);
+    await post(app, textEvent('user-11', 'xyz abc foo', 'msg-11a'));
+    await waitFor(() => zalo.messages.length === 1);
+    expect(engine.responses[0]!.found).toBe(false);
+    expect(zalo.messages[0]!.text).toContain('☎️ Cần gặp cán bộ hỗ trợ: 024 3333 4444');
+    await post(app, textEvent('user-11', 'cho tôi số tổng đài', 'msg-11b'));
+    await waitFor(() => zalo.messages.length === 2);
+    expect(zalo.messages[1]!.text).toBe('☎️ Cần gặp cán bộ hỗ trợ: 024 3333 4444');
+    expect(engine.requests).toHaveLength(1);
   });
 
   it('asks back with a numbered list; a reply "2" answers the second candidate', async () => {

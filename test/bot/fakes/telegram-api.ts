@@ -120,6 +120,11 @@ export async function startFakeTelegram(opts: { token: string }): Promise<FakeTe
           if (problem) return bad(res, `Bad Request: can't parse entities: ${problem}`);
           if (plainLength(text) > 4096) return bad(res, 'Bad Request: message is too long');
         } else if (text.length > 4096) return bad(res, 'Bad Request: message is too long');
+        const markup = typeof payload.reply_markup === 'string' ? JSON.parse(payload.reply_markup) : payload.reply_markup;
+        for (const button of (markup?.inline_keyboard ?? []).flat() as { text?: string; callback_data?: string }[]) {
+          if (!button.text) return bad(res, 'Bad Request: text buttons are unallowed in the inline keyboard');
+          if (button.callback_data !== undefined && Buffer.byteLength(button.callback_data, 'utf8') > 64) return bad(res, 'Bad Request: BUTTON_DATA_INVALID');
+        }
         return ok(res, message(payload));
       }
       case 'sendChatAction':
@@ -189,6 +194,78 @@ export function callbackUpdate(chatId: number, data: string): Omit<Update, 'upda
         chat: { id: chatId, type: 'private', first_name: 'Dân' },
         text: 'previous answer',
       },
+    },
+  } as Omit<Update, 'update_id'>;
+}
+
+// ---- groups and messages that are not text ------------------------------------------------
+
+/** The bot as the fake's getMe describes it; a reply to one of its messages names it as sender. */
+export const FAKE_BOT = { id: 1, is_bot: true, first_name: 'Test bot', username: 'test_bot' } as const;
+
+export interface GroupMessageOptions {
+  /** The member who writes (a bot, for other bots' messages). */
+  from: { id: number; is_bot?: boolean; languageCode?: string };
+  /** The message replied to: by default none. */
+  replyTo?: { message_id: number; from: { id: number; is_bot: boolean; first_name: string; username?: string }; text?: string };
+}
+
+/** A text message in a supergroup, with the entities Telegram would mark (commands, @mentions). */
+export function groupTextUpdate(chatId: number, text: string, opts: GroupMessageOptions): Omit<Update, 'update_id'> {
+  const entities: { type: string; offset: number; length: number }[] = [];
+  const command = /^\/[\w@]+/.exec(text);
+  if (command) entities.push({ type: 'bot_command', offset: 0, length: command[0].length });
+  for (const m of text.matchAll(/@\w+/g)) if (!(command && m.index === 0)) entities.push({ type: 'mention', offset: m.index, length: m[0].length });
+  const { languageCode, ...from } = opts.from;
+  return {
+    message: {
+      message_id: nextFakeMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: chatId, type: 'supergroup', title: 'Nhóm cán bộ' },
+      from: { is_bot: false, first_name: 'Thành viên', ...from, ...(languageCode ? { language_code: languageCode } : {}) },
+      text,
+      ...(entities.length ? { entities } : {}),
+      ...(opts.replyTo ? { reply_to_message: { date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'supergroup', title: 'Nhóm cán bộ' }, text: 'x', ...opts.replyTo } } : {}),
+    },
+  } as Omit<Update, 'update_id'>;
+}
+
+/** A button pressed under the bot's message in a group; that message answers `askerMessage`. */
+export function groupCallbackUpdate(chatId: number, data: string, presser: number, asker: { id: number; message_id: number }): Omit<Update, 'update_id'> {
+  const chat = { id: chatId, type: 'supergroup', title: 'Nhóm cán bộ' };
+  return {
+    callback_query: {
+      id: `cb-${nextFakeMessageId++}`,
+      chat_instance: 'ci',
+      from: { id: presser, is_bot: false, first_name: 'Thành viên' },
+      data,
+      message: {
+        message_id: nextFakeMessageId++,
+        date: Math.floor(Date.now() / 1000),
+        chat,
+        from: FAKE_BOT,
+        text: 'previous answer',
+        reply_to_message: { message_id: asker.message_id, date: Math.floor(Date.now() / 1000), chat, from: { id: asker.id, is_bot: false, first_name: 'Thành viên' }, text: 'question' },
+      },
+    },
+  } as Omit<Update, 'update_id'>;
+}
+
+/** A photo, voice message or sticker, as Telegram sends them (no text). */
+export function mediaUpdate(chatId: number, kind: 'photo' | 'voice' | 'sticker'): Omit<Update, 'update_id'> {
+  const file = { file_id: `f-${nextFakeMessageId}`, file_unique_id: `u-${nextFakeMessageId}` };
+  const media = {
+    photo: { photo: [{ ...file, width: 90, height: 90 }] },
+    voice: { voice: { ...file, duration: 3 } },
+    sticker: { sticker: { ...file, type: 'regular', width: 512, height: 512, is_animated: false, is_video: false } },
+  }[kind];
+  return {
+    message: {
+      message_id: nextFakeMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: chatId, type: 'private', first_name: 'Dân' },
+      from: { id: chatId, is_bot: false, first_name: 'Dân' },
+      ...media,
     },
   } as Omit<Update, 'update_id'>;
 }
