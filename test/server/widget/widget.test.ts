@@ -120,6 +120,7 @@ describe('the widget on the demo page', () => {
     await page.screenshot({ path: `${SHOTS}/3-answer-checklist.png` });
 
     await page.locator('button[aria-label="Câu trả lời hữu ích"]').click();
+    await page.locator('.feedback button.comment-skip').click();
     await expect.poll(() => feedback.totals().helpful).toBe(1);
 
     // An alternative asks about that procedure by its code.
@@ -154,7 +155,7 @@ describe('the widget on the demo page', () => {
     expect(await page.locator('button[aria-label="Câu trả lời hữu ích"]').first().getAttribute('aria-pressed')).toBe('true');
     await page.screenshot({ path: `${SHOTS}/5-after-reload.png` });
 
-    await page.locator('button[aria-label="Switch to English"]').click();
+    await page.locator('button.icon-btn.lang').click();
     expect(await page.locator('#tthc-title').textContent()).toBe('Administrative procedures assistant');
     expect(await page.locator('label[for="tthc-q"]').textContent()).toBe('Your question');
     await page.screenshot({ path: `${SHOTS}/6-english.png` });
