@@ -17,7 +17,7 @@ Options:
   --index DIR   index folder (default: INDEX_DIR, ".index")
   --prune       drop documents whose source file is gone
   --rebuild     start afresh (re-read and re-embed everything)
-  --json        print one JSON summary object as the last line
+  --json        print progress as JSON lines and one JSON summary object as the last line
   -h, --help    this help
 `;
 
@@ -76,7 +76,15 @@ async function main(): Promise<number> {
 
   const tty = process.stderr.isTTY && !values.json;
   let last = 0;
+  let lastPhase = '';
+  let lastLine = 0;
   const onProgress = (p: IngestProgress) => {
+    // Under --json the admin backend follows the run: a JSON line at each phase, and a few within one.
+    if (values.json && (p.phase !== lastPhase || Date.now() - lastLine > 250)) {
+      process.stdout.write(`${JSON.stringify({ progress: { phase: p.phase, done: p.done, total: p.total } })}\n`);
+      lastPhase = p.phase;
+      lastLine = Date.now();
+    }
     if (!tty) return;
     const now = Date.now();
     if (now - last < 80 && p.phase !== 'done') return;

@@ -20,13 +20,14 @@ import {
   type StoredChunk,
   type VectorIndex,
 } from './store.js';
+import { createIdentity } from './identity.js';
 import { extractTasks } from './tasks.js';
 
 /**
  * Bump when parsing, chunking or task extraction changes what a file yields: the next run then
  * re-reads every source instead of trusting the stored results of unchanged files.
  */
-export const PIPELINE_VERSION = '2026-12-01.2';
+export const PIPELINE_VERSION = '2026-12-01.3';
 
 export interface IngestProgress {
   phase: 'scan' | 'load' | 'embed' | 'index' | 'write' | 'done';
@@ -228,6 +229,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     const fresh = new Map<string, Fresh>();
     const restamped = new Map<string, string>();
     const seen = new Set<string>();
+    const identity = createIdentity(prevSources, fresh, baseDir);
     // Reads run ahead in small windows; parsing stays sequential so progress and errors are in order.
     const WINDOW = 64;
     let window: Promise<{ bytes: Buffer; sidecarBytes: Buffer | null } | Error | 'unchanged'>[] = [];
@@ -260,7 +262,19 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
           continue;
         }
         const sidecar = sidecarBytes ? parseSidecar(sidecarBytes, `${f.rel}.meta.json`) : undefined;
+        const copyOf = before ? undefined : await identity.sameContent(hash);
+        if (copyOf) {
+          summary.unchanged++;
+          summary.warnings.push(`${f.rel}: same content as ${copyOf}; indexed once`);
+          continue;
+        }
         const result = await loadFile({ path: f.abs, relPath: f.rel, bytes }, sidecar);
+        const sameNumber = before ? undefined : await identity.sameDocuments(result);
+        if (sameNumber) {
+          summary.unchanged++;
+          summary.warnings.push(`${f.rel}: the same document (number) as ${sameNumber}; indexed once`);
+          continue;
+        }
         const d = digest(f.rel, hash, f.stamp, result);
         fresh.set(f.rel, d);
         (before ? summary.updated : summary.added).push(f.rel);

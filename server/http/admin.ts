@@ -66,6 +66,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): P
       schema: {
         summary: 'Upload one source file (multipart, field "file")',
         tags,
+        consumes: ['multipart/form-data'],
         response: { 201: UploadAccepted, ...errorResponses(400, 401, 413, 415, 500) },
       },
     },

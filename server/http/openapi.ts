@@ -2,6 +2,7 @@
 // (collected from fastify's onRoute hook), so the documentation cannot drift from the code.
 import type { RouteOptions } from 'fastify';
 import { z } from 'zod';
+import { EXAMPLES } from './openapi-examples.js';
 
 export interface RouteRecord {
   method: string;
@@ -14,7 +15,8 @@ export function createRouteRegistry(): { collect(route: RouteOptions): void; rou
   const records: RouteRecord[] = [];
   return {
     collect(route) {
-      if (!route.schema || route.url.includes('*')) return;
+      // Hidden routes are plugins' own (the docs UI's assets and spec routes), not this API.
+      if (!route.schema || route.url.includes('*') || (route.schema as { hide?: boolean }).hide) return;
       for (const method of [route.method].flat()) {
         if (method === 'HEAD' || method === 'OPTIONS') continue;
         records.push({ method, url: route.url, schema: route.schema as Record<string, unknown> });
@@ -46,15 +48,28 @@ const STATUS_TEXT: Record<string, string> = {
   '429': 'Too many requests', '500': 'Internal error', '503': 'Not ready',
 };
 
-export function buildOpenApi(routes: RouteRecord[], info: { title: string; version: string }): Record<string, unknown> {
+/** An upload route (`consumes: ['multipart/form-data']`): one file in the field "file". */
+function multipart(schema: Record<string, unknown>): Record<string, unknown> | undefined {
+  if (!(schema.consumes as string[] | undefined)?.includes('multipart/form-data')) return undefined;
+  const file = { type: 'string', contentMediaType: 'application/octet-stream', description: 'PDF, DOCX, HTML, Markdown, text, catalogue JSON or CSV' };
+  return { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file }, required: ['file'] } } } };
+}
+
+/** The admin routes' Bearer token (ADMIN_TOKEN), declared so the docs UI can send it. */
+const ADMIN_SCHEME = 'adminToken';
+const isAdminApi = (url: string): boolean => url.startsWith('/admin/');
+
+export function buildOpenApi(routes: RouteRecord[], info: { title: string; version: string; description?: string }): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const { method, url, schema } of routes) {
     const path = url.replace(/:(\w+)/g, '{$1}');
+    const examples = EXAMPLES[`${method} ${url}`];
+    const example = (value: unknown) => (value === undefined ? {} : { example: value });
     const produces = (schema.produces as string[] | undefined)?.[0] ?? 'application/json';
     const responses: Record<string, unknown> = {};
     for (const [status, s] of Object.entries((schema.response as Record<string, unknown>) ?? {})) {
       const type = status.startsWith('2') ? produces : 'application/json';
-      responses[status] = { description: STATUS_TEXT[status] ?? status, content: { [type]: { schema: toJson(s, 'output') } } };
+      responses[status] = { description: STATUS_TEXT[status] ?? status, content: { [type]: { schema: toJson(s, 'output'), ...example(examples?.responses?.[status]) } } };
     }
     if (Object.keys(responses).length === 0 || !Object.keys(responses).some((s) => s.startsWith('2'))) {
       responses['200'] = { description: 'OK', content: { [produces]: { schema: { type: 'string' } } } };
@@ -63,14 +78,20 @@ export function buildOpenApi(routes: RouteRecord[], info: { title: string; versi
       summary: schema.summary,
       tags: schema.tags,
       parameters: [...parameters(schema.params, 'path'), ...parameters(schema.querystring, 'query')],
-      ...(schema.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJson(schema.body, 'input') } } } } : {}),
+      ...(multipart(schema) ? { requestBody: multipart(schema) } : {}),
+      ...(schema.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJson(schema.body, 'input'), ...example(examples?.request) } } } } : {}),
       responses,
+      ...(isAdminApi(url) ? { security: [{ [ADMIN_SCHEME]: [] }] } : {}),
     };
   }
   return {
     openapi: '3.1.0',
     info,
-    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     paths,
+    components: {
+      securitySchemes: {
+        [ADMIN_SCHEME]: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN of the server (at least 16 characters); the /admin/* routes exist only when it is set.' },
+      },
+    },
   };
 }

@@ -39,6 +39,8 @@ export const IngestJobView = z.object({
   status: z.enum(['running', 'succeeded', 'failed']),
   startedAt: z.string(),
   finishedAt: z.string().optional(),
+  /** Where a run is: scan, load (files read), embed (chunks), index, write, done. */
+  progress: z.object({ phase: z.enum(['scan', 'load', 'embed', 'index', 'write', 'done']), done: z.number().int(), total: z.number().int() }).optional(),
   summary: z.unknown().optional(),
   error: z.string().optional(),
 });
@@ -50,7 +52,10 @@ export const AdminDocumentView = z.object({
   number: z.string().optional(),
   date: z.string().optional(),
   kind: z.enum(['document', 'catalogue', 'references']),
-  sourcePath: z.string(),
+  /** The file's name only: the page never shows where files lie on the server. */
+  file: z.string(),
+  /** Uploads can be removed here; bundled data and the catalogue change through the repository. */
+  removable: z.boolean(),
   status: z.enum(['indexed', 'pending', 'failed']),
   error: z.string().optional(),
 });
@@ -73,6 +78,7 @@ export const UnansweredList = z.object({ questions: z.array(UnansweredEntry) });
 
 export const FeedbackEntry = z.object({
   answerId: z.string(),
+  question: z.string().optional(),
   helpful: z.boolean(),
   comment: z.string().optional(),
   at: z.string(),

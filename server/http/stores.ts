@@ -1,15 +1,59 @@
-// Small stores the API writes to: feedback on answers (append-only JSONL plus a recent
-// ring in memory) and the questions the engine could not answer (a bounded log for admins).
+// Small stores the API writes to: feedback on answers and the questions the engine could not
+// answer. Both append one JSON object a line under STATE_DIR and read their file back at start,
+// so the admin's totals and lists survive a restart.
 import { appendFile, mkdir } from 'node:fs/promises';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Language } from '../../ingest/domain.js';
+import type { AnswerEngine } from '../answer/contract.js';
 import type { FeedbackEntry, FeedbackRequest, UnansweredEntry } from './schemas.js';
 
 export interface FeedbackStore {
   add(feedback: FeedbackRequest): Promise<FeedbackEntry>;
+  /** The question an answer id answered, so that feedback on it can show the question to admins. */
+  rememberQuestion(answerId: string, question: string): void;
   /** Newest first. */
   recent(limit?: number): FeedbackEntry[];
   totals(): { total: number; helpful: number; notHelpful: number };
+}
+
+/** The JSON lines of a file written by these stores; a missing file is an empty log, a torn last line is skipped. */
+function readLines(file: string | undefined): unknown[] {
+  if (!file) return [];
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new Error(`cannot read ${path.basename(file)} in the state folder`, { cause: err });
+  }
+  const out: unknown[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line));
+    } catch {
+      // A line cut short by a crash while appending: the lines before it still count.
+    }
+  }
+  return out;
+}
+
+/** Appends lines in order, creating the folder once. */
+function lineWriter(file: string): (entry: object) => Promise<void> {
+  let dirReady: Promise<unknown> | undefined;
+  let queue: Promise<void> = Promise.resolve();
+  return (entry) => {
+    dirReady ??= mkdir(path.dirname(file), { recursive: true });
+    // appendFile keeps earlier lines intact if the process dies; the queue keeps their order.
+    // A failed line is reported to its caller and does not stop the lines after it.
+    const line = queue.catch(() => undefined).then(async () => {
+      await dirReady;
+      await appendFile(file, `${JSON.stringify(entry)}\n`, 'utf8');
+    });
+    queue = line;
+    return line;
+  };
 }
 
 export function createFeedbackStore(options: { file?: string; recent?: number; now?: () => Date } = {}): FeedbackStore {
@@ -17,28 +61,52 @@ export function createFeedbackStore(options: { file?: string; recent?: number; n
   const now = options.now ?? (() => new Date());
   const ring: FeedbackEntry[] = [];
   const totals = { total: 0, helpful: 0, notHelpful: 0 };
-  let dirReady: Promise<unknown> | undefined;
+  // Answer id → question, for the answers given since start; bounded like the ring.
+  const questions = new Map<string, string>();
+  const write = options.file ? lineWriter(options.file) : undefined;
+
+  const count = (entry: FeedbackEntry) => {
+    ring.push(entry);
+    if (ring.length > capacity) ring.shift();
+    totals.total += 1;
+    if (entry.helpful) totals.helpful += 1;
+    else totals.notHelpful += 1;
+  };
+  for (const line of readLines(options.file)) {
+    const e = line as Partial<FeedbackEntry>;
+    if (typeof e.answerId === 'string' && typeof e.helpful === 'boolean' && typeof e.at === 'string') count(e as FeedbackEntry);
+  }
 
   return {
     async add(feedback) {
-      const entry: FeedbackEntry = { ...feedback, at: now().toISOString() };
-      if (options.file) {
-        // One JSON object a line; appendFile keeps earlier lines intact if the process dies.
-        dirReady ??= mkdir(path.dirname(options.file), { recursive: true });
-        await dirReady;
-        await appendFile(options.file, `${JSON.stringify(entry)}\n`, 'utf8');
-      }
-      ring.push(entry);
-      if (ring.length > capacity) ring.shift();
-      totals.total += 1;
-      if (entry.helpful) totals.helpful += 1;
-      else totals.notHelpful += 1;
+      const question = questions.get(feedback.answerId);
+      const entry: FeedbackEntry = { ...feedback, ...(question ? { question } : {}), at: now().toISOString() };
+      await write?.(entry);
+      count(entry);
       return entry;
+    },
+    rememberQuestion(answerId, question) {
+      questions.delete(answerId);
+      questions.set(answerId, question);
+      if (questions.size > 20 * capacity) questions.delete(questions.keys().next().value!);
     },
     recent(limit = capacity) {
       return ring.slice(-limit).reverse();
     },
     totals: () => ({ ...totals }),
+  };
+}
+
+/** The engine as the HTTP API uses it: every answer's question is remembered for the feedback on it. */
+export function rememberingQuestions(engine: AnswerEngine, feedback: FeedbackStore): AnswerEngine {
+  return {
+    async ask(request) {
+      const answer = await engine.ask(request);
+      feedback.rememberQuestion(answer.id, answer.question);
+      return answer;
+    },
+    procedure: (code) => engine.procedure(code),
+    search: (query, limit) => engine.search(query, limit),
   };
 }
 
@@ -48,22 +116,53 @@ export interface UnansweredLog {
   list(): UnansweredEntry[];
 }
 
-export function createUnansweredLog(options: { size: number; now?: () => Date }): UnansweredLog {
+export interface UnansweredLogOptions {
+  size: number;
+  /** JSON lines file (STATE_DIR/unanswered.jsonl); without it the log lives in memory only. */
+  file?: string;
+  now?: () => Date;
+  /** A line that could not be written: the question is still listed until the next restart. */
+  onError?: (err: unknown) => void;
+}
+
+export function createUnansweredLog(options: UnansweredLogOptions): UnansweredLog {
   const now = options.now ?? (() => new Date());
   // A Map keeps insertion order: delete + set moves a repeated question to the end.
   const entries = new Map<string, UnansweredEntry>();
+  const put = (question: string, language: Language, at: string, times: number) => {
+    const key = question.trim().toLowerCase();
+    const previous = entries.get(key);
+    entries.delete(key);
+    entries.set(key, { question: question.trim(), language, at, count: (previous?.count ?? 0) + times });
+    while (entries.size > options.size) {
+      const oldest = entries.keys().next();
+      if (oldest.done) break;
+      entries.delete(oldest.value);
+    }
+  };
+
+  const lines = readLines(options.file);
+  for (const line of lines) {
+    const e = line as Partial<UnansweredEntry>;
+    if (typeof e.question === 'string' && (e.language === 'vi' || e.language === 'en') && typeof e.at === 'string') put(e.question, e.language, e.at, e.count ?? 1);
+  }
+  if (options.file && lines.length > 4 * options.size) compact(options.file, [...entries.values()]);
+  const write = options.file ? lineWriter(options.file) : undefined;
+
   return {
     record(question, language) {
-      const key = question.trim().toLowerCase();
-      const previous = entries.get(key);
-      entries.delete(key);
-      entries.set(key, { question: question.trim(), language, at: now().toISOString(), count: (previous?.count ?? 0) + 1 });
-      while (entries.size > options.size) {
-        const oldest = entries.keys().next();
-        if (oldest.done) break;
-        entries.delete(oldest.value);
-      }
+      const at = now().toISOString();
+      put(question, language, at, 1);
+      write?.({ question: question.trim(), language, at }).catch((err: unknown) => options.onError?.(err));
     },
     list: () => [...entries.values()].reverse(),
   };
+}
+
+/** Rewrites a long log as one line per kept question (with its count), at start only. */
+function compact(file: string, kept: UnansweredEntry[]): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, kept.map((e) => `${JSON.stringify(e)}\n`).join(''), 'utf8');
+  renameSync(tmp, file);
 }

@@ -67,23 +67,45 @@ describe('admin upload → ingest → new answer (real backend)', () => {
     const up = await fetch(`${base}/admin/documents`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: form });
     expect(up.status).toBeLessThan(300);
 
+    // A DOCX that is a zip but not a document: the run reports it, by name, with the reason.
+    const broken = new FormData();
+    broken.append('file', new Blob([Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(64, 1)])]), 'hong.docx');
+    expect((await fetch(`${base}/admin/documents`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: broken })).status).toBe(201);
+
     const started = await fetch(`${base}/admin/ingest`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
     expect(started.status).toBe(202);
     const { jobId } = (await started.json()) as { jobId: string };
     let status = 'running';
+    let job: Record<string, any> = {};
     for (let i = 0; i < 240 && status === 'running'; i++) {
       // The service keeps answering from the previous version while the run goes on.
       const during = await fetch(`${base}/api/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: 'làm giấy khai sinh cần gì' }) });
       expect(during.status).toBe(200);
       await new Promise((r) => setTimeout(r, 250));
-      status = ((await (await fetch(`${base}/admin/ingest/${jobId}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { status: string }).status;
+      job = (await (await fetch(`${base}/admin/ingest/${jobId}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as Record<string, any>;
+      status = job.status;
     }
     expect(status).toBe('succeeded');
+    // The run's phases reach the job, and its summary names files, never where they lie.
+    expect(job.progress).toEqual({ phase: 'done', done: 1, total: 1 });
+    expect(job.summary).toMatchObject({ published: true, added: expect.arrayContaining(['bo-cau.json']), failed: [{ file: 'hong.docx', code: 'UNREADABLE' }] });
+    expect(job.summary.failed[0].reason).toMatch(/^hong\.docx: not a readable DOCX file .* Tệp DOCX bị hỏng/);
+    expect(JSON.stringify(job)).not.toContain(dir);
+    expect(JSON.stringify(job)).not.toMatch(/uploads\//);
     const after = await (await fetch(`${base}/api/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(q) })).json();
     expect(after.found).toBe(true);
     expect(after.procedure.code).toBe('9.999998');
 
-    const docs = (await (await fetch(`${base}/admin/documents`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { documents: Array<{ sourcePath: string; status: string }> };
-    expect(docs.documents.some((d) => d.sourcePath.endsWith('bo-cau.json') && d.status === 'indexed')).toBe(true);
+    const docs = (await (await fetch(`${base}/admin/documents`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { documents: Array<{ id: string; file: string; status: string; removable: boolean; error?: string }> };
+    expect(docs.documents.some((d) => d.file === 'bo-cau.json' && d.status === 'indexed')).toBe(true);
+    // Only uploads are offered for removal; the bundled documents and catalogue are not.
+    expect(docs.documents.filter((d) => d.removable).map((d) => d.file).sort()).toEqual(['bo-cau.json', 'hong.docx']);
+    expect(docs.documents.find((d) => d.file === 'procedures.json')).toMatchObject({ kind: 'catalogue', removable: false });
+    expect(docs.documents.find((d) => d.file === 'hong.docx')).toMatchObject({ status: 'failed', error: expect.stringMatching(/^UNREADABLE: hong\.docx: /) });
+    expect(JSON.stringify(docs)).not.toContain(dir);
+    expect(JSON.stringify(docs)).not.toMatch(/(data|uploads|documents|catalogue)\//);
+    const bundled = docs.documents.find((d) => d.file === '2458-UBND-SNV-2023.vi.md')!;
+    const refused = await fetch(`${base}/admin/documents/${encodeURIComponent(bundled.id)}`, { method: 'DELETE', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(refused.status).toBe(404);
   }, 120_000);
 });

@@ -1,47 +1,71 @@
-// GET /docs (a small HTML index of the API) and GET /docs/openapi.json.
+// /docs: the OpenAPI UI (@fastify/swagger-ui, its assets served from node_modules, nothing
+// fetched from elsewhere) over our own OpenAPI 3.1 document (openapi.ts), which
+// @fastify/swagger serves in static mode at /docs/json (and /docs/openapi.json, its older address).
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import { z } from 'zod';
 import { buildOpenApi } from '../openapi.js';
 import type { RouteRecord } from '../openapi.js';
 import type { ZodTypeProvider } from '../plugins/zod.js';
 
-const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+const INFO = {
+  title: 'Trợ lý thủ tục hành chính Hà Nội — API',
+  version: '1.0.0',
+  description:
+    'Hỏi đáp thủ tục hành chính và nhiệm vụ, hạn chót từ văn bản chính thức, luôn kèm trích dẫn. Lỗi luôn có dạng `{ "code", "message" }`, thông điệp theo ngôn ngữ của người dùng (Accept-Language). Các đường dẫn /admin/* cần mã quản trị (Bearer).\n\n' +
+    'Answers about Hanoi administrative procedures and reform deadlines, always cited. Errors are `{ "code", "message" }` in the asker\'s language. /admin/* needs the admin Bearer token.',
+};
+
+// Swagger UI lays its operations out for a desktop; on a phone, long paths and the
+// models would push the page sideways. These rules keep it inside the screen.
+const PHONE_CSS = `
+html, body { margin: 0; overflow-x: hidden; }
+.swagger-ui .wrapper { padding: 0 12px; box-sizing: border-box; }
+.swagger-ui .opblock .opblock-summary { flex-wrap: wrap; }
+.swagger-ui .opblock .opblock-summary-path, .swagger-ui .opblock .opblock-summary-description { word-break: break-word; min-width: 0; }
+.swagger-ui .info .title { font-size: 24px; overflow-wrap: anywhere; }
+.swagger-ui table, .swagger-ui .model-box, .swagger-ui .highlight-code, .swagger-ui .microlight { max-width: 100%; overflow-x: auto; }
+.swagger-ui .scheme-container .schemes { flex-wrap: wrap; gap: 8px; }
+@media (max-width: 640px) {
+  .swagger-ui .opblock .opblock-summary-method { min-width: 64px; }
+  .swagger-ui .opblock-tag { font-size: 18px; }
+  .swagger-ui .responses-inner, .swagger-ui .parameters-container, .swagger-ui .opblock-body { overflow-x: auto; }
+}
+`;
+
+// The UI's page has no viewport tag: without one a phone lays it out 980 px wide and shrinks it.
+const VIEWPORT_JS = `(function () {
+  var meta = document.createElement('meta');
+  meta.name = 'viewport';
+  meta.content = 'width=device-width, initial-scale=1';
+  document.head.appendChild(meta);
+  document.documentElement.lang = 'vi';
+})();
+`;
 
 export async function docsRoutes(app: FastifyInstance, deps: { routes: () => RouteRecord[] }): Promise<void> {
-  const api = app.withTypeProvider<ZodTypeProvider>();
-  const info = { title: 'Trợ lý thủ tục hành chính Hà Nội — API', version: '1.0.0' };
-  // Built on first request: by then every route has been registered.
-  let openapi: string | undefined;
+  // @fastify/swagger's static mode serves this very object. It is filled once the app is
+  // ready, when every route (admin ones included) has been registered.
+  const document: Record<string, unknown> = { openapi: '3.1.0', info: INFO, paths: {} };
+  app.addHook('onReady', async () => {
+    Object.assign(document, buildOpenApi(deps.routes(), INFO));
+  });
+  // Typed by the plugin as a complete OpenAPIV3 document, which it is by the time anyone reads it.
+  await app.register(swagger, { mode: 'static', specification: { document: document as never } });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    // No validator badge: it would send the spec to validator.swagger.io.
+    uiConfig: { validatorUrl: null, docExpansion: 'list', deepLinking: true, defaultModelsExpandDepth: 0 },
+    // The UI sets a few inline styles; its pages alone allow them (scripts stay 'self' only).
+    transformStaticCSP: (header: string) => header.replace(/style-src 'self'/, "style-src 'self' 'unsafe-inline'"),
+    theme: { title: INFO.title, css: [{ filename: 'phone.css', content: PHONE_CSS }], js: [{ filename: 'viewport.js', content: VIEWPORT_JS }] },
+  });
 
-  api.get(
+  app.withTypeProvider<ZodTypeProvider>().get(
     '/docs/openapi.json',
-    { schema: { summary: 'This API as OpenAPI 3.1', tags: ['docs'], response: { 200: z.record(z.string(), z.unknown()) } } },
-    async (_request, reply) => {
-      openapi ??= JSON.stringify(buildOpenApi(deps.routes(), info));
-      // Already JSON: sent as is rather than parsed again by the serializer.
-      return (reply as FastifyReply).type('application/json; charset=utf-8').send(openapi);
-    },
-  );
-
-  api.get(
-    '/docs',
-    { schema: { summary: 'API documentation page', tags: ['docs'], produces: ['text/html'], response: { 200: z.string() } } },
-    async (_request, reply) => {
-      const rows = deps
-        .routes()
-        .filter((r) => !r.url.startsWith('/admin') || r.url === '/admin')
-        .map((r) => `<tr><td><code>${escapeHtml(r.method)}</code></td><td><code>${escapeHtml(r.url)}</code></td><td>${escapeHtml(String(r.schema.summary ?? ''))}</td></tr>`)
-        .join('\n');
-      const html = `<!doctype html>
-<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(info.title)}</title><link rel="stylesheet" href="/admin.css"></head>
-<body><main class="page"><h1>${escapeHtml(info.title)}</h1>
-<p>Tài liệu máy đọc được: <a href="/docs/openapi.json">OpenAPI 3.1 (JSON)</a>. Lỗi luôn có dạng <code>{ "code", "message" }</code>, thông điệp theo ngôn ngữ của người dùng.</p>
-<table class="table"><thead><tr><th>Phương thức</th><th>Đường dẫn</th><th>Mô tả</th></tr></thead><tbody>
-${rows}
-</tbody></table></main></body></html>`;
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
-    },
+    { schema: { summary: 'This API as OpenAPI 3.1 (also at /docs/json)', tags: ['docs'], response: { 200: z.record(z.string(), z.unknown()) } } },
+    // Already an object: sent as JSON as it is, not reshaped by the response schema.
+    async (_request, reply) => (reply as FastifyReply).type('application/json; charset=utf-8').send(JSON.stringify(app.swagger())),
   );
 }

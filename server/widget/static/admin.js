@@ -4,67 +4,125 @@
   'use strict';
   var token = null;
   var $ = function (id) { return document.getElementById(id); };
+  var KINDS = { document: 'Văn bản', references: 'Văn bản được trích dẫn', catalogue: 'Danh mục thủ tục' };
+  var STATES = { indexed: 'Đã lập chỉ mục', pending: 'Chờ cập nhật chỉ mục', failed: 'Lỗi' };
+  var PHASES = { scan: 'Tìm tệp', load: 'Đọc tệp', embed: 'Tạo vector', index: 'Lập chỉ mục', write: 'Ghi chỉ mục', done: 'Hoàn tất' };
+  var dateFormat = new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric' });
 
+  function when(iso) {
+    var d = new Date(iso);
+    return isNaN(d.getTime()) ? '' : dateFormat.format(d);
+  }
   function status(text, isError) {
     $('status').textContent = text;
     $('status').className = isError ? 'error' : '';
+  }
+  function showLogin(message) {
+    token = null;
+    $('app').hidden = true;
+    $('login').hidden = false;
+    $('login-error').textContent = message || '';
+    $('login-error').hidden = !message;
   }
   function call(method, path, body) {
     var init = { method: method, headers: { authorization: 'Bearer ' + token, 'accept-language': 'vi' } };
     if (body) init.body = body;
     return fetch(path, init).then(function (res) {
       return res.json().catch(function () { return {}; }).then(function (data) {
-        if (res.status === 401) { token = null; $('app').hidden = true; $('login').hidden = false; }
-        if (!res.ok) throw new Error(data.message || 'HTTP ' + res.status);
+        var message = data.message || 'Lỗi máy chủ (HTTP ' + res.status + ').';
+        // A refused token never leaves the dashboard on screen: back to the login, saying why.
+        if (res.status === 401) showLogin(message);
+        if (!res.ok) throw new Error(message);
         return data;
       });
     });
   }
-  function cell(text) { var td = document.createElement('td'); td.textContent = text == null ? '' : String(text); return td; }
+  function el(tag, text) { var e = document.createElement(tag); if (text != null) e.textContent = String(text); return e; }
   function fill(tbody, rows) {
+    var labels = Array.prototype.map.call(tbody.parentNode.querySelectorAll('thead th'), function (th) { return th.textContent; });
     while (tbody.firstChild) tbody.removeChild(tbody.firstChild);
     rows.forEach(function (cells) {
       var tr = document.createElement('tr');
-      cells.forEach(function (c) { tr.appendChild(typeof c === 'object' && c !== null ? c : cell(c)); });
+      cells.forEach(function (c, i) {
+        var td = document.createElement('td');
+        if (typeof c === 'object' && c !== null) td.appendChild(c); else td.textContent = c == null ? '' : String(c);
+        if (labels[i]) td.setAttribute('data-label', labels[i]);
+        tr.appendChild(td);
+      });
       tbody.appendChild(tr);
     });
+  }
+  function removeButton(d) {
+    var remove = el('button', 'Gỡ');
+    remove.type = 'button'; remove.className = 'danger';
+    remove.setAttribute('aria-label', 'Gỡ tài liệu ' + d.title);
+    remove.addEventListener('click', function () {
+      if (!window.confirm('Gỡ tài liệu “' + d.title + '”?')) return;
+      call('DELETE', '/admin/documents/' + encodeURIComponent(d.id)).then(function () { status('Đã gỡ ' + d.title + '; chỉ mục đang được cập nhật.'); loadDocuments(); }, function (e) { status(e.message, true); });
+    });
+    return remove;
   }
   function loadDocuments() {
     return call('GET', '/admin/documents').then(function (data) {
       fill($('documents'), data.documents.map(function (d) {
-        var td = document.createElement('td');
-        var remove = document.createElement('button');
-        remove.type = 'button'; remove.className = 'danger'; remove.textContent = 'Gỡ';
-        remove.setAttribute('aria-label', 'Gỡ tài liệu ' + d.title);
-        remove.addEventListener('click', function () {
-          if (!window.confirm('Gỡ tài liệu “' + d.title + '”?')) return;
-          call('DELETE', '/admin/documents/' + encodeURIComponent(d.id)).then(function () { status('Đã gỡ ' + d.title); loadDocuments(); }, function (e) { status(e.message, true); });
-        });
-        td.appendChild(remove);
-        return [d.title, d.number, d.kind, d.status + (d.error ? ' — ' + d.error : ''), td];
+        var state = (STATES[d.status] || d.status) + (d.error ? ' — ' + d.error : '');
+        return [d.title, d.number, KINDS[d.kind] || d.kind, state, d.file, d.removable ? removeButton(d) : 'Dữ liệu có sẵn'];
       }));
     });
   }
   function loadUnanswered() {
     return call('GET', '/admin/unanswered').then(function (data) {
-      fill($('unanswered'), data.questions.map(function (q) { return [q.question, q.count, q.at]; }));
+      var asked = data.questions.reduce(function (n, q) { return n + q.count; }, 0);
+      $('unanswered-totals').textContent = data.questions.length + ' câu hỏi · ' + asked + ' lượt hỏi';
+      fill($('unanswered'), data.questions.map(function (q) { return [q.question, q.count, when(q.at)]; }));
     });
   }
   function loadFeedback() {
     return call('GET', '/admin/feedback').then(function (data) {
       $('feedback-totals').textContent = 'Tổng: ' + data.total + ' · Hữu ích: ' + data.helpful + ' · Chưa hữu ích: ' + data.notHelpful;
-      fill($('feedback'), data.recent.map(function (f) { return [f.answerId, f.helpful ? '👍' : '👎', f.comment, f.at]; }));
+      fill($('feedback'), data.recent.map(function (f) {
+        return [f.question || '(không rõ câu hỏi; mã câu trả lời ' + f.answerId + ')', f.helpful ? '👍 Hữu ích' : '👎 Chưa hữu ích', f.comment, when(f.at)];
+      }));
     });
   }
   function loadAll() {
     return Promise.all([loadDocuments(), loadUnanswered(), loadFeedback()]).catch(function (e) { status(e.message, true); });
   }
+
+  /** The job panel: the phase while it runs, the summary (with reasons for failures) when it ends. */
+  function showJob(job) {
+    var box = $('job');
+    while (box.firstChild) box.removeChild(box.firstChild);
+    if (job.status === 'running') {
+      var p = job.progress;
+      box.appendChild(el('p', p ? 'Đang chạy — ' + (PHASES[p.phase] || p.phase) + (p.total ? ': ' + p.done + '/' + p.total : '') : 'Đang khởi động…'));
+      return;
+    }
+    if (job.status === 'failed') {
+      box.appendChild(el('p', 'Cập nhật thất bại lúc ' + when(job.finishedAt) + (job.error ? ': ' + job.error : '.'))).className = 'error';
+      return;
+    }
+    var s = job.summary || {};
+    var failed = s.failed || [];
+    box.appendChild(el('p', 'Hoàn tất lúc ' + when(job.finishedAt) + (s.published === false ? ' (chỉ mục không thay đổi)' : '') + '.'));
+    box.appendChild(el('p', 'Thêm mới: ' + (s.added || []).length + ' · Cập nhật: ' + (s.updated || []).length + ' · Không đổi: ' + (s.unchanged || 0) + ' · Đã gỡ: ' + (s.removed || []).length + ' · Lỗi: ' + failed.length));
+    if ((s.added || []).length) box.appendChild(el('p', 'Tệp mới: ' + s.added.join(', ')));
+    if (failed.length) {
+      var list = el('ul');
+      failed.forEach(function (f) { list.appendChild(el('li', f.file + ' — ' + f.reason)); });
+      box.appendChild(list);
+    }
+  }
   function poll(jobId) {
     call('GET', '/admin/ingest/' + encodeURIComponent(jobId)).then(function (job) {
-      $('job').textContent = 'Lượt ' + job.id + ': ' + job.status + (job.error ? ' — ' + job.error : '');
-      if (job.status === 'running') setTimeout(function () { poll(jobId); }, 1500);
-      else loadDocuments();
-    }, function (e) { status(e.message, true); });
+      showJob(job);
+      if (job.status === 'running') { setTimeout(function () { poll(jobId); }, 1500); return; }
+      $('ingest').disabled = false;
+      // The "started" banner gives way to the outcome.
+      if (job.status === 'failed') status('Cập nhật chỉ mục thất bại.', true);
+      else status('Đã cập nhật chỉ mục.');
+      loadDocuments().catch(function (e) { status(e.message, true); });
+    }, function (e) { $('ingest').disabled = false; status(e.message, true); });
   }
 
   $('login-form').addEventListener('submit', function (event) {
@@ -72,9 +130,10 @@
     token = $('token').value.trim();
     $('token').value = '';
     call('GET', '/admin/documents').then(function () {
+      $('login-error').hidden = true;
       $('login').hidden = true; $('app').hidden = false; status('Đã đăng nhập.');
       loadAll();
-    }, function (e) { status(e.message, true); $('app').hidden = false; });
+    }, function (e) { showLogin(e.message); });
   });
   $('upload-form').addEventListener('submit', function (event) {
     event.preventDefault();
@@ -82,10 +141,11 @@
     if (!file) return;
     var form = new FormData();
     form.append('file', file, file.name);
-    call('POST', '/admin/documents', form).then(function (r) { status('Đã tải lên ' + r.name + '. Hãy chạy cập nhật chỉ mục.'); $('file').value = ''; }, function (e) { status(e.message, true); });
+    call('POST', '/admin/documents', form).then(function (r) { status('Đã tải lên ' + r.name + '. Hãy chạy cập nhật chỉ mục.'); $('file').value = ''; loadDocuments(); }, function (e) { status(e.message, true); });
   });
   $('ingest').addEventListener('click', function () {
-    call('POST', '/admin/ingest').then(function (r) { status('Đã bắt đầu cập nhật.'); poll(r.jobId); }, function (e) { status(e.message, true); });
+    $('ingest').disabled = true;
+    call('POST', '/admin/ingest').then(function (r) { status('Đã bắt đầu cập nhật chỉ mục.'); poll(r.jobId); }, function (e) { $('ingest').disabled = false; status(e.message, true); });
   });
   $('refresh').addEventListener('click', loadAll);
 })();

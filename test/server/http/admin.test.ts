@@ -40,7 +40,7 @@ function folderBackend(dir: string): AdminBackend & { finish(id: string): void }
     },
     ingestJob: (id) => jobs.get(id),
     async listDocuments() {
-      return (await readdir(dir)).map((name) => ({ id: name, title: name, kind: 'document' as const, sourcePath: name, status: 'pending' as const }));
+      return (await readdir(dir)).map((name) => ({ id: name, title: name, kind: 'document' as const, file: name, removable: true, status: 'pending' as const }));
     },
     async removeDocument(id) {
       return unlink(path.join(dir, path.basename(id))).then(() => true, () => false);
@@ -174,6 +174,43 @@ describe('ingest jobs and documents', () => {
     const fb = (await app.inject({ url: '/admin/feedback', headers: auth })).json();
     expect(fb).toMatchObject({ total: 1, helpful: 1, notHelpful: 0 });
     expect(fb.recent[0]).toMatchObject({ answerId: 'a-9', helpful: true });
+  });
+});
+
+describe('feedback and unanswered questions across a restart', () => {
+  it('keeps totals, questions and dates in STATE_DIR files', async () => {
+    const state = await mkdtemp(path.join(os.tmpdir(), 'admin-state-'));
+    const stores = () => ({
+      feedback: createFeedbackStore({ file: path.join(state, 'feedback.jsonl') }),
+      unanswered: createUnansweredLog({ size: 10, file: path.join(state, 'unanswered.jsonl') }),
+    });
+    const first = await buildTestApp({ admin: backend, adminToken: TOKEN, ...stores() });
+    const asked = (await first.inject({ method: 'POST', url: '/api/ask', payload: { question: 'làm giấy khai sinh cần gì' } })).json() as { id: string };
+    await first.inject({ method: 'POST', url: '/api/feedback', payload: { answerId: asked.id, helpful: false, comment: 'Thiếu lệ phí' } });
+    await first.inject({ method: 'POST', url: '/api/ask', payload: { question: 'Câu hỏi không có trong dữ liệu' } });
+    await first.inject({ method: 'POST', url: '/api/ask', payload: { question: 'Câu hỏi không có trong dữ liệu' } });
+    await first.close();
+    // The unanswered log appends in the background (asking never waits for the disk).
+    await expect.poll(() => readFile(path.join(state, 'unanswered.jsonl'), 'utf8').then((t) => t.split('\n').filter(Boolean).length, () => 0)).toBe(2);
+
+    const second = await buildTestApp({ admin: backend, adminToken: TOKEN, ...stores() });
+    const fb = (await second.inject({ url: '/admin/feedback', headers: auth })).json();
+    const questions = (await second.inject({ url: '/admin/unanswered', headers: auth })).json().questions;
+    await second.close();
+    await rm(state, { recursive: true, force: true });
+    expect(fb).toMatchObject({ total: 1, helpful: 0, notHelpful: 1 });
+    expect(fb.recent[0]).toMatchObject({ answerId: asked.id, question: 'làm giấy khai sinh cần gì', helpful: false, comment: 'Thiếu lệ phí' });
+    expect(questions).toEqual([{ question: 'Câu hỏi không có trong dữ liệu', language: 'vi', at: expect.any(String), count: 2 }]);
+  });
+
+  it('reads a log whose last line was cut by a crash', async () => {
+    const state = await mkdtemp(path.join(os.tmpdir(), 'admin-state-'));
+    const file = path.join(state, 'unanswered.jsonl');
+    await writeFile(file, `${JSON.stringify({ question: 'hỏi một', language: 'vi', at: '2026-11-27T03:00:00.000Z' })}\n{"question":"hỏi h`);
+    const log = createUnansweredLog({ size: 10, file });
+    log.record('hỏi hai', 'vi');
+    expect(log.list().map((e) => e.question)).toEqual(['hỏi hai', 'hỏi một']);
+    await rm(state, { recursive: true, force: true });
   });
 });
 
