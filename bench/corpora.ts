@@ -3,7 +3,7 @@
 // corpus's own vocabulary), so names, postings and vocabulary grow as a larger catalogue would.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Procedure } from '../ingest/domain.js';
+import type { Procedure } from '../domain/records.js';
 import type { StoredProcedure } from '../ingest/store.js';
 import { PLACE_NAMES } from '../ingest/unit-directory.js';
 import { rng } from './stats.js';

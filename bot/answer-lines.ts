@@ -1,8 +1,8 @@
 // An engine answer as lines, shared by every channel: the structured records (procedure,
 // tasks, candidates) take the place of the prose; a procedure gives its essentials first and its
 // sections (papers, steps, legal basis) on demand.
-import type { FilingChannel, Language, PaperGroup } from '../ingest/domain.js';
-import type { AskResponse, Candidate, ProcedureAnswer, TaskAnswer, TaskStatus } from '../server/answer/contract.js';
+import type { FilingChannel, Language, PaperGroup } from '../domain/records.js';
+import type { AskResponse, Candidate, ProcedureAnswer, TaskAnswer, TaskStatus } from '../domain/contract.js';
 import { askBackChoices } from './choices.js';
 import { heading, lengthOf, textLines, type Line } from './lines.js';
 

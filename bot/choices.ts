@@ -4,7 +4,7 @@
 import { fold } from '../ingest/text.js';
 import { KNOWN_UNITS } from '../ingest/unit-directory.js';
 import { resolveUnit } from '../ingest/units.js';
-import type { Alternative, AskResponse, Candidate } from '../server/answer/contract.js';
+import type { Alternative, AskResponse, Candidate } from '../domain/contract.js';
 
 /** At most this many choices are shown: the engine offers two or three, and one digit picks on Zalo. */
 export const MAX_CHOICES = 5;

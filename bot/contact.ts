@@ -1,6 +1,6 @@
 // How a person reaches a human: the hotline or desk an operator configures (CONTACT_HOTLINE,
 // CONTACT_TEXT), shown in /help and with every "not found", and the words that ask for it.
-import type { Language } from '../ingest/domain.js';
+import type { Language } from '../domain/records.js';
 import { fold } from '../ingest/text.js';
 import type { Line } from './format.js';
 

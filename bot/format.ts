@@ -2,8 +2,8 @@
 // pages behind "More") and plain text for Zalo (one message). The lines themselves come from
 // answer-lines.ts; splitting and escaping from lines.ts.
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
-import type { Language } from '../ingest/domain.js';
-import type { AskResponse } from '../server/answer/contract.js';
+import type { Language } from '../domain/records.js';
+import type { AskResponse } from '../domain/contract.js';
 import {
   answerLines,
   availableSections,

@@ -1,6 +1,6 @@
 // The bots' own user-facing texts, in Vietnamese and English. Everything else a user reads
 // comes from the answer engine.
-import type { Language } from '../ingest/domain.js';
+import type { Language } from '../domain/records.js';
 
 export interface Messages {
   greeting: string;

@@ -1,8 +1,8 @@
 // Daily deadline reminders for subscribed chats: ask the engine for a unit's tasks, send the ones
 // due within a week and the ones new since the last run, each once, and remember what was sent.
 import { createHash } from 'node:crypto';
-import type { AnswerEngine, TaskAnswer } from '../server/answer/contract.js';
-import type { Language } from '../ingest/domain.js';
+import type { AnswerEngine, TaskAnswer } from '../domain/contract.js';
+import type { Language } from '../domain/records.js';
 import { silentLogger, type Logger } from './errors.js';
 import { splitHtml, taskLines, type Line } from './format.js';
 import { messages } from './messages.js';

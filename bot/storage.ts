@@ -4,7 +4,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import type { StorageAdapter } from 'grammy';
-import type { Language } from '../ingest/domain.js';
+import type { Language } from '../domain/records.js';
 import { ChannelError } from './errors.js';
 
 /**

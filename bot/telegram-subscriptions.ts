@@ -1,7 +1,7 @@
 // Reminder subscriptions on Telegram: /theodoi checks the unit against the unit directory,
 // /dstheodoi lists the chat's subscriptions, /huytheodoi without a unit lets the person pick.
 import type { InlineKeyboardMarkup } from 'grammy/types';
-import type { Language } from '../ingest/domain.js';
+import type { Language } from '../domain/records.js';
 import { checkUnit } from './choices.js';
 import { escapeHtml } from './format.js';
 import { messages } from './messages.js';

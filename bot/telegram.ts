@@ -5,8 +5,8 @@ import { Bot, GrammyError, HttpError, session, type Context, type FilterQuery, t
 import { autoRetry } from '@grammyjs/auto-retry';
 import { apiThrottler } from '@grammyjs/transformer-throttler';
 import type { InlineKeyboardMarkup } from 'grammy/types';
-import type { Language } from '../ingest/domain.js';
-import type { AnswerEngine, AskRequest } from '../server/answer/contract.js';
+import type { Language } from '../domain/records.js';
+import type { AnswerEngine, AskRequest } from '../domain/contract.js';
 import { describeError, redact, redactingLogger, silentLogger, TelegramStartupError, type Logger } from './errors.js';
 import { asksForPerson, contactLines, contactReply, requestLanguage, type Contact } from './contact.js';
 import { moreButton, renderSection, renderTelegram, splitHtml, textLines, type Line, type ProcedureSection } from './format.js';

@@ -4,8 +4,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { StorageAdapter } from 'grammy';
-import type { Language } from '../ingest/domain.js';
-import type { AnswerEngine } from '../server/answer/contract.js';
+import type { Language } from '../domain/records.js';
+import type { AnswerEngine } from '../domain/contract.js';
 import { askBackChoices, pickedNumber } from './choices.js';
 import { describeError, redactingLogger, silentLogger, type Logger } from './errors.js';
 import { asksForPerson, contactLines, contactReply, requestLanguage, type Contact } from './contact.js';

@@ -1,7 +1,7 @@
 // Structure-aware chunks: a document's header and numbered items, a procedure's fields.
 // Ids hash the source, the section and the text, so an unchanged passage keeps its id.
 import { createHash } from 'node:crypto';
-import type { Chunk, DocumentMeta, Language, OfficialDocument, Procedure } from './domain.js';
+import type { Chunk, DocumentMeta, Language, OfficialDocument, Procedure } from '../domain/records.js';
 import { TYPE_NAMES } from './metadata.js';
 import { readBody, sentences, type BodyItem } from './tasks.js';
 

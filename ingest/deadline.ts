@@ -1,6 +1,6 @@
 // Deadline phrases in task sentences ("trước ngày 15/12/2026", "quý IV/2023", "hằng tháng"),
 // normalised to a Deadline, and their status relative to an injected "today". Pure functions.
-import type { Deadline } from './domain.js';
+import type { Deadline } from '../domain/records.js';
 import { fold, foldAligned, nfc } from './text.js';
 
 export interface DeadlineContext {

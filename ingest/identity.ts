@@ -2,7 +2,7 @@
 // number and year). Used by the pipeline so that the same document under two paths is indexed once.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { LoadResult } from './domain.js';
+import type { LoadResult } from '../domain/records.js';
 import type { SourceEntry } from './store.js';
 
 /**

@@ -1,6 +1,6 @@
 // Document metadata read from the official layout (Decree 30/2020/NĐ-CP): issuer, number, type,
 // place and date, subject, addressees, recipients. Line-based and linear: any text in, never throws.
-import type { DocumentMeta, DocumentType, OfficialDocument } from './domain.js';
+import type { DocumentMeta, DocumentType, OfficialDocument } from '../domain/records.js';
 import { fold, foldAligned, hasVietnameseMarks, slug } from './text.js';
 import { resolveUnit } from './units.js';
 import { columns, linesOf } from './layout-lines.js';

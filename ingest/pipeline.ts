@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { chunkDocument, chunkProcedure } from './chunk.js';
-import type { Chunk, LoadResult } from './domain.js';
+import type { Chunk, LoadResult } from '../domain/records.js';
 import type { IdentifiedEmbeddings } from './embeddings.js';
 import { LexicalIndex } from './lexical.js';
 import { isSidecar, isSupported, loadFile, parseSidecar, sidecarPathFor } from './loaders/index.js';

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
-import type { Chunk, DocumentMeta, Procedure, Task } from './domain.js';
+import type { Chunk, DocumentMeta, Procedure, Task } from '../domain/records.js';
 import type { EmbedderIdentity } from './embeddings.js';
 import { LexicalIndex } from './lexical.js';
 

@@ -1,7 +1,7 @@
 // Tasks a document assigns: its body split into numbered items ("1.", "2.1.", "a)", "I.", "-"),
 // each item that asks for work becoming a Task with its units, groups and deadline.
 import { createHash } from 'node:crypto';
-import type { OfficialDocument, Task, UnitGroup } from './domain.js';
+import type { OfficialDocument, Task, UnitGroup } from '../domain/records.js';
 import { chooseDeadline, findDeadlines, type FoundDeadline } from './deadline.js';
 import { fold, nfc } from './text.js';
 import { findUnitMentions, groupsOfAssignee, resolveUnit } from './units.js';

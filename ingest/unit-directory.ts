@@ -3,7 +3,7 @@
 // the succession of merged and dissolved units (data/units/succession.json, with legal sources).
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { IsoDate, type UnitGroup } from './domain.js';
+import { IsoDate, type UnitGroup } from '../domain/records.js';
 import { fold } from './text.js';
 
 export interface KnownUnit {

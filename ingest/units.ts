@@ -1,7 +1,7 @@
 // Hanoi's units (departments, wards and communes, former districts) and the groups that
 // dispatches address: resolving a name as typed, finding unit mentions in a sentence, and
 // deciding whether a task concerns a unit.
-import type { Task, UnitGroup } from './domain.js';
+import type { Task, UnitGroup } from '../domain/records.js';
 import { fold, foldAligned, nfc } from './text.js';
 import { KNOWN_UNITS, PLACE_NAMES, type KnownUnit } from './unit-directory.js';
 

@@ -3,7 +3,7 @@
 import { createEmbeddings, type EmbedderConfig, type IdentifiedEmbeddings } from '../ingest/embeddings.js';
 import type { IngestProgress, IngestSummary } from '../ingest/pipeline.js';
 import { createFileIndexStore, type IndexStore } from '../ingest/store.js';
-import type { AnswerEngine } from './answer/contract.js';
+import type { AnswerEngine } from '../domain/contract.js';
 import { createAnswerEngine } from './answer/engine.js';
 import { createLiveKnowledge, type LiveKnowledge } from './answer/live-knowledge.js';
 import { createChatModel, createPhraser, type LlmConfig } from './answer/llm.js';

@@ -20,8 +20,8 @@
 //                  a document number at the end of an item becomes its number.
 //   url          an https link to the procedure's page (from the portal; never guessed)
 // A literal " | " cannot appear inside an item.
-import type { FilingChannel, LegalBasis, PaperGroup, RequiredPaper } from '../domain.js';
-import { Procedure } from '../domain.js';
+import type { FilingChannel, LegalBasis, PaperGroup, RequiredPaper } from '../../domain/records.js';
+import { Procedure } from '../../domain/records.js';
 import { nfc, tidy } from '../text.js';
 import { CsvError, parseCsv, toCsv } from './csv.js';
 

@@ -1,8 +1,8 @@
 // The procedure catalogue loader (.json / .csv): our catalogue JSON, document references JSON,
 // the flat catalogue CSV (see catalogue-csv.ts), and raw national portal crawl records.
 // The JSON shape is recognised by its fields, never by the file name.
-import { DocumentMeta, emptyLoadResult, Procedure } from '../domain.js';
-import type { LoadResult } from '../domain.js';
+import { DocumentMeta, emptyLoadResult, Procedure } from '../../domain/records.js';
+import type { LoadResult } from '../../domain/records.js';
 import { CatalogueCsvError, parseCatalogueCsv } from './catalogue-csv.js';
 import { isPortalRecord, parsePortalRecord } from './portal.js';
 import { LoadError } from './types.js';

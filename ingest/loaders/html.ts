@@ -1,7 +1,7 @@
 // HTML text with cheerio: the page's main content, one line per block, table cells joined by " | ".
 import * as cheerio from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
-import type { DocumentMeta } from '../domain.js';
+import type { DocumentMeta } from '../../domain/records.js';
 import { nfc, tidy } from '../text.js';
 import type { TextExtractor } from './types.js';
 

@@ -1,7 +1,7 @@
 // The loader registry: which files are sources, which are sidecars, and which loader reads each.
 // Every failure leaves here as a coded LoadError naming the file.
 import { extname } from 'node:path';
-import type { DocumentMeta, LoadResult } from '../domain.js';
+import type { DocumentMeta, LoadResult } from '../../domain/records.js';
 import { buildDocument } from '../metadata.js';
 import { nfc } from '../text.js';
 import { extractDocx } from './docx.js';

@@ -1,6 +1,6 @@
 // Markdown and plain text: optional front matter (metadata), then the text with light markdown
 // syntax stripped, keeping every line, list marker and item number the layout reader needs.
-import { DocumentMeta } from '../domain.js';
+import { DocumentMeta } from '../../domain/records.js';
 import { nfc, tidy } from '../text.js';
 import { LoadError, type TextExtractor } from './types.js';
 

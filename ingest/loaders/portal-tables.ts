@@ -1,7 +1,7 @@
 // Parsers for the three tables of a portal record that the crawl flattened into run-together
 // text: required papers, filing channels, legal basis. Each returns what it could read plus
 // issue kinds ("papers:unparsed-tail") so that partial parses are counted, never hidden.
-import type { FilingChannel, LegalBasis, PaperGroup, RequiredPaper } from '../domain.js';
+import type { FilingChannel, LegalBasis, PaperGroup, RequiredPaper } from '../../domain/records.js';
 import { nfc, tidy } from '../text.js';
 
 export interface Parsed<T> {

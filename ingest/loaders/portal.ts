@@ -1,6 +1,6 @@
 // One raw record of the national portal crawl (tthc-portal/<ministry>/<code>.json) → a Procedure,
 // with the issue kinds met on the way. A record is "clean" when it has no issue at all.
-import { Procedure } from '../domain.js';
+import { Procedure } from '../../domain/records.js';
 import { clean, isBlank, parseChannels, parseLegalBasis, parsePapers } from './portal-tables.js';
 
 export interface PortalParse {

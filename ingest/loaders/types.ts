@@ -1,5 +1,5 @@
 // The loader contract: one file in, documents / procedures / references out.
-import type { DocumentMeta, LoadResult } from '../domain.js';
+import type { DocumentMeta, LoadResult } from '../../domain/records.js';
 
 export interface SourceFile {
   /** Absolute path on disk. */

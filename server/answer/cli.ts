@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.js';
 import { openAssistant } from '../assistant.js';
-import type { AskResponse } from './contract.js';
+import type { AskResponse } from '../../domain/contract.js';
 
 function render(r: AskResponse): string {
   const lines = [r.answer, ''];

@@ -1,10 +1,10 @@
 // Composing answers from structured records, in the question's language. Every line comes
 // from a record; nothing here invents a fact or a link. This is the composers' one door:
 // procedure answers are built in compose/, task and document answers here.
-import type { Language } from '../../ingest/domain.js';
+import type { Language } from '../../domain/records.js';
 import type { StoredDocument } from '../../ingest/store.js';
 import { truncate, viDate } from './compose/text.js';
-import type { Citation, Link, TaskAnswer } from './contract.js';
+import type { Citation, Link, TaskAnswer } from '../../domain/contract.js';
 
 export { ANSWER_BUDGET, composeCandidates, composeProcedure, type ComposeOptions } from './compose/procedure.js';
 export { truncate, viDate } from './compose/text.js';

@@ -3,12 +3,12 @@
 // a merged or dissolved unit is answered for its successors. Topic questions without a unit are
 // answered by topic.ts (re-exported here).
 import { relevanceTo } from './topic.js';
-import type { Language } from '../../ingest/domain.js';
+import type { Language } from '../../domain/records.js';
 import type { StoredDocument, StoredTask } from '../../ingest/store.js';
 import { fold } from '../../ingest/text.js';
 import { bundledSuccession, predecessorsOf, successionOf, type Succession, type SuccessionSource, type SuccessionTable } from '../../ingest/unit-directory.js';
 import { resolveUnit, unitConcernedBy, viDate as dispatchDate, type FormerName, type ResolvedUnit } from '../../ingest/units.js';
-import type { Link, TaskAnswer } from './contract.js';
+import type { Link, TaskAnswer } from '../../domain/contract.js';
 import type { Knowledge } from './knowledge.js';
 import { asOf, byStatus, documentFamilies, notesFor, taskAnswer, taskLine, type Draft } from './task-answers.js';
 

@@ -1,11 +1,11 @@
 // Questions about a document: find it by its number (full or bare), answer with its
 // metadata and the passages that speak to the question, each cited.
-import type { Language } from '../../ingest/domain.js';
+import type { Language } from '../../domain/records.js';
 import { queryTerms } from '../../ingest/lexical.js';
 import { TYPE_NAMES } from '../../ingest/metadata.js';
 import type { StoredChunk, StoredDocument } from '../../ingest/store.js';
 import { fold } from '../../ingest/text.js';
-import type { AskResponse, Citation } from './contract.js';
+import type { AskResponse, Citation } from '../../domain/contract.js';
 import { composeDocument, truncate, viDate } from './compose.js';
 import type { Knowledge } from './knowledge.js';
 import { expansionsFor, type LexiconEntry } from './lexicon.js';

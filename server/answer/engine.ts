@@ -2,7 +2,7 @@
 // grounded answer with citations; optionally let an LLM rephrase the same facts.
 import { randomUUID } from 'node:crypto';
 import { fold } from '../../ingest/text.js';
-import type { Language, Procedure } from '../../ingest/domain.js';
+import type { Language, Procedure } from '../../domain/records.js';
 import type { IdentifiedEmbeddings } from '../../ingest/embeddings.js';
 import { resolveUnit, type ResolvedUnit } from '../../ingest/units.js';
 import { findUnitMentions } from '../../ingest/units.js';
@@ -14,7 +14,7 @@ import {
   type Intent,
   type ProcedureAnswer,
   type SearchHit,
-} from './contract.js';
+} from '../../domain/contract.js';
 import { composeCandidates, composeProcedure, greeting, notFound, PORTAL_SEARCH, truncate } from './compose.js';
 import { answerDeadlines, answerTopicDeadlines } from './deadlines.js';
 import { answerDocument, documentsForQuestion, referencesBySubject } from './documents.js';

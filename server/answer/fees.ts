@@ -2,7 +2,7 @@
 // its note: temporary rates ("… đến hết ngày 31/12/2026 theo Thông tư 64/2025/TT-BTC"), rates set
 // by the provincial council (HĐND), and cells the crawl garbled ("135 VNĐ", "Miễn phí" beside a
 // note that names an amount). Nothing here formats text for a person; compose does that.
-import type { ChannelKind, FilingChannel } from '../../ingest/domain.js';
+import type { ChannelKind, FilingChannel } from '../../domain/records.js';
 import { shorten } from './compose/text.js';
 
 export interface Money {

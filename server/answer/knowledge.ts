@@ -1,7 +1,7 @@
 // What the engine knows, derived once from an index snapshot: procedures by code (a
 // curated record wins over the portal's), a name index for choosing among near
 // neighbours, documents by number, tasks by document.
-import type { Procedure } from '../../ingest/domain.js';
+import type { Procedure } from '../../domain/records.js';
 import { LexicalIndex } from '../../ingest/lexical.js';
 import type { IndexSnapshot, StoredChunk, StoredDocument, StoredProcedure, StoredTask } from '../../ingest/store.js';
 import { fold, syllables } from '../../ingest/text.js';

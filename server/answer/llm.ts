@@ -2,7 +2,7 @@
 // Its output is checked (citations refer to retrieved sources, every link comes from the
 // data); on an error, a timeout or a failed check the composed answer stands.
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import type { AskResponse } from './contract.js';
+import type { AskResponse } from '../../domain/contract.js';
 import { FEEDBACK_PORTAL, HANOI_PORTAL, PORTAL_SEARCH } from './compose.js';
 
 export interface Phraser {

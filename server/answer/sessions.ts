@@ -1,7 +1,7 @@
 // Short conversation memory per sessionId, so that "lệ phí bao nhiêu?" after a procedure
 // question is about that procedure. Bounded in size and age; nothing is persisted.
-import type { Language } from '../../ingest/domain.js';
-import type { Intent } from './contract.js';
+import type { Language } from '../../domain/records.js';
+import type { Intent } from '../../domain/contract.js';
 
 export interface Turn {
   intent: Intent;

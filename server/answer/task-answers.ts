@@ -1,10 +1,10 @@
 // TaskAnswers from stored tasks: the document versions that hold them, their status order,
 // and how a task reads in an answer. Shared by the unit answer (deadlines.ts) and the topic one.
 import { deadlineStatus } from '../../ingest/deadline.js';
-import type { Language } from '../../ingest/domain.js';
+import type { Language } from '../../domain/records.js';
 import type { StoredDocument, StoredTask } from '../../ingest/store.js';
 import { TWO_TIER_SINCE, type ResolvedUnit } from '../../ingest/units.js';
-import type { AskResponse, TaskAnswer } from './contract.js';
+import type { AskResponse, TaskAnswer } from '../../domain/contract.js';
 import { truncate } from './compose.js';
 import { citationOf } from './documents.js';
 import type { Knowledge } from './knowledge.js';

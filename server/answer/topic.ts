@@ -1,10 +1,10 @@
 // A deadline question about a topic, without a unit ("báo cáo quý IV về CCHC phải gửi trước ngày
 // nào?", "phải giảm bao nhiêu % thời gian giải quyết hồ sơ đất đai?"): the tasks whose text covers
 // most of the question's words, with their units and deadlines.
-import type { Language } from '../../ingest/domain.js';
+import type { Language } from '../../domain/records.js';
 import type { StoredDocument, StoredTask } from '../../ingest/store.js';
 import { fold, syllables } from '../../ingest/text.js';
-import type { TaskAnswer } from './contract.js';
+import type { TaskAnswer } from '../../domain/contract.js';
 import { truncate } from './compose.js';
 import type { Knowledge } from './knowledge.js';
 import { buildLexicon, type LexiconEntry } from './lexicon.js';

@@ -1,8 +1,8 @@
 // Reading a question: its language, what it asks about (aspect), and the cues that decide
 // the intent (a unit, a document number, a catalogue code, a greeting).
-import type { Language } from '../../ingest/domain.js';
+import type { Language } from '../../domain/records.js';
 import { fold, hasVietnameseMarks, syllables } from '../../ingest/text.js';
-import type { ProcedureAspect } from './contract.js';
+import type { ProcedureAspect } from '../../domain/contract.js';
 
 const EN_WORDS = new Set(
   'the a an how do does i my to for of in is are what which where when much long need needs get apply can register documents document fee fees cost take online papers required who deadline deadlines department about ask asks dispatch plan decision please hello hi'.split(' '),

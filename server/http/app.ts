@@ -5,7 +5,7 @@ import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyServerOpt
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import type { AnswerEngine } from '../answer/contract.js';
+import type { AnswerEngine } from '../../domain/contract.js';
 import { loadWidgetAssets } from '../widget/assets.js';
 import { adminRoutes } from './admin.js';
 import type { AdminBackend } from './admin.js';

@@ -1,6 +1,6 @@
 // Coded HTTP errors (one factory per failure, like fastify's FST_ERR_*), with the message
 // a user reads in Vietnamese or English. Internal detail goes to `cause` and the log only.
-import type { Language } from '../../ingest/domain.js';
+import type { Language } from '../../domain/records.js';
 
 type Params = Record<string, string>;
 type Text = (p: Params) => string;

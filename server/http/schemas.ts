@@ -1,8 +1,8 @@
 // The HTTP API's own schemas (the answer contract comes from server/answer/contract.ts).
 // Routes validate and serialise with these, and the OpenAPI document is generated from them.
 import { z } from 'zod';
-import { Procedure } from '../../ingest/domain.js';
-import { SearchHit } from '../answer/contract.js';
+import { Procedure } from '../../domain/records.js';
+import { SearchHit } from '../../domain/contract.js';
 
 export const ErrorBody = z.object({ code: z.string(), message: z.string() });
 

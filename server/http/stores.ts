@@ -4,8 +4,8 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Language } from '../../ingest/domain.js';
-import type { AnswerEngine } from '../answer/contract.js';
+import type { Language } from '../../domain/records.js';
+import type { AnswerEngine } from '../../domain/contract.js';
 import type { FeedbackEntry, FeedbackRequest, UnansweredEntry } from './schemas.js';
 
 export interface FeedbackStore {

@@ -2,7 +2,7 @@
 // tells names apart, and a reply that picks by number.
 import { describe, expect, it } from 'vitest';
 import { askBackChoices, checkUnit, choiceLabels, pickedNumber } from '../../bot/choices.js';
-import { AskResponse } from '../../server/answer/contract.js';
+import { AskResponse } from '../../domain/contract.js';
 
 const LAND = 'Cấp Giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở và tài sản khác gắn liền với đất lần đầu';
 

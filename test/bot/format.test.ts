@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { answerKeyboard, escapeHtml, renderSection, renderTelegram, renderZalo, splitHtml, splitPlain, TELEGRAM_PAGE_LIMIT, TELEGRAM_TEXT_LIMIT, ZALO_TEXT_LIMIT, type Line } from '../../bot/format.js';
 import { contactLines } from '../../bot/contact.js';
-import { AskResponse } from '../../server/answer/contract.js';
+import { AskResponse } from '../../domain/contract.js';
 import { htmlProblem } from './fakes/telegram-api.js';
 
 const PORTAL = 'https://dichvucong.gov.vn/thu-tuc-hanh-chinh/019d2bfd-3fe0-70ac-b9d6-5e9e20d6eef7';

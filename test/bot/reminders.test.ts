@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isDueSoon, msUntilNextRun, runReminders, scheduleDailyReminders, type Timers } from '../../bot/reminders.js';
 import { createFileSubscriptionStore } from '../../bot/storage.js';
-import type { TaskAnswer } from '../../server/answer/contract.js';
+import type { TaskAnswer } from '../../domain/contract.js';
 import { htmlProblem } from './fakes/telegram-api.js';
 import { scriptedEngine } from './setup.js';
 

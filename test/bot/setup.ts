@@ -1,7 +1,7 @@
 // How the bot tests get an answer engine, in one place: the real engine over the bundled data/
 // (test/helpers/engine.ts). Plus small helpers the bot tests share.
-import type { AnswerEngine, AskRequest, AskResponse } from '../../server/answer/contract.js';
-import { AskResponse as AskResponseSchema } from '../../server/answer/contract.js';
+import type { AnswerEngine, AskRequest, AskResponse } from '../../domain/contract.js';
+import { AskResponse as AskResponseSchema } from '../../domain/contract.js';
 import { buildTestEngine } from '../helpers/engine.js';
 
 let shared: Promise<AnswerEngine> | undefined;

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { zaloWebhookPlugin } from '../../bot/zalo.js';
 import { createZaloClient } from '../../bot/zalo-client.js';
 import { createMemoryZaloTokenStore } from '../../bot/storage.js';
-import type { AnswerEngine } from '../../server/answer/contract.js';
+import type { AnswerEngine } from '../../domain/contract.js';
 import { startFakeZalo, type FakeZalo } from './fakes/zalo-api.js';
 import { getEngine, recording, scriptedEngine, waitFor, type RecordingEngine } from './setup.js';
 import { askingBackOn } from '../helpers/ask-back.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runIngest } from '../../ingest/pipeline.js';
 import { fold } from '../../ingest/text.js';
-import type { AskResponse } from '../../server/answer/contract.js';
+import type { AskResponse } from '../../domain/contract.js';
 import { createAnswerEngine } from '../../server/answer/engine.js';
 import { createLiveKnowledge } from '../../server/answer/live-knowledge.js';
 import { createEmbeddings } from '../../ingest/embeddings.js';

@@ -3,7 +3,7 @@
 // whatever today's ranking model decides. Candidates are real records, so picking one answers it.
 import { randomUUID } from 'node:crypto';
 import { PORTAL_SEARCH } from '../../server/answer/compose.js';
-import type { AnswerEngine, AskResponse } from '../../server/answer/contract.js';
+import type { AnswerEngine, AskResponse } from '../../domain/contract.js';
 
 export function askingBackOn(engine: AnswerEngine, question: string, codes: readonly string[]): AnswerEngine {
   const records = codes.map((code) => {

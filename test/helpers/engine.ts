@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AnswerEngine } from '../../server/answer/contract.js';
+import type { AnswerEngine } from '../../domain/contract.js';
 import { openAssistant, type Assistant } from '../../server/assistant.js';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

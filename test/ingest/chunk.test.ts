@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { chunkDocument, chunkId, chunkProcedure, splitLong } from '../../ingest/chunk.js';
-import { Chunk, DocumentMeta, Procedure } from '../../ingest/domain.js';
+import { Chunk, DocumentMeta, Procedure } from '../../domain/records.js';
 import { buildDocument } from '../../ingest/metadata.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

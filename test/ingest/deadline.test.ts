@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { daysUntil, deadlineStatus, findDeadlines, nextOccurrence, parseDeadline } from '../../ingest/deadline.js';
-import { Deadline } from '../../ingest/domain.js';
+import { Deadline } from '../../domain/records.js';
 
 type Expected = Partial<Deadline> & { kind: Deadline['kind'] };
 

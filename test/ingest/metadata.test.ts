@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OfficialDocument } from '../../ingest/domain.js';
+import { OfficialDocument } from '../../domain/records.js';
 import { buildDocument, detectLanguage, readLayout } from '../../ingest/metadata.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

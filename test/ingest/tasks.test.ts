@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Task } from '../../ingest/domain.js';
+import { Task } from '../../domain/records.js';
 import { buildDocument } from '../../ingest/metadata.js';
 import { extractTasks, readBody } from '../../ingest/tasks.js';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Task } from '../../ingest/domain.js';
+import type { Task } from '../../domain/records.js';
 import { findUnitMentions, groupsOfAssignee, resolveUnit, unitConcernedBy } from '../../ingest/units.js';
 
 describe('groupsOfAssignee', () => {

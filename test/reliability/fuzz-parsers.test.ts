@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Deadline, OfficialDocument, Procedure } from '../../ingest/domain.js';
+import { Deadline, OfficialDocument, Procedure } from '../../domain/records.js';
 import { findDeadlines, parseDeadline } from '../../ingest/deadline.js';
 import { loadFile } from '../../ingest/loaders/index.js';
 import { parsePortalRecord, PortalRecordError } from '../../ingest/loaders/portal.js';

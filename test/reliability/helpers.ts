@@ -9,7 +9,7 @@ import { createEmbeddings } from '../../ingest/embeddings.js';
 import { runIngest, type IngestSummary } from '../../ingest/pipeline.js';
 import { createFileIndexStore } from '../../ingest/store.js';
 import { FEEDBACK_PORTAL, HANOI_PORTAL, PORTAL_SEARCH } from '../../server/answer/compose.js';
-import type { AskResponse } from '../../server/answer/contract.js';
+import type { AskResponse } from '../../domain/contract.js';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The national portal crawl, read in place (never copied into the project). */

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AnswerEngine, AskResponse } from '../../server/answer/contract.js';
+import type { AnswerEngine, AskResponse } from '../../domain/contract.js';
 import { openAssistant } from '../../server/assistant.js';
 import { buildApp } from '../../server/http/app.js';
 import { createFeedbackStore, createUnansweredLog } from '../../server/http/stores.js';

@@ -6,7 +6,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AnswerEngine } from '../../server/answer/contract.js';
+import type { AnswerEngine } from '../../domain/contract.js';
 import { openAssistant, type Assistant } from '../../server/assistant.js';
 import { buildApp } from '../../server/http/app.js';
 import { createFeedbackStore, createUnansweredLog } from '../../server/http/stores.js';

@@ -1,7 +1,7 @@
 // One line (or a short block) per fact of a procedure record, in the question's language: time,
 // fee, where, online link, papers, steps, legal basis. A value the record garbles is said to be
 // unclear, never shown as a fact.
-import type { ChannelKind, FilingChannel, Language, Procedure, RequiredPaper } from '../../../ingest/domain.js';
+import type { ChannelKind, FilingChannel, Language, Procedure, RequiredPaper } from '../../../domain/records.js';
 import { feeOn, type Fee, type Money, type TemporaryRate } from '../fees.js';
 import { L, TIME_UNITS, channelName, copiesText, levelName, timeUnit } from './labels.js';
 import { enDate, shorten, viDate } from './text.js';

@@ -1,6 +1,6 @@
 // The words of a procedure answer in each language: labels, levels, channels, time units,
 // copies. Record text stays as written; in English it is marked "(in Vietnamese)".
-import type { ChannelKind, Language } from '../../../ingest/domain.js';
+import type { ChannelKind, Language } from '../../../domain/records.js';
 
 export const L = {
   vi: {

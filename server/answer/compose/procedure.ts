@@ -1,8 +1,8 @@
 // The answer text for a procedure question: the first line answers what was asked, then the
 // essentials in a few short lines, caveats, the procedure's name and code, and the source. The
 // full record travels in the response's structured `procedure` field, not in this text.
-import type { Language, Procedure } from '../../../ingest/domain.js';
-import type { ProcedureAspect } from '../contract.js';
+import type { Language, Procedure } from '../../../domain/records.js';
+import type { ProcedureAspect } from '../../../domain/contract.js';
 import { feeFact, legalBlock, onlineFact, paperBlock, ROOMS, stepBlock, timeFact, whereFact, type Fact, type Room } from './facts.js';
 import { L, levelName } from './labels.js';
 import { shorten } from './text.js';

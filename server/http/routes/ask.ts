@@ -3,8 +3,8 @@
 import { setImmediate as tick } from 'node:timers/promises';
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { AskRequest, AskResponse } from '../../answer/contract.js';
-import type { AnswerEngine } from '../../answer/contract.js';
+import { AskRequest, AskResponse } from '../../../domain/contract.js';
+import type { AnswerEngine } from '../../../domain/contract.js';
 import { ApiError, apiError, errorBody } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { ZodTypeProvider } from '../plugins/zod.js';

@@ -1,8 +1,8 @@
 // GET /api/procedures/:code and GET /api/search: the catalogue record and hybrid search,
 // straight from the engine.
 import type { FastifyInstance } from 'fastify';
-import { Procedure } from '../../../ingest/domain.js';
-import type { AnswerEngine } from '../../answer/contract.js';
+import { Procedure } from '../../../domain/records.js';
+import type { AnswerEngine } from '../../../domain/contract.js';
 import { apiError } from '../errors.js';
 import type { ZodTypeProvider } from '../plugins/zod.js';
 import { errorResponses, ProcedureParams, SearchQuery, SearchResponse } from '../schemas.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { Procedure } from '../../../ingest/domain.js';
+import type { Procedure } from '../../../domain/records.js';
 import { PortalRecordError, parsePortalRecord } from '../../../ingest/loaders/portal.js';
 import { measure } from '../../../ingest/tools/portal-parse-rate.js';
 

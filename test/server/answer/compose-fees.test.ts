@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { Procedure } from '../../../ingest/domain.js';
+import type { Procedure } from '../../../domain/records.js';
 import { parsePortalRecord } from '../../../ingest/loaders/portal.js';
 import { composeProcedure } from '../../../server/answer/compose.js';
 import { feeOn } from '../../../server/answer/fees.js';

@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Procedure } from '../../../ingest/domain.js';
+import { Procedure } from '../../../domain/records.js';
 import { parsePortalRecord } from '../../../ingest/loaders/portal.js';
 import { ANSWER_BUDGET, composeCandidates, composeProcedure, composeTasks, greeting, notFound, PORTAL_SEARCH } from '../../../server/answer/compose.js';
-import type { ProcedureAspect, TaskAnswer } from '../../../server/answer/contract.js';
+import type { ProcedureAspect, TaskAnswer } from '../../../domain/contract.js';
 
 const portalDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/data/tthc-portal');
 const record = (rel: string): Procedure => parsePortalRecord(JSON.parse(readFileSync(path.join(portalDir, rel), 'utf8'))).procedure;

@@ -1,10 +1,10 @@
 // A unit's tasks: its own and its groups' first, those addressed to everyone in a short section
 // after, never another named unit's; old names answered for their successors, with the source.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Deadline } from '../../../ingest/domain.js';
+import type { Deadline } from '../../../domain/records.js';
 import { loadSuccession } from '../../../ingest/unit-directory.js';
 import { resolveUnit } from '../../../ingest/units.js';
-import { AskResponse, type TaskAnswer } from '../../../server/answer/contract.js';
+import { AskResponse, type TaskAnswer } from '../../../domain/contract.js';
 import { answerDeadlines, answerTopicDeadlines, composeUnitTasks } from '../../../server/answer/deadlines.js';
 import type { Knowledge } from '../../../server/answer/knowledge.js';
 import { fixtureKnowledge } from './fixture-knowledge.js';

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FEEDBACK_PORTAL, HANOI_PORTAL, PORTAL_SEARCH } from '../../../server/answer/compose.js';
-import { AskResponse, type AnswerEngine, type AskRequest } from '../../../server/answer/contract.js';
+import { AskResponse, type AnswerEngine, type AskRequest } from '../../../domain/contract.js';
 import { buildTestEngine, projectRoot } from '../../helpers/engine.js';
 
 /** Every url written anywhere in data/: the only links an answer may carry, with the portal roots. */

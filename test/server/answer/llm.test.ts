@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PORTAL_SEARCH } from '../../../server/answer/compose.js';
-import type { AnswerEngine, AskResponse } from '../../../server/answer/contract.js';
+import type { AnswerEngine, AskResponse } from '../../../domain/contract.js';
 import { createAnswerEngine } from '../../../server/answer/engine.js';
 import { allowedUrls, checkPhrasing, createChatModel, createPhraser } from '../../../server/answer/llm.js';
 import { buildTestAssistant } from '../../helpers/engine.js';

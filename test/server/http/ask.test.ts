@@ -1,7 +1,7 @@
 // POST /api/ask: the engine's answer through the contract, and refusals in the user's language.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AskResponse } from '../../../server/answer/contract.js';
+import { AskResponse } from '../../../domain/contract.js';
 import { createUnansweredLog } from '../../../server/http/stores.js';
 import { buildTestApp } from './setup.js';
 

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Procedure } from '../../../ingest/domain.js';
-import { SearchHit } from '../../../server/answer/contract.js';
+import { Procedure } from '../../../domain/records.js';
+import { SearchHit } from '../../../domain/contract.js';
 import { createFeedbackStore } from '../../../server/http/stores.js';
 import { buildTestApp } from './setup.js';
 

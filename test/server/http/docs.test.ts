@@ -7,7 +7,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodType } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AskRequest, AskResponse } from '../../../server/answer/contract.js';
+import { AskRequest, AskResponse } from '../../../domain/contract.js';
 import type { AdminBackend } from '../../../server/http/admin.js';
 import { EXAMPLES } from '../../../server/http/openapi-examples.js';
 import { DocumentList, ErrorBody, FeedbackAccepted, FeedbackList, FeedbackRequest, IngestJobView, IngestStarted, SearchResponse, UnansweredList } from '../../../server/http/schemas.js';

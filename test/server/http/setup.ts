@@ -1,6 +1,6 @@
 // The one place HTTP and widget tests get their engine and app. Swap the engine here only.
 import type { FastifyInstance } from 'fastify';
-import type { AnswerEngine } from '../../../server/answer/contract.js';
+import type { AnswerEngine } from '../../../domain/contract.js';
 import { buildApp } from '../../../server/http/app.js';
 import type { AppDeps } from '../../../server/http/app.js';
 import { createMetrics } from '../../../server/http/metrics.js';

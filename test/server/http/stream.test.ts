@@ -3,8 +3,8 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AskResponse } from '../../../server/answer/contract.js';
-import type { AnswerEngine } from '../../../server/answer/contract.js';
+import { AskResponse } from '../../../domain/contract.js';
+import type { AnswerEngine } from '../../../domain/contract.js';
 import { pieces } from '../../../server/http/routes/ask.js';
 import { buildTestApp, testEngine, WIDGET_ORIGIN } from './setup.js';
 

@@ -15,7 +15,7 @@ import type { FastifyInstance } from 'fastify';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AskResponse } from '../../../server/answer/contract.js';
+import type { AskResponse } from '../../../domain/contract.js';
 import { openAssistant } from '../../../server/assistant.js';
 import { createFeedbackStore } from '../../../server/http/stores.js';
 import { projectRoot, TEST_TODAY } from '../../helpers/engine.js';

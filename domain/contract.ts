@@ -1,8 +1,8 @@
 // The answer engine's contract: what every channel (HTTP API, widget, Telegram, Zalo,
 // the `ask` CLI) sends in and gets back. Validated with zod at each boundary.
 import { z } from 'zod';
-import { Deadline, FilingChannel, IsoDate, Language, LegalBasis, PaperGroup } from '../../ingest/domain.js';
-import type { Procedure } from '../../ingest/domain.js';
+import { Deadline, FilingChannel, IsoDate, Language, LegalBasis, PaperGroup } from './records.js';
+import type { Procedure } from './records.js';
 
 export const AskRequest = z
   .object({
