@@ -20,7 +20,8 @@ import { answerDeadlines, answerTopicDeadlines } from './deadlines.js';
 import { answerDocument, documentsForQuestion, referencesBySubject } from './documents.js';
 import type { Knowledge, ProcedureEntry } from './knowledge.js';
 import { buildLexicon, type LexiconEntry } from './lexicon.js';
-import { allowedUrls, type Phraser } from './llm.js';
+import { type Phraser } from './llm.js';
+import { allowedUrls, neutraliseLinksIn, stripBidi } from './links.js';
 import { hybridChunks, viewQuery, type QueryView } from './retrieve.js';
 import type { ProcedureCandidate } from './rank.js';
 import { CHOOSE_ALL_ON, loadRankModel, searchProcedures, type ChooseSwitches, type RankModel } from './choose.js';
@@ -64,8 +65,6 @@ export class EngineNotReadyError extends Error {
   }
 }
 
-const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"'»«)\]]+/gi;
-
 /**
  * Quoted document text may carry links planted by whoever wrote the document: only links the
  * data vouches for (record url fields, the portal roots) survive; others are blanked.
@@ -73,11 +72,11 @@ const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"'»«)\]]+/gi;
 function neutraliseLinks(r: AskResponse): AskResponse {
   const allowed = allowedUrls(r);
   const label = r.language === 'vi' ? '[liên kết đã ẩn]' : '[link removed]';
-  const clean = (text: string) => text.replace(URL_IN_TEXT, (u) => (allowed.has(u.replace(/[.,;:]+$/, '')) ? u : label));
+  const clean = (text: string) => neutraliseLinksIn(text, allowed, label);
   return {
     ...r,
     answer: clean(r.answer),
-    citations: r.citations.map((c) => ({ ...c, quote: clean(c.quote) })),
+    citations: r.citations.map((c) => ({ ...c, title: stripBidi(c.title), quote: clean(c.quote) })),
     ...(r.tasks ? { tasks: r.tasks.map((t) => ({ ...t, text: clean(t.text), citation: { ...t.citation, quote: clean(t.citation.quote) } })) } : {}),
   };
 }
@@ -396,11 +395,15 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
       for (const h of hits) {
         if (seen.has(h.chunk.sourceId)) continue;
         seen.add(h.chunk.sourceId);
-        const url = h.chunk.kind === 'procedure' ? k.procedures.get(h.chunk.sourceId)?.procedure.url : k.documents.get(h.chunk.sourceId)?.url;
+        const doc = h.chunk.kind === 'document' ? k.documents.get(h.chunk.sourceId) : undefined;
+        const url = h.chunk.kind === 'procedure' ? k.procedures.get(h.chunk.sourceId)?.procedure.url : doc?.url;
+        const number = h.chunk.kind === 'procedure' ? h.chunk.sourceId : doc?.number;
         out.push({
           kind: h.chunk.kind,
           id: h.chunk.sourceId,
           title: h.chunk.title,
+          ...(number ? { number } : {}),
+          ...(doc?.date ? { date: doc.date } : {}),
           section: h.chunk.section,
           snippet: truncate(h.chunk.text, 240),
           ...(url ? { url } : {}),

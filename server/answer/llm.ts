@@ -3,7 +3,7 @@
 // data); on an error, a timeout or a failed check the composed answer stands.
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { AskResponse } from '../../domain/contract.js';
-import { FEEDBACK_PORTAL, HANOI_PORTAL, PORTAL_SEARCH } from './compose.js';
+import { allowedUrls, foreignLinks } from './links.js';
 
 export interface Phraser {
   rephrase(response: AskResponse): Promise<AskResponse>;
@@ -21,17 +21,6 @@ export interface LlmConfig {
   timeoutMs: number;
 }
 
-/** Links an answer may show: the response's own (from the data) and the portal roots. */
-export function allowedUrls(r: AskResponse): Set<string> {
-  const urls = new Set<string>([PORTAL_SEARCH, HANOI_PORTAL, FEEDBACK_PORTAL]);
-  for (const l of r.links) urls.add(l.url);
-  for (const c of r.citations) if (c.url) urls.add(c.url);
-  if (r.procedure?.url) urls.add(r.procedure.url);
-  for (const t of r.tasks ?? []) if (t.citation.url) urls.add(t.citation.url);
-  return urls;
-}
-
-const URL_RE = /\bhttps?:\/\/[^\s<>"')\]]+/gi;
 const MARKER_RE = /\[(\d{1,2})\]/g;
 
 /** Why an LLM text may not be shown, or null when it passes. */
@@ -39,11 +28,8 @@ export function checkPhrasing(text: string, r: AskResponse): string | null {
   const trimmed = text.trim();
   if (!trimmed) return 'empty output';
   if (trimmed.length > 6000) return 'output too long';
-  const allowed = allowedUrls(r);
-  for (const m of trimmed.matchAll(URL_RE)) {
-    const url = m[0].replace(/[.,;:]+$/, '');
-    if (!allowed.has(url)) return `link not in the data: ${url.slice(0, 80)}`;
-  }
+  const foreign = foreignLinks(trimmed, allowedUrls(r));
+  if (foreign.length) return `link not in the data: ${foreign[0]!.slice(0, 80)}`;
   const markers = [...trimmed.matchAll(MARKER_RE)].map((m) => Number(m[1]));
   if (r.citations.length && markers.length === 0) return 'no citation markers';
   for (const n of markers) if (n < 1 || n > r.citations.length) return `citation [${n}] does not refer to a retrieved source`;

@@ -6,7 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PORTAL_SEARCH } from '../../../server/answer/compose.js';
 import type { AnswerEngine, AskResponse } from '../../../domain/contract.js';
 import { createAnswerEngine } from '../../../server/answer/engine.js';
-import { allowedUrls, checkPhrasing, createChatModel, createPhraser } from '../../../server/answer/llm.js';
+import { checkPhrasing, createChatModel, createPhraser } from '../../../server/answer/llm.js';
+import { allowedUrls } from '../../../server/answer/links.js';
 import { buildTestAssistant } from '../../helpers/engine.js';
 
 type Reply = { kind: 'text'; content: string } | { kind: 'error' } | { kind: 'hang' };
