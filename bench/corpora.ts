@@ -4,8 +4,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Procedure } from '../domain/records.js';
-import type { StoredProcedure } from '../ingest/store.js';
-import { PLACE_NAMES } from '../ingest/unit-directory.js';
+import { PLACE_NAMES, type StoredProcedure } from '../ingest/index.js';
 import { rng } from './stats.js';
 
 export const CATALOGUE_FORMAT = 'tthc-catalogue/v1';

@@ -3,9 +3,7 @@
 // that uses them, since loaded modules count in RSS too. The result is written as JSON to `job.out`; logs go to stderr.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { HashingEmbeddings } from '../ingest/embeddings.js';
-import type { IngestProgress } from '../ingest/pipeline.js';
-import { createFileIndexStore, type IndexSnapshot } from '../ingest/store.js';
+import { createFileIndexStore, HashingEmbeddings, type IndexSnapshot, type IngestProgress } from '../ingest/index.js';
 import { createAnswerEngine } from '../server/answer/engine.js';
 import { buildKnowledge } from '../server/answer/knowledge.js';
 import { buildLexicon } from '../server/answer/lexicon.js';
@@ -59,7 +57,7 @@ async function dirBytes(dir: string): Promise<number> {
 }
 
 async function build(job: Extract<Job, { phase: 'build' }>) {
-  const { runIngest } = await import('../ingest/pipeline.js');
+  const { runIngest } = await import('../ingest/index.js');
   const store = createFileIndexStore(job.indexDir);
   const embedder = new HashingEmbeddings();
   const clock = phaseClock();
@@ -167,7 +165,7 @@ async function peer(job: Extract<Job, { phase: 'peer' }>) {
 }
 
 async function incremental(job: Extract<Job, { phase: 'incremental' }>) {
-  const { runIngest } = await import('../ingest/pipeline.js');
+  const { runIngest } = await import('../ingest/index.js');
   const store = createFileIndexStore(job.indexDir);
   const embedder = new HashingEmbeddings();
   const file = path.join(job.dispatchDir, 'bench-dispatch-9001.md');

@@ -1,9 +1,7 @@
 // Choices the bots offer: the procedures of an ask-back (`candidates`) and the "did you mean"
 // `alternatives`, and the units offered when a unit name is not in the directory. Which to show
 // comes from the answer's fields or the directory, never from an answer's text.
-import { fold } from '../ingest/text.js';
-import { KNOWN_UNITS } from '../ingest/unit-directory.js';
-import { resolveUnit } from '../ingest/units.js';
+import { fold, KNOWN_UNITS, resolveUnit } from '../ingest/index.js';
 import type { Alternative, AskResponse, Candidate } from '../domain/contract.js';
 
 /** At most this many choices are shown: the engine offers two or three, and one digit picks on Zalo. */

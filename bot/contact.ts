@@ -1,7 +1,7 @@
 // How a person reaches a human: the hotline or desk an operator configures (CONTACT_HOTLINE,
 // CONTACT_TEXT), shown in /help and with every "not found", and the words that ask for it.
 import type { Language } from '../domain/records.js';
-import { fold } from '../ingest/text.js';
+import { fold } from '../ingest/index.js';
 import type { Line } from './format.js';
 
 export interface Contact {

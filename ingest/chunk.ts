@@ -17,6 +17,11 @@ function make(sourceId: string, kind: Chunk['kind'], section: string, title: str
   return { id, sourceId, kind, section, title, text, language };
 }
 
+/** Text that is embedded and indexed for a chunk: its title gives every field chunk its procedure's name. */
+export function indexedText(c: Pick<Chunk, 'title' | 'text'>): string {
+  return `${c.title}\n${c.text}`;
+}
+
 function pieces(text: string): Array<[string, number]> {
   const out = splitLong(text);
   return out.map((piece, i) => [piece, out.length > 1 ? i + 1 : 0]);

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Embeddings } from '@langchain/core/embeddings';
-import { EmbedderConfigError } from './embeddings.js';
+import { EmbedderConfigError } from './embedder-config.js';
 import { nfc } from './text.js';
 
 type FeatureExtractor = (texts: string[], options: { pooling: 'mean'; normalize: boolean }) => Promise<{ tolist(): number[][] }>;

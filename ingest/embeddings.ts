@@ -2,13 +2,10 @@
 // a feature-hashing embedder over accent-folded syllables, syllable pairs and character
 // trigrams, so missing diacritics and small typos still land near the right passage.
 import { Embeddings } from '@langchain/core/embeddings';
+import type { EmbedderConfig, EmbedderIdentity } from './embedder-config.js';
 import { syllables } from './text.js';
 
-/** What the index records about the embedder that built it; a mismatch is refused. */
-export interface EmbedderIdentity {
-  id: string;
-  dimension: number;
-}
+export { EmbedderConfigError, type EmbedderConfig, type EmbedderIdentity } from './embedder-config.js';
 
 export interface IdentifiedEmbeddings extends EmbedderIdentity {
   embeddings: Embeddings;
@@ -72,16 +69,6 @@ export class HashingEmbeddings extends Embeddings {
   async embedQuery(document: string): Promise<number[]> {
     return Array.from(this.embed(document));
   }
-}
-
-export type EmbedderConfig =
-  | { kind: 'hashing'; dimension?: number }
-  | { kind: 'openai'; baseUrl: string; model: string; apiKey?: string; dimension: number }
-  | { kind: 'transformers'; modelDir: string; dimension: number };
-
-export class EmbedderConfigError extends Error {
-  override readonly name = 'EmbedderConfigError';
-  readonly code = 'EMBEDDER_UNAVAILABLE';
 }
 
 /**

@@ -1,16 +1,13 @@
 // The lexical index: BM25 over accent-folded syllables and syllable pairs, stored as flat
 // typed arrays so that a 100k-chunk index loads in milliseconds and searches without garbage.
 import { terms } from './text.js';
-import { lowerBound, TopK } from './topk.js';
+import { lowerBound, TopK, type ScoredDoc } from './topk.js';
 
 const MAGIC = 'LEX1';
 const K1 = 1.2;
 const B = 0.75;
 
-export interface LexicalHit {
-  doc: number;
-  score: number;
-}
+export type LexicalHit = ScoredDoc;
 
 /** Query terms with weights: expansions from the lexicon weigh less than what was typed. */
 export type WeightedTerms = ReadonlyMap<string, number>;
@@ -72,7 +69,22 @@ export interface PlannedTerm {
   ub: number;
 }
 
-export class LexicalIndex {
+/**
+ * A BM25 index over short texts, as the engine uses one for its own small collections (procedure
+ * names, whole records): document i is text i. LexicalIndex is the implementation.
+ */
+export interface TermIndex {
+  readonly size: number;
+  /** Number of documents containing the folded term. */
+  df(term: string): number;
+  idf(term: string): number;
+  /** The documents holding a term, ascending (see `lowerBound` to test one). */
+  postings(term: string): { docs: Uint32Array; tfs: Uint16Array };
+  /** BM25 top k, best first (ties: lower document first); `mask[doc] === 1` admits a document. */
+  search(query: WeightedTerms, k: number, mask?: Uint8Array): LexicalHit[];
+}
+
+export class LexicalIndex implements TermIndex {
   private readonly termIds: Map<string, number>;
   private readonly scores: Float64Array;
   private readonly touched: Uint32Array;
@@ -378,4 +390,9 @@ export function queryTerms(text: string, weight = 1): Map<string, number> {
   const m = new Map<string, number>();
   for (const t of terms(text)) m.set(t, Math.max(m.get(t) ?? 0, weight));
   return m;
+}
+
+/** A BM25 index over texts (document i is text i). */
+export function buildTermIndex(texts: Iterable<string>): TermIndex {
+  return LexicalIndex.build(texts);
 }

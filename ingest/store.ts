@@ -1,25 +1,20 @@
-// The index on disk: immutable versions (vectors, lexical, records, manifest) beside each
-// other, a CURRENT pointer switched by an atomic rename, and a lock so two ingests cannot
-// both write. Readers only ever see a complete version.
-import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import hnswlib from 'hnswlib-node';
+// The index store's contract: what a version holds (manifest, chunks, records), how it is read
+// (IndexSnapshot: searches that return similarities and positions, never hnswlib labels or
+// distances) and how the next version is written (VersionDraft: the store decides how to lay
+// its vectors out, compaction included). createFileIndexStore (file-store.ts) is today's one
+// implementation; nothing outside it knows about folders, hnswlib or the BM25 file.
 import type { Chunk, DocumentMeta, Procedure, Task } from '../domain/records.js';
-import type { EmbedderIdentity } from './embeddings.js';
-import { LexicalIndex } from './lexical.js';
+import type { EmbedderIdentity } from './embedder-config.js';
+import type { WeightedTerms } from './lexical.js';
 
-const { HierarchicalNSW } = hnswlib;
-export type VectorIndex = InstanceType<typeof HierarchicalNSW>;
-
-export const INDEX_FORMAT = 1;
-
-/** A chunk as stored: its vector's label and the source file it came from. */
+/** A chunk as stored: the source file it came from, and its vector's label in the file store. */
 export interface StoredChunk extends Chunk {
   label: number;
   source: string;
 }
+
+/** A chunk on its way into a version: the store gives it its label. */
+export type SourcedChunk = Chunk & { source: string };
 
 export type SourceKind = 'document' | 'catalogue' | 'references' | 'portal';
 
@@ -37,6 +32,14 @@ export interface SourceEntry {
   stats?: { records: number; clean: number; partial: number };
 }
 
+export interface IndexCounts {
+  sources: number;
+  chunks: number;
+  procedures: number;
+  documents: number;
+  tasks: number;
+}
+
 export interface Manifest {
   format: number;
   version: string;
@@ -47,12 +50,15 @@ export interface Manifest {
   sources: Record<string, SourceEntry>;
   /** Files that could not be read in the run that made this version, with reasons. */
   failures: Array<{ source: string; code: string; message: string }>;
-  counts: { sources: number; chunks: number; procedures: number; documents: number; tasks: number };
-  /** Next free vector label; labels are never reused so old vectors can be kept. */
+  counts: IndexCounts;
+  /** File store: next free vector label; labels are never reused so old vectors can be kept. */
   nextLabel: number;
-  /** Labels marked deleted in the vector index (compacted by a rebuild). */
+  /** File store: labels marked deleted in the vector index (compacted by a rebuild). */
   deletedLabels: number;
 }
+
+/** What the pipeline says about a version; the store adds the rest (version, counts, labels). */
+export type ManifestDraft = Pick<Manifest, 'embedder' | 'pipeline' | 'sources' | 'failures'>;
 
 export type StoredProcedure = Procedure & { source: string };
 export type StoredDocument = DocumentMeta & { source: string };
@@ -64,40 +70,88 @@ export interface IndexRecords {
   tasks: StoredTask[];
 }
 
-/** One loaded, immutable version of the index. */
-export interface IndexSnapshot {
-  dir: string;
-  version: string;
-  manifest: Manifest;
-  chunks: StoredChunk[];
-  records: IndexRecords;
-  vectors: VectorIndex;
-  lexical: LexicalIndex;
+/** A chunk found by its vector: its position in `chunks` and its cosine similarity (1: same direction, 0: unrelated). */
+export interface VectorHit {
+  chunk: number;
+  similarity: number;
 }
 
-export interface VersionContent {
-  manifest: Omit<Manifest, 'version' | 'createdAt' | 'format'>;
-  chunks: StoredChunk[];
-  records: IndexRecords;
-  vectors: VectorIndex;
-  lexical: LexicalIndex;
+/** A chunk found by its terms: its position in `chunks` and its BM25 score (higher is better, unbounded). */
+export interface TermHit {
+  chunk: number;
+  score: number;
+}
+
+/** One loaded, immutable version of the index: the read interface. */
+export interface IndexSnapshot {
+  readonly version: string;
+  readonly manifest: Manifest;
+  readonly chunks: readonly StoredChunk[];
+  readonly records: IndexRecords;
+  /**
+   * The `k` chunks nearest to a vector, most similar first. `accept` filters by position in
+   * `chunks` during the search (costly when it turns most chunks away: prefer asking for a few
+   * more and dropping them afterwards when the wanted kind is common).
+   */
+  searchVectors(vector: readonly number[], k: number, accept?: (chunk: number) => boolean): VectorHit[];
+  /** BM25 top `k` over the chunks' folded terms, best first; `mask[chunk] === 1` admits a chunk. */
+  searchTerms(terms: WeightedTerms, k: number, mask?: Uint8Array): TermHit[];
+  /** How many chunks hold a folded term. */
+  termDf(term: string): number;
+  /** The term's BM25 inverse document frequency among the chunks. */
+  termIdf(term: string): number;
+}
+
+/** What the next version is made from, known before any chunk is added. */
+export interface DraftPlan {
+  /** The version it starts from (everything kept but `drop`); null starts empty. */
+  base: string | null;
+  dimension: number;
+  /** Sources whose chunks and records the new version leaves out (changed or removed files). */
+  drop: ReadonlySet<string>;
+  /** How many chunks will be added: lets the store size its vector index and decide to compact. */
+  adding: number;
+}
+
+/**
+ * The write interface: the next version, built from its base, published whole or not at all.
+ * Chunks arrive in batches with their vectors (one per chunk, same order), so a million chunks
+ * are never all in memory as arrays of numbers.
+ */
+export interface VersionDraft {
+  addChunks(chunks: readonly SourcedChunk[], vectors: readonly number[][]): void;
+  addRecords(records: IndexRecords): void;
+  /** Write the version and make it current; returns its manifest. Aborted: nothing changes. */
+  publish(manifest: ManifestDraft, signal?: AbortSignal): Promise<Manifest>;
 }
 
 export interface IndexLock {
   release(): Promise<void>;
 }
 
-/** The store interface: a server-based store (e.g. Postgres + pgvector) can replace the file one. */
+/**
+ * Where versions of the index live. The file store (file-store.ts) keeps each version in a
+ * folder, vectors in hnswlib and terms in our BM25 file. A PostgreSQL store (issue 15, scale-out)
+ * implements the same interface: a `versions` table whose row is the manifest and a `current`
+ * row switched in the publishing transaction; `chunks` and `records` tables keyed by version
+ * and source, so `draft()` copies the base's rows but `drop` (INSERT … SELECT) and `addChunks`
+ * inserts pgvector rows; `open()` returns a snapshot whose `searchVectors` is an
+ * `ORDER BY embedding <=> $1 LIMIT k` (similarity = 1 − distance) and whose `searchTerms` runs
+ * BM25 over the same folded terms (or a tsvector); `lock()` is `pg_advisory_lock`; `cleanup()`
+ * deletes old versions' rows. Compaction is then VACUUM/REINDEX, the store's own business.
+ */
 export interface IndexStore {
+  /** Where it lives: the index folder (a PostgreSQL store: its connection string without the password). */
   readonly dir: string;
   currentVersion(): Promise<string | null>;
+  /** The current (or the given) version, ready to search; null when there is none yet. */
   open(version?: string): Promise<IndexSnapshot | null>;
   /** Just the manifest of a version (cheap: enough to tell what changed). */
   manifest(version?: string): Promise<Manifest | null>;
-  /** Write a complete version beside the others, then switch CURRENT to it atomically. */
-  publish(content: VersionContent, signal?: AbortSignal): Promise<string>;
+  /** Start the next version. Only the lock holder drafts. */
+  draft(plan: DraftPlan): Promise<VersionDraft>;
   lock(): Promise<IndexLock>;
-  /** Remove unfinished version folders and all but the newest `keep` versions. */
+  /** Remove unfinished versions and all but the newest `keep` versions. */
   cleanup(keep?: number): Promise<void>;
 }
 
@@ -114,247 +168,13 @@ export class IndexFormatError extends Error {
   readonly code = 'INDEX_UNREADABLE';
 }
 
-async function writeFileSynced(file: string, data: string | Buffer): Promise<void> {
-  const fh = await fs.open(file, 'w');
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  const fh = await fs.open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Chunks are stored as two files: their metadata as JSON lines (written in pieces: one
- * JSON.stringify of a million chunks would pass V8's largest string) and their texts as one
- * UTF-8 blob. Loading keeps the blob as bytes and decodes a text only when it is read:
- * start-up parses small lines, and texts cost about half the memory of JS strings.
- */
-async function writeChunks(vdir: string, chunks: readonly StoredChunk[]): Promise<void> {
-  const meta = await fs.open(path.join(vdir, 'chunks.jsonl'), 'w');
-  const texts = await fs.open(path.join(vdir, 'texts.bin'), 'w');
-  try {
-    const PIECE = 2000;
-    let offset = 0;
-    for (let i = 0; i < chunks.length; i += PIECE) {
-      const lines: string[] = [];
-      const blobs: Buffer[] = [];
-      for (const c of chunks.slice(i, i + PIECE)) {
-        const bytes = Buffer.from(c.text, 'utf8');
-        const { text: _text, ...rest } = c;
-        lines.push(JSON.stringify({ ...rest, textAt: [offset, bytes.length] }));
-        blobs.push(bytes);
-        offset += bytes.length;
-      }
-      await meta.write(`${lines.join('\n')}\n`);
-      await texts.write(Buffer.concat(blobs));
-    }
-    await meta.sync();
-    await texts.sync();
-  } finally {
-    await meta.close();
-    await texts.close();
-  }
-}
-
-export async function readChunks(vdir: string): Promise<StoredChunk[]> {
-  const missing = (e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return null;
-    throw e;
+/** How many of each a version holds (procedures counted once per code: curated and portal merge). */
+export function countsOf(sources: number, chunks: number, records: IndexRecords): IndexCounts {
+  return {
+    sources,
+    chunks,
+    procedures: new Set(records.procedures.map((p) => p.code)).size,
+    documents: records.documents.length,
+    tasks: records.tasks.length,
   };
-  const [lines, blob] = await Promise.all([
-    fs.readFile(path.join(vdir, 'chunks.jsonl'), 'utf8').catch(missing),
-    fs.readFile(path.join(vdir, 'texts.bin')).catch(missing),
-  ]);
-  // Versions written before JSON lines hold one chunks.json array.
-  if (lines === null) return JSON.parse(await fs.readFile(path.join(vdir, 'chunks.json'), 'utf8')) as StoredChunk[];
-  const out: StoredChunk[] = [];
-  let at = 0;
-  while (at < lines.length) {
-    const end = lines.indexOf('\n', at);
-    const line = lines.slice(at, end < 0 ? lines.length : end);
-    at = end < 0 ? lines.length : end + 1;
-    if (!line) continue;
-    const c = JSON.parse(line) as StoredChunk & { textAt?: [number, number] };
-    if (c.textAt && blob) {
-      const [off, len] = c.textAt;
-      delete c.textAt;
-      // An own, enumerable accessor: spreading or serialising a chunk still yields its text.
-      Object.defineProperty(c, 'text', { get: () => blob.toString('utf8', off, off + len), enumerable: true, configurable: true });
-    }
-    out.push(c);
-  }
-  return out;
-}
-
-export function newVectorIndex(dimension: number, capacity: number): VectorIndex {
-  const index = new HierarchicalNSW('cosine', dimension);
-  // Fixed seed: the same input builds the same graph, so benchmarks and tests repeat.
-  index.initIndex({ maxElements: Math.max(capacity, 16), m: 16, efConstruction: 100, randomSeed: 42 });
-  return index;
-}
-
-export function createFileIndexStore(dir: string): IndexStore {
-  const versionsDir = path.join(dir, 'versions');
-  const currentFile = path.join(dir, 'CURRENT');
-  const lockFile = path.join(dir, 'ingest.lock');
-
-  async function currentVersion(): Promise<string | null> {
-    try {
-      const v = (await fs.readFile(currentFile, 'utf8')).trim();
-      return v || null;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw e;
-    }
-  }
-
-  async function open(version?: string): Promise<IndexSnapshot | null> {
-    const v = version ?? (await currentVersion());
-    if (!v) return null;
-    const vdir = path.join(versionsDir, v);
-    try {
-      const manifest = JSON.parse(await fs.readFile(path.join(vdir, 'manifest.json'), 'utf8')) as Manifest;
-      if (manifest.format !== INDEX_FORMAT) throw new IndexFormatError(`Index format ${manifest.format} is not supported (expected ${INDEX_FORMAT}); run ingest with --rebuild.`);
-      const [chunks, recordsText, lexBuf] = await Promise.all([
-        readChunks(vdir),
-        fs.readFile(path.join(vdir, 'records.json'), 'utf8'),
-        fs.readFile(path.join(vdir, 'lexical.bin')),
-      ]);
-      let vectors = newVectorIndex(manifest.embedder.dimension, 16);
-      if (manifest.nextLabel > 0) {
-        vectors = new HierarchicalNSW('cosine', manifest.embedder.dimension);
-        await vectors.readIndex(path.join(vdir, 'vectors.hnsw'));
-      }
-      return {
-        dir: vdir,
-        version: v,
-        manifest,
-        chunks,
-        records: JSON.parse(recordsText) as IndexRecords,
-        vectors,
-        lexical: LexicalIndex.deserialize(lexBuf),
-      };
-    } catch (e) {
-      if (e instanceof IndexFormatError) throw e;
-      throw new IndexFormatError(`Index version ${v} in ${dir} cannot be read: ${(e as Error).message}`, { cause: e });
-    }
-  }
-
-  async function manifest(version?: string): Promise<Manifest | null> {
-    const v = version ?? (await currentVersion());
-    if (!v) return null;
-    try {
-      return JSON.parse(await fs.readFile(path.join(versionsDir, v, 'manifest.json'), 'utf8')) as Manifest;
-    } catch (e) {
-      throw new IndexFormatError(`Index version ${v} in ${dir} cannot be read: ${(e as Error).message}`, { cause: e });
-    }
-  }
-
-  async function publish(content: VersionContent, signal?: AbortSignal): Promise<string> {
-    await fs.mkdir(versionsDir, { recursive: true });
-    const now = new Date();
-    const version = `v${now.toISOString().replace(/[-:.TZ]/g, '').slice(0, 17)}-${randomBytes(3).toString('hex')}`;
-    const tmp = path.join(versionsDir, `.tmp-${version}`);
-    await fs.mkdir(tmp);
-    try {
-      const manifest: Manifest = { format: INDEX_FORMAT, version, createdAt: now.toISOString(), ...content.manifest };
-      await writeChunks(tmp, content.chunks);
-      signal?.throwIfAborted();
-      await writeFileSynced(path.join(tmp, 'records.json'), JSON.stringify(content.records));
-      await writeFileSynced(path.join(tmp, 'lexical.bin'), content.lexical.serialize());
-      signal?.throwIfAborted();
-      if (manifest.nextLabel > 0) {
-        await content.vectors.writeIndex(path.join(tmp, 'vectors.hnsw'));
-        const fh = await fs.open(path.join(tmp, 'vectors.hnsw'), 'r+');
-        await fh.sync();
-        await fh.close();
-      }
-      // The manifest is written last: a version folder without one is unfinished.
-      await writeFileSynced(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 1));
-      await fsyncDir(tmp);
-      signal?.throwIfAborted();
-      await fs.rename(tmp, path.join(versionsDir, version));
-      await fsyncDir(versionsDir);
-      const pointerTmp = `${currentFile}.${process.pid}.tmp`;
-      await writeFileSynced(pointerTmp, `${version}\n`);
-      await fs.rename(pointerTmp, currentFile);
-      await fsyncDir(dir);
-      return version;
-    } catch (e) {
-      await fs.rm(tmp, { recursive: true, force: true });
-      throw e;
-    }
-  }
-
-  async function lock(): Promise<IndexLock> {
-    await fs.mkdir(dir, { recursive: true });
-    const me = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString() };
-    for (let attempt = 0; attempt < 3; attempt++) {
-      // The lock appears with its content in one step (link of a finished file), so no
-      // reader ever sees an empty lock from a live writer.
-      const tmp = `${lockFile}.${process.pid}.${randomBytes(4).toString('hex')}`;
-      await fs.writeFile(tmp, JSON.stringify(me));
-      try {
-        await fs.link(tmp, lockFile);
-        let released = false;
-        return {
-          async release() {
-            if (released) return;
-            released = true;
-            await fs.rm(lockFile, { force: true });
-          },
-        };
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-        let holder: typeof me | null = null;
-        try {
-          holder = JSON.parse(await fs.readFile(lockFile, 'utf8')) as typeof me;
-        } catch {
-          holder = null; // unreadable: left torn by a process that died (older versions wrote in two steps)
-        }
-        if (holder && holder.host !== me.host) throw new IndexBusyError(holder);
-        if (holder && pidAlive(holder.pid)) throw new IndexBusyError(holder);
-        // Left by a dead process: recover it.
-        await fs.rm(lockFile, { force: true });
-      } finally {
-        await fs.rm(tmp, { force: true });
-      }
-    }
-    throw new Error(`Could not take the ingest lock at ${lockFile}.`);
-  }
-
-  async function cleanup(keep = 2): Promise<void> {
-    let names: string[];
-    try {
-      names = await fs.readdir(versionsDir);
-    } catch {
-      return;
-    }
-    const current = await currentVersion();
-    for (const n of names.filter((n) => n.startsWith('.tmp-'))) await fs.rm(path.join(versionsDir, n), { recursive: true, force: true });
-    const versions = names.filter((n) => n.startsWith('v')).sort();
-    const old = versions.slice(0, Math.max(0, versions.length - keep)).filter((v) => v !== current);
-    for (const v of old) await fs.rm(path.join(versionsDir, v), { recursive: true, force: true });
-  }
-
-  return { dir, currentVersion, open, manifest, publish, lock, cleanup };
 }

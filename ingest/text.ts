@@ -56,6 +56,17 @@ export function hasVietnameseMarks(text: string): boolean {
   );
 }
 
+/** Lower-case accented syllables of a text (same tokens as `syllables`, marks kept). */
+export function accentedSyllables(text: string): string[] {
+  return text.normalize('NFC').toLowerCase().match(/[\p{L}\p{N}]+(?:[./-][\p{L}\p{N}]+)*/gu) ?? [];
+}
+
+/** Old-style tone placement ("hoà", "thuỷ") written the new way ("hòa", "thủy"), so both compare equal. */
+const OLD_TONES: Record<string, string> = { 'oà': 'òa', 'oá': 'óa', 'oả': 'ỏa', 'oã': 'õa', 'oạ': 'ọa', 'oè': 'òe', 'oé': 'óe', 'oẻ': 'ỏe', 'oẽ': 'õe', 'oẹ': 'ọe', 'uỳ': 'ùy', 'uý': 'úy', 'uỷ': 'ủy', 'uỹ': 'ũy', 'uỵ': 'ụy' };
+export function newStyleTones(syllable: string): string {
+  return syllable.replace(/o[àáảãạèéẻẽẹ]|u[ỳýỷỹỵ]/g, (m) => OLD_TONES[m] ?? m);
+}
+
 /** Collapse runs of blank space inside lines and runs of blank lines. */
 export function tidy(text: string): string {
   return text

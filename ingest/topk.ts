@@ -1,6 +1,11 @@
 // Small search helpers for the lexical index: the running top-k of scored documents, and a
-// binary search in a sorted posting list.
-import type { LexicalHit } from './lexical.js';
+// binary search in a sorted posting list. It stands below the lexical index and imports nothing.
+
+/** A document of a term index with its score. */
+export interface ScoredDoc {
+  doc: number;
+  score: number;
+}
 
 /** First position in docs[from, to) holding a document ≥ d. */
 export function lowerBound(docs: Uint32Array, from: number, to: number, d: number): number {
@@ -80,8 +85,8 @@ export class TopK {
   }
 
   /** Best first. */
-  sorted(): LexicalHit[] {
-    const out: LexicalHit[] = [];
+  sorted(): ScoredDoc[] {
+    const out: ScoredDoc[] = [];
     for (let i = 0; i < this.n; i++) out.push({ doc: this.docs[i]!, score: this.scores[i]! });
     return out.sort((a, b) => b.score - a.score || a.doc - b.doc);
   }

@@ -1,7 +1,7 @@
 // MiniSearch, BM25 over whole words, default options; given accent-folded text (and queries)
 // so that questions typed without diacritics match as they do for us.
 import MiniSearch from 'minisearch';
-import { fold } from '../../ingest/text.js';
+import { fold } from '../../ingest/index.js';
 import { CHUNK_LIMIT, distinctCodes, type Peer, type PeerDoc } from './types.js';
 
 export function miniSearchPeer(): Peer {

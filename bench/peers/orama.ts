@@ -2,7 +2,7 @@
 // hashing vectors. Text and queries are accent-folded (Orama's tokenizer splits Vietnamese
 // letters it does not know); the similarity floor is our own (cosine ≥ 0.2).
 import { create, insertMultiple, search, type AnyOrama } from '@orama/orama';
-import { fold } from '../../ingest/text.js';
+import { fold } from '../../ingest/index.js';
 import { CHUNK_LIMIT, distinctCodes, type Peer, type PeerDoc } from './types.js';
 
 export function oramaPeer(dimension: number): Peer {

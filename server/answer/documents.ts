@@ -1,16 +1,12 @@
 // Questions about a document: find it by its number (full or bare), answer with its
 // metadata and the passages that speak to the question, each cited.
 import type { Language } from '../../domain/records.js';
-import { queryTerms } from '../../ingest/lexical.js';
-import { TYPE_NAMES } from '../../ingest/metadata.js';
-import type { StoredChunk, StoredDocument } from '../../ingest/store.js';
-import { fold } from '../../ingest/text.js';
+import { fold, queryTerms, type StoredChunk, type StoredDocument, syllables, TYPE_NAMES } from '../../ingest/index.js';
 import type { AskResponse, Citation } from '../../domain/contract.js';
-import { composeDocument, truncate, viDate } from './compose.js';
+import { composeDocumentParts, truncate, viDate } from './compose.js';
 import type { Knowledge } from './knowledge.js';
 import { expansionsFor, type LexiconEntry } from './lexicon.js';
 import { findBareDocumentNumber, findDocumentNumbers } from './understand.js';
-import { syllables } from '../../ingest/text.js';
 
 const norm = (n: string) => fold(n).replace(/\s+/g, '');
 
@@ -53,7 +49,7 @@ export function answerDocument(k: Knowledge, docs: StoredDocument[], question: s
     .map((c) => {
       const words = new Set(syllables(c.text));
       let s = 0;
-      for (const [t, w] of terms) if (!t.includes('_') && words.has(t)) s += w * k.snapshot.lexical.idf(t);
+      for (const [t, w] of terms) if (!t.includes('_') && words.has(t)) s += w * k.snapshot.termIdf(t);
       return { c, s };
     })
     .sort((a, b) => b.s - a.s);
@@ -73,13 +69,16 @@ export function answerDocument(k: Knowledge, docs: StoredDocument[], question: s
   }
   const links = doc.url ? [{ label: doc.title, url: doc.url }] : [];
   const field = askedField(question);
-  const body = composeDocument(doc, passages.slice(1), lang);
+  const body = composeDocumentParts(doc, passages.slice(1), lang);
+  const lead = field ? [{ kind: 'text' as const, text: fieldLine(doc, field, lang) }] : [];
   return {
     intent: 'document',
     found: true,
-    answer: field ? `${fieldLine(doc, field, lang)}\n\n${body}` : body,
+    answer: field ? `${lead[0]!.text}\n\n${body.text}` : body.text,
     citations: passages,
     links,
+    parts: [...lead, ...body.parts],
+    ...(doc.note ? { notes: [doc.note] } : {}),
   };
 }
 
@@ -152,7 +151,7 @@ export function referencesBySubject(k: Knowledge, question: string, lang: Langua
     const dateWords = d.date ? [d.date.slice(0, 4), String(Number(d.date.slice(5, 7))), String(Number(d.date.slice(8, 10)))] : [];
     const words = new Set([...syllables(`${d.title} ${d.subject ?? ''}`), ...dateWords]);
     let s = 0;
-    for (const t of q) if (words.has(t)) s += k.snapshot.lexical.idf(t) || 1;
+    for (const t of q) if (words.has(t)) s += k.snapshot.termIdf(t) || 1;
     scored.push({ d, s });
   }
   scored.sort((a, b) => b.s - a.s);

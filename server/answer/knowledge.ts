@@ -2,10 +2,7 @@
 // curated record wins over the portal's), a name index for choosing among near
 // neighbours, documents by number, tasks by document.
 import type { Procedure } from '../../domain/records.js';
-import { LexicalIndex } from '../../ingest/lexical.js';
-import type { IndexSnapshot, StoredChunk, StoredDocument, StoredProcedure, StoredTask } from '../../ingest/store.js';
-import { fold, syllables } from '../../ingest/text.js';
-import { accentedSyllables, newStyleTones } from './retrieve.js';
+import { accentedSyllables, buildTermIndex, fold, newStyleTones, syllables, type IndexSnapshot, type StoredChunk, type StoredDocument, type StoredProcedure, type StoredTask, type TermIndex } from '../../ingest/index.js';
 
 export interface ProcedureEntry {
   procedure: StoredProcedure;
@@ -24,21 +21,19 @@ export interface Knowledge {
   /** Whether records beyond the curated ones are loaded (the national catalogue or an export). */
   catalogueLoaded: boolean;
   /** BM25 over names, aliases, English names and fields: one document per procedure. */
-  names: LexicalIndex;
+  names: TermIndex;
   /**
    * BM25 over the whole record, one document per procedure (same slots as `names`): name,
    * aliases, field, who files, result, paper names and the start of the conditions. People
    * describe their situation rather than name the procedure; this is where those words match.
    */
-  records: LexicalIndex;
+  records: TermIndex;
   documents: Map<string, StoredDocument>;
   /** Folded document number → document ids ("2458/ubnd-snv" → [vi, en]). */
   documentsByNumber: Map<string, string[]>;
   tasksByDocument: Map<string, StoredTask[]>;
   /** Chunks of each source id, in index order. */
   chunksBySource: Map<string, number[]>;
-  /** Position in snapshot.chunks of each vector label (-1: none). */
-  chunkByLabel: Int32Array;
   /** 1 where snapshot.chunks[i] is a procedure chunk: the lexical and vector filter, built once. */
   procedureMask: Uint8Array;
   /** Share of chunks that are procedure chunks (vector search filters afterwards when most are). */
@@ -106,9 +101,9 @@ export function buildKnowledge(snapshot: IndexSnapshot): Knowledge {
     bySlot.push(entry);
     nameTexts.push([p.name, p.name, ...p.aliases, p.nameEn ?? ''].join('\n'));
   }
-  const names = LexicalIndex.build(nameTexts);
+  const names = buildTermIndex(nameTexts);
   const recordTexts = bySlot.map((e) => recordText(e.procedure));
-  const records = LexicalIndex.build(recordTexts);
+  const records = buildTermIndex(recordTexts);
   const written = new Set<string>();
   for (const text of recordTexts) for (const w of accentedSyllables(text)) written.add(newStyleTones(w));
   const df = new Map<string, number>();
@@ -128,14 +123,12 @@ export function buildKnowledge(snapshot: IndexSnapshot): Knowledge {
   for (const t of snapshot.records.tasks) tasksByDocument.set(t.documentId, [...(tasksByDocument.get(t.documentId) ?? []), t]);
 
   const chunksBySource = new Map<string, number[]>();
-  const chunkByLabel = new Int32Array(snapshot.manifest.nextLabel + 1).fill(-1);
   const procedureMask = new Uint8Array(snapshot.chunks.length);
   snapshot.chunks.forEach((c: StoredChunk, i) => {
     if (c.kind === 'procedure') procedureMask[i] = 1;
     const list = chunksBySource.get(c.sourceId);
     if (list) list.push(i);
     else chunksBySource.set(c.sourceId, [i]);
-    chunkByLabel[c.label] = i;
   });
 
   return {
@@ -149,7 +142,6 @@ export function buildKnowledge(snapshot: IndexSnapshot): Knowledge {
     documentsByNumber,
     tasksByDocument,
     chunksBySource,
-    chunkByLabel,
     procedureMask,
     procedureShare: snapshot.chunks.length ? procedureMask.reduce((a, b) => a + b, 0) / snapshot.chunks.length : 0,
     nameIdf: (t) => Math.log(1 + N / (1 + (df.get(t) ?? 0))),

@@ -1,6 +1,6 @@
 // Words people use ↔ words the catalogue uses: colloquial Vietnamese, abbreviations and
 // English names of common procedures. Keys and expansions are matched accent-folded.
-import { fold } from '../../ingest/text.js';
+import { fold } from '../../ingest/index.js';
 import { ENGLISH_TERMS } from './lexicon-en.js';
 
 /** [what people type, what the catalogue says]. Expansions join the query with a lower weight. */

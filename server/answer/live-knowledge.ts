@@ -1,8 +1,7 @@
 // Holds the knowledge of the index version being served and switches to a newly published
 // version without a restart: the new one is loaded fully beside the old, then swapped in
 // one assignment, so no request ever sees half an index.
-import type { EmbedderIdentity } from '../../ingest/embeddings.js';
-import type { IndexStore } from '../../ingest/store.js';
+import type { EmbedderIdentity, IndexStore } from '../../ingest/index.js';
 import { buildKnowledge, type Knowledge } from './knowledge.js';
 
 export interface LiveKnowledgeLogger {

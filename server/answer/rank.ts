@@ -1,11 +1,9 @@
 // Ranking procedures for a question: gather candidates from the name index, the whole-record
 // index and the chunk retrieval, describe each by a few features, and score
 // them with a linear model trained on the `tune` split (server/answer/rank-model.json).
-import { lowerBound } from '../../ingest/topk.js';
-import type { LexicalIndex, WeightedTerms } from '../../ingest/lexical.js';
+import { fold, lowerBound, type TermIndex, type WeightedTerms } from '../../ingest/index.js';
 import type { Knowledge, ProcedureEntry } from './knowledge.js';
 import { accentedSyllables, newStyleTones, type RankedChunk, type QueryView } from './retrieve.js';
-import { fold } from '../../ingest/text.js';
 
 /** The features, in the order the model's weights use. Each is roughly in 0..1. */
 export const FEATURES = ['name', 'record', 'chunk', 'nameCov', 'nameIdfCov', 'namePairs', 'queryCov', 'recordCov', 'variant', 'cueAgree', 'cueExtra', 'cueMissing', 'generic', 'who', 'level', 'curated', 'accentClash'] as const;
@@ -178,7 +176,7 @@ function whoMatches(f: StaticFeatures, known: boolean, business: boolean, person
   return (business ? f.forBusiness : f.forPerson) ? 1 : 0;
 }
 
-function normalisedHits(index: LexicalIndex, terms: WeightedTerms, limit: number): Map<number, number> {
+function normalisedHits(index: TermIndex, terms: WeightedTerms, limit: number): Map<number, number> {
   const hits = index.search(terms, limit);
   const max = hits[0]?.score ?? 1;
   return new Map(hits.map((h) => [h.doc, h.score / max]));

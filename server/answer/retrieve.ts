@@ -1,13 +1,12 @@
 // Reading a question for retrieval (typed words, lexicon expansions, BM25 terms) and hybrid
 // chunk retrieval: BM25 over accent-folded syllables and pairs plus hnswlib vectors, fused by
 // reciprocal rank. Choosing a procedure among the hits is rank.ts's job.
-import { fold, hasVietnameseMarks, syllables } from '../../ingest/text.js';
-import type { StoredChunk } from '../../ingest/store.js';
-import type { WeightedTerms } from '../../ingest/lexical.js';
-import { queryTerms } from '../../ingest/lexical.js';
+import { accentedSyllables, fold, hasVietnameseMarks, newStyleTones, queryTerms, syllables, type StoredChunk, type WeightedTerms } from '../../ingest/index.js';
 import type { Knowledge } from './knowledge.js';
 import type { LexiconEntry } from './lexicon.js';
 import { detectLanguage, QUESTION_WORDS } from './understand.js';
+
+export { accentedSyllables, newStyleTones } from '../../ingest/index.js';
 
 /** One piece of what a question means: a word as typed, or a lexicon phrase with its official wording. */
 export interface MeaningUnit {
@@ -102,17 +101,6 @@ export function viewQuery(question: string, lexicon: readonly LexiconEntry[]): Q
   };
 }
 
-/** Lower-case accented syllables of a text (same tokens as `syllables`, marks kept). */
-export function accentedSyllables(text: string): string[] {
-  return text.normalize('NFC').toLowerCase().match(/[\p{L}\p{N}]+(?:[./-][\p{L}\p{N}]+)*/gu) ?? [];
-}
-
-/** Old-style tone placement ("hoà", "thuỷ") written the new way ("hòa", "thủy"), so both compare equal. */
-const OLD_TONES: Record<string, string> = { 'oà': 'òa', 'oá': 'óa', 'oả': 'ỏa', 'oã': 'õa', 'oạ': 'ọa', 'oè': 'òe', 'oé': 'óe', 'oẻ': 'ỏe', 'oẽ': 'õe', 'oẹ': 'ọe', 'uỳ': 'ùy', 'uý': 'úy', 'uỷ': 'ủy', 'uỹ': 'ũy', 'uỵ': 'ụy' };
-export function newStyleTones(syllable: string): string {
-  return syllable.replace(/o[àáảãạèéẻẽẹ]|u[ỳýỷỹỵ]/g, (m) => OLD_TONES[m] ?? m);
-}
-
 function accentedForms(question: string): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   if (!hasVietnameseMarks(question)) return out;
@@ -141,8 +129,8 @@ const CHUNK_QUERY_TERMS = 40;
 /** The query terms that weigh most (rarity × weight) in the passage index, at most `n`. */
 function mostTelling(k: Knowledge, terms: WeightedTerms, n: number): WeightedTerms {
   if (terms.size <= n) return terms;
-  const lex = k.snapshot.lexical;
-  return new Map([...terms].map(([t, w]) => [t, w, lex.df(t) ? lex.idf(t) * w : 0] as const).sort((a, b) => b[2] - a[2]).slice(0, n).map(([t, w]) => [t, w]));
+  const index = k.snapshot;
+  return new Map([...terms].map(([t, w]) => [t, w, index.termDf(t) ? index.termIdf(t) * w : 0] as const).sort((a, b) => b[2] - a[2]).slice(0, n).map(([t, w]) => [t, w]));
 }
 
 /** Fuse lexical and vector rankings of chunks (reciprocal rank fusion). */
@@ -155,33 +143,23 @@ export function hybridChunks(
   const chunks = k.snapshot.chunks;
   const mask = opts.kind === 'procedure' ? k.procedureMask : opts.kind ? Uint8Array.from(chunks, (c) => (c.kind === opts.kind ? 1 : 0)) : undefined;
   const fused = new Map<number, number>();
-  const lex = k.snapshot.lexical.search(mostTelling(k, q.terms, CHUNK_QUERY_TERMS), opts.limit, mask);
-  lex.forEach((h, rank) => fused.set(h.doc, (fused.get(h.doc) ?? 0) + 1 / (RRF_K + rank + 1)));
-  if (queryVector && k.snapshot.vectors.getCurrentCount() > 0) {
-    // Filtering inside hnswlib calls back into JS for every node it visits; when the kind asked
-    // for is most of the index (procedures are), asking for a few more and dropping the rest is
-    // several times cheaper. A rare kind (documents) still filters inside.
-    const total = k.snapshot.vectors.getCurrentCount();
+  const lex = k.snapshot.searchTerms(mostTelling(k, q.terms, CHUNK_QUERY_TERMS), opts.limit, mask);
+  lex.forEach((h, rank) => fused.set(h.chunk, (fused.get(h.chunk) ?? 0) + 1 / (RRF_K + rank + 1)));
+  if (queryVector) {
+    // Filtering inside the vector search calls back into JS for every node it visits; when the
+    // kind asked for is most of the index (procedures are), asking for a few more and dropping
+    // the rest is several times cheaper. A rare kind (documents) still filters inside.
     const common = opts.kind === 'procedure' && k.procedureShare > 0.9;
-    const n = Math.min(common ? Math.ceil(opts.limit * 1.25) : opts.limit, total);
-    const filter =
-      mask && !common
-        ? (label: number) => {
-            const i = k.chunkByLabel[label] ?? -1;
-            return i >= 0 && mask[i] === 1;
-          }
-        : undefined;
-    const res = k.snapshot.vectors.searchKnn(queryVector, n, filter);
+    const n = common ? Math.ceil(opts.limit * 1.25) : opts.limit;
+    const accept = mask && !common ? (i: number) => mask[i] === 1 : undefined;
     let rank = -1;
-    res.neighbors.forEach((label, at) => {
-      const i = k.chunkByLabel[label] ?? -1;
-      if (mask && (i < 0 || mask[i] !== 1)) return;
+    for (const h of k.snapshot.searchVectors(queryVector, n, accept)) {
+      if (mask && mask[h.chunk] !== 1) continue;
       rank++;
-      if (rank >= opts.limit) return;
-      const distance = res.distances[at]!;
-      // hnswlib's cosine space returns a distance (1 − cos): only close neighbours count.
-      if (i >= 0 && distance < 0.8) fused.set(i, (fused.get(i) ?? 0) + 1 / (RRF_K + rank + 1));
-    });
+      if (rank >= opts.limit) break;
+      // Only close neighbours count.
+      if (h.similarity > 0.2) fused.set(h.chunk, (fused.get(h.chunk) ?? 0) + 1 / (RRF_K + rank + 1));
+    }
   }
   const max = 2 / (RRF_K + 1);
   return [...fused.entries()]

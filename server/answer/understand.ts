@@ -1,7 +1,7 @@
 // Reading a question: its language, what it asks about (aspect), and the cues that decide
 // the intent (a unit, a document number, a catalogue code, a greeting).
 import type { Language } from '../../domain/records.js';
-import { fold, hasVietnameseMarks, syllables } from '../../ingest/text.js';
+import { fold, hasVietnameseMarks, syllables } from '../../ingest/index.js';
 import type { ProcedureAspect } from '../../domain/contract.js';
 
 const EN_WORDS = new Set(

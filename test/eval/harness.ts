@@ -10,7 +10,7 @@ import type { AskResponse } from '../../domain/contract.js';
 import { createAnswerEngine } from '../../server/answer/engine.js';
 import { createLiveKnowledge } from '../../server/answer/live-knowledge.js';
 import { createEmbeddings } from '../../ingest/embeddings.js';
-import { createFileIndexStore } from '../../ingest/store.js';
+import { createFileIndexStore } from '../../ingest/index.js';
 import type { ChooseSwitches, RankModel } from '../../server/answer/choose.js';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEmbeddings } from '../../ingest/embeddings.js';
 import { runIngest } from '../../ingest/pipeline.js';
-import { createFileIndexStore } from '../../ingest/store.js';
+import { createFileIndexStore } from '../../ingest/index.js';
 
 const DOCUMENTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../data/documents');
 const VI = '2458-UBND-SNV-2023.vi.md';

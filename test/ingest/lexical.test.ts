@@ -6,8 +6,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEmbeddings } from '../../ingest/embeddings.js';
 import { LexicalIndex, queryTerms, type LexicalHit, type WeightedTerms } from '../../ingest/lexical.js';
-import { indexedText, runIngest } from '../../ingest/pipeline.js';
-import { createFileIndexStore } from '../../ingest/store.js';
+import { indexedText } from '../../ingest/chunk.js';
+import { readVersion } from '../../ingest/file-version.js';
+import { runIngest } from '../../ingest/pipeline.js';
+import { createFileIndexStore } from '../../ingest/index.js';
 import { syllables } from '../../ingest/text.js';
 import { projectRoot } from '../helpers/engine.js';
 
@@ -220,8 +222,9 @@ describe('incremental ingest', () => {
       const summary = await runIngest({ store, embedder, paths: [dataDir], baseDir: tmp, prune: true });
       expect(summary.updated).toHaveLength(1);
       expect(summary.removed).toHaveLength(1);
-      const snap = await store.open();
-      if (!snap) throw new Error('no index was published');
+      const version = await store.currentVersion();
+      if (!version) throw new Error('no index was published');
+      const snap = await readVersion(path.join(tmp, 'index', 'versions', version));
       expect(snap.lexical.df('hac_trang')).toBeGreaterThan(0);
       expectSameIndex(snap.lexical, LexicalIndex.build(snap.chunks.map(indexedText)));
     } finally {

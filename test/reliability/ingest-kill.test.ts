@@ -5,9 +5,10 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFileIndexStore } from '../../ingest/store.js';
-import { openAssistant, type Assistant } from '../../server/assistant.js';
+import { createFileIndexStore } from '../../ingest/index.js';
+import { openAssistant, type Assistant } from '../../service.js';
 import { BIRTH_CODE, BIRTH_QUESTION, copyData, lastJson, PORTAL, seeded, spawnIngest, tempDir, TODAY, waitForLock } from './helpers.js';
+import { waitFor } from '../helpers/wait.js';
 
 const KILLS = 20;
 let dir: string;
@@ -125,7 +126,14 @@ describe('ingest stopped with SIGTERM', () => {
     await touchProbe();
     const child = spawnIngest(['--rebuild', ...args]);
     expect(await waitForLock(lockFile, child.pid, 60_000, () => child.exitCode !== null)).toBe(true);
-    await new Promise((r) => setTimeout(r, Math.min(300, workMs.rebuild / 4)));
+    // Stopped while it works (reading or embedding): not before it starts, nor as it publishes.
+    await waitFor(
+      () => {
+        if (child.exitCode !== null) throw new Error(`the ingest ended before it could be stopped:\n${child.output.stderr}`);
+        return /"phase":"(load|embed)"/.test(child.output.stdout);
+      },
+      { timeoutMs: 60_000, intervalMs: 5, what: 'the ingest to be reading or embedding', detail: () => child.output.stdout },
+    );
     child.kill('SIGTERM');
     const exit = await child.exited;
     expect(exit.code, child.output.stderr).toBe(130);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEmbeddings } from '../../../ingest/embeddings.js';
 import { runIngest } from '../../../ingest/pipeline.js';
-import { createFileIndexStore } from '../../../ingest/store.js';
+import { createFileIndexStore } from '../../../ingest/index.js';
 import { buildKnowledge, type Knowledge } from '../../../server/answer/knowledge.js';
 
 export const FIXTURE_DOCUMENTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/documents');

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddings, type IdentifiedEmbeddings } from '../../../ingest/embeddings.js';
 import { runIngest } from '../../../ingest/pipeline.js';
-import { createFileIndexStore, type IndexStore } from '../../../ingest/store.js';
+import { createFileIndexStore, type IndexStore } from '../../../ingest/index.js';
 import { createAnswerEngine } from '../../../server/answer/engine.js';
 import { createLiveKnowledge, EmbedderMismatchOnLoadError } from '../../../server/answer/live-knowledge.js';
 import { projectRoot } from '../../helpers/engine.js';
