@@ -1,8 +1,8 @@
 // An engine answer as lines, shared by every channel: the structured records (procedure,
-// tasks, candidates) take the place of the prose; a procedure gives its essentials first and its
-// sections (papers, steps, legal basis) on demand.
+// tasks, candidates, notes) take the place of the prose, which is never read for them; a
+// procedure gives its essentials first and its sections (papers, steps, legal basis) on demand.
 import type { FilingChannel, Language, PaperGroup } from '../domain/records.js';
-import type { AskResponse, Candidate, ProcedureAnswer, TaskAnswer, TaskStatus } from '../domain/contract.js';
+import type { AskResponse, Candidate, ProcedureAnswer, TaskAnswer, TaskStatus, UnitTasks } from '../domain/contract.js';
 import { askBackChoices } from './choices.js';
 import { heading, lengthOf, textLines, type Line } from './lines.js';
 
@@ -36,6 +36,7 @@ export const LABELS = {
     papersElsewhere: (n: number) => `Thành phần hồ sơ: ${n} loại giấy tờ, xem đầy đủ tại đường dẫn bên dưới.`,
     moreTasks: (n: number) => `… và ${n} nhiệm vụ khác: hỏi lại cụ thể hơn (ví dụ theo năm hoặc văn bản) để xem.`,
     cutShort: '… (câu trả lời đầy đủ dài hơn một tin nhắn)',
+    noTasks: (unit: string) => `Trong các văn bản đã nạp, không có nhiệm vụ nào giao cho ${unit} hoặc cho nhóm đơn vị mà ${unit} thuộc về.`,
   },
   en: {
     code: 'Code',
@@ -63,6 +64,7 @@ export const LABELS = {
     papersElsewhere: (n: number) => `Papers: ${n} kinds, listed in full at the link below.`,
     moreTasks: (n: number) => `… and ${n} more tasks: ask more precisely (e.g. by year or document) to see them.`,
     cutShort: '… (the full answer is longer than one message)',
+    noTasks: (unit: string) => `None of the loaded documents assigns a task to ${unit} or to a group it belongs to.`,
   },
 } as const;
 
@@ -152,7 +154,7 @@ export function taskLines(task: TaskAnswer, lang: Language): Line[] {
   const status = STATUS[task.status];
   const source = task.citation.number ?? task.citation.title;
   // A task's lines stay in one message.
-  const lines: Line[] = [{ text: `${status.icon} ${task.text}`, keepWithNext: true }];
+  const lines: Line[] = [{ text: `${status.icon} ${task.text}`, keepWithNext: true, opensTask: true }];
   const deadline = task.deadline.text ? `${L.deadline}: ${task.deadline.text} (${status[lang]})` : `(${status[lang]})`;
   lines.push({ text: `   ${deadline} · ${source}` });
   if (task.via) {
@@ -160,6 +162,23 @@ export function taskLines(task: TaskAnswer, lang: Language): Line[] {
     lines.push({ text: `   ${L.via}: ${task.via}`, style: 'italic' });
   }
   return lines;
+}
+
+/** A unit's tasks under their heading, each whole. */
+export function taskListLines(unit: string | undefined, tasks: readonly TaskAnswer[], lang: Language): Line[] {
+  const lines: Line[] = [heading(unit ? `${LABELS[lang].tasksOf}: ${unit}` : `${LABELS[lang].tasksOf}:`)];
+  for (const task of tasks) lines.push({ text: '' }, ...taskLines(task, lang));
+  return lines;
+}
+
+/**
+ * A unit's tasks as /hanchot lists them: every task (pages follow), the caveats, the sources;
+ * a unit without tasks says so.
+ */
+export function unitTaskLines(u: UnitTasks, lang: Language): Line[] {
+  const sources = citationLines({ citations: u.tasks.map((t) => t.citation) }, lang);
+  if (!u.tasks.length) return [heading(`${LABELS[lang].tasksOf}: ${u.unit}`), { text: '' }, { text: LABELS[lang].noTasks(u.unit) }, ...noteLines(u.notes)];
+  return [...taskListLines(u.unit, u.tasks, lang), ...noteLines(u.notes), ...sources];
 }
 
 /** The ask-back as a numbered list of the candidates, in their order: a pick by number follows it. */
@@ -171,7 +190,7 @@ function candidateLines(choices: readonly Candidate[], lang: Language): Line[] {
   ];
 }
 
-export function citationLines(res: AskResponse, lang: Language): Line[] {
+export function citationLines(res: Pick<AskResponse, 'citations'>, lang: Language): Line[] {
   const seen = new Set<string>();
   const lines: Line[] = [];
   for (const c of res.citations) {
@@ -184,21 +203,9 @@ export function citationLines(res: AskResponse, lang: Language): Line[] {
   return lines.length ? [{ text: '' }, heading(`${LABELS[lang].sources}:`, 'italic'), ...lines] : [];
 }
 
-/**
- * The engine's caveats ("Lưu ý: … predates the two-tier government", a rendition's note) live in
- * the prose. When the records replace the prose, these paragraphs are kept: those that are
- * neither a numbered list nor a restatement of a task, and, for procedures, only marked notes.
- */
-export function noteParagraphs(res: AskResponse): Line[] {
-  const taskHeads = (res.tasks ?? []).map((t) => t.text.slice(0, 40));
-  const keep = (p: string): boolean =>
-    res.procedure
-      ? /^(Lưu ý|Ghi chú|Note)\b/i.test(p)
-      : !/^\s*\d+[.)]\s/m.test(p) && !taskHeads.some((h) => p.includes(h));
-  const paragraphs = res.answer.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
-  // The first paragraph of a task answer is its heading and list.
-  const candidates = res.procedure ? paragraphs : paragraphs.slice(1);
-  return candidates.filter(keep).flatMap((p) => [{ text: '' }, ...textLines(p).map((l) => ({ ...l, style: 'italic' as const }))]);
+/** The answer's caveats ("Lưu ý: … predates the two-tier government", a merger, a rendition's note), from its `notes`. */
+export function noteLines(notes: readonly string[] | undefined): Line[] {
+  return (notes ?? []).flatMap((note) => [{ text: '' }, ...textLines(note).map((l) => ({ ...l, style: 'italic' as const }))]);
 }
 
 /** How the channels can reach people (a hotline, a desk): shown with every "not found". */
@@ -217,7 +224,7 @@ export interface RenderOptions {
 function procedureLines(res: AskResponse & { procedure: ProcedureAnswer }, lang: Language, budget: number, opts: RenderOptions): { lines: Line[]; shown?: ProcedureSection } {
   const p = res.procedure;
   const lines = essentialLines(p, lang);
-  const tail = [...noteParagraphs(res), ...citationLines(res, lang)];
+  const tail = [...noteLines(res.notes), ...citationLines(res, lang)];
   const asked = PROCEDURE_SECTIONS.find((s) => s === res.aspect);
   if (asked) {
     const section = sectionLines({ ...p, steps: opts.record?.steps }, asked, lang);
@@ -241,9 +248,7 @@ export function answerLines(res: AskResponse, lang: Language = res.language, bud
   }
   const lines: Line[] = [];
   if (res.tasks?.length) {
-    lines.push(heading(res.unit ? `${LABELS[lang].tasksOf}: ${res.unit}` : `${LABELS[lang].tasksOf}:`));
-    for (const task of res.tasks) lines.push({ text: '' }, ...taskLines(task, lang));
-    lines.push(...noteParagraphs(res));
+    lines.push(...taskListLines(res.unit, res.tasks, lang), ...noteLines(res.notes));
   } else {
     lines.push(...textLines(res.answer));
   }

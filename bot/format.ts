@@ -3,14 +3,14 @@
 // answer-lines.ts; splitting and escaping from lines.ts.
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { Language } from '../domain/records.js';
-import type { AskResponse } from '../domain/contract.js';
+import type { AskResponse, UnitTasks } from '../domain/contract.js';
 import {
   answerLines,
   availableSections,
   citationLines,
   essentialLines,
   LABELS,
-  noteParagraphs,
+  noteLines,
   paperCount,
   paperLines,
   sectionLines,
@@ -18,6 +18,7 @@ import {
   type ProcedureSection,
   type RenderOptions,
   type SectionSource,
+  unitTaskLines,
 } from './answer-lines.js';
 import { askBackChoices, choiceLabels, MAX_CHOICES } from './choices.js';
 import { heading, lengthOf, splitHtml, textLines, ZALO_TEXT_LIMIT, type Line } from './lines.js';
@@ -93,6 +94,13 @@ export function renderTelegram(res: AskResponse, lang: Language = res.language, 
   return { pages: splitHtml(lines, TELEGRAM_PAGE_LIMIT), keyboard: answerKeyboard(res, lang, sections) };
 }
 
+/** /hanchot: a unit's tasks in pages, its documents' pages as URL buttons. */
+export function renderUnitTasks(u: UnitTasks, lang: Language = u.language): TelegramRendering {
+  const urls = [...new Map(u.links.filter((l) => isWebUrl(l.url)).map((l) => [l.url, l])).values()].slice(0, 5);
+  const keyboard = urls.length ? { inline_keyboard: urls.map((l) => [{ text: short(l.label, BUTTON_TEXT_MAX), url: l.url }]) } : undefined;
+  return { pages: splitHtml(unitTaskLines(u, lang), TELEGRAM_PAGE_LIMIT), keyboard };
+}
+
 /** A section asked for by its button: the procedure's name, then the section, in pages. */
 export function renderSection(name: string, p: SectionSource, section: ProcedureSection, lang: Language): string[] {
   const lines = sectionLines(p, section, lang);
@@ -125,7 +133,7 @@ export function renderZalo(res: AskResponse, lang: Language = res.language, opts
     const essentials = essentialLines(p, lang);
     const papers = paperLines(p.papers, lang);
     const required = lengthOf([...essentials, ...papers]) <= room || !papers.length ? [...essentials, ...papers] : [...essentials, { text: '' }, { text: L.papersElsewhere(paperCount(p.papers)) }];
-    const optional = [...noteParagraphs(res), ...citationLines(res, lang)];
+    const optional = [...noteLines(res.notes), ...citationLines(res, lang)];
     body = lengthOf([...required, ...optional]) <= room ? [...required, ...optional] : required;
   } else {
     body = answerLines({ ...res, found: true }, lang, room, opts).lines;
@@ -146,12 +154,12 @@ function fitPlain(body: Line[], room: number, res: AskResponse, lang: Language):
     // Leave room for the note; a task is only counted once its last line is in.
     if (lengthOf(next) + 1 + note().length > room) break;
     out.push(line);
-    if (tasks.length && line.text.startsWith('   ') === false && /^[✅⏳📅🔁❔]/u.test(line.text)) shownTasks++;
+    if (line.opensTask) shownTasks++;
   }
   // Never end on a heading or half a task.
   while (out.length && (out[out.length - 1]!.keepWithNext || !out[out.length - 1]!.text.trim())) {
     const dropped = out.pop()!;
-    if (/^[✅⏳📅🔁❔]/u.test(dropped.text)) shownTasks--;
+    if (dropped.opensTask) shownTasks--;
   }
   return [...out, { text: '' }, { text: note() }].map((l) => ({ ...l, text: cutText(l.text, room) }));
 }

@@ -12,6 +12,8 @@ export interface Line {
   style?: 'bold' | 'italic';
   /** A heading: a split never leaves it at the end of a message, apart from what it introduces. */
   keepWithNext?: boolean;
+  /** The first line of a task: whoever cuts a list short counts tasks by it, not by its text. */
+  opensTask?: boolean;
 }
 
 export function escapeHtml(text: string): string {

@@ -7,7 +7,8 @@ export interface Messages {
   help: string;
   thinkingFailed: string;
   askProcedureName: string;
-  askUnit: string;
+  /** A command that needs a unit was sent without one. */
+  askUnit: (command: 'hanchot' | 'theodoi') => string;
   languageSet: string;
   languageUsage: string;
   subscribed: (unit: string) => string;
@@ -15,7 +16,8 @@ export interface Messages {
   reminderTitle: (unit: string) => string;
   reminderNew: string;
   reminderDueSoon: string;
-  deadlineQuestion: (unit: string) => string;
+  /** /hanchot with a unit the engine does not recognise. */
+  unitNotFound: (unit: string) => string;
   /** After an ask-back on a channel without buttons: "Trả lời 1, 2 hoặc 3". */
   pickByNumber: (count: number) => string;
   /** A photo, voice message, sticker…: the bot reads text only. */
@@ -62,7 +64,7 @@ const vi: Messages = {
   ].join('\n'),
   thinkingFailed: 'Xin lỗi, hiện không trả lời được câu hỏi này. Vui lòng thử lại sau ít phút.',
   askProcedureName: 'Vui lòng ghi tên thủ tục, ví dụ: /thutuc đăng ký khai sinh',
-  askUnit: 'Vui lòng ghi tên đơn vị, ví dụ: /hanchot Sở Tư pháp',
+  askUnit: (command) => `Vui lòng ghi tên đơn vị, ví dụ: /${command} Sở Tư pháp`,
   languageSet: 'Đã chuyển sang tiếng Việt.',
   languageUsage: 'Cách dùng: /lang vi hoặc /lang en',
   subscribed: (unit) => `Đã đăng ký nhắc hạn cho: ${unit}. Tôi sẽ nhắn lúc 8 giờ sáng khi có hạn trong 7 ngày tới hoặc nhiệm vụ mới.`,
@@ -70,7 +72,7 @@ const vi: Messages = {
   reminderTitle: (unit) => `Nhắc hạn: ${unit}`,
   reminderNew: 'Nhiệm vụ mới',
   reminderDueSoon: 'Sắp đến hạn (7 ngày tới)',
-  deadlineQuestion: (unit) => `hạn chót của ${unit}`,
+  unitNotFound: (unit) => `Không nhận ra đơn vị "${unit}". Vui lòng ghi tên đầy đủ, ví dụ: /hanchot Sở Tư pháp hoặc /hanchot phường Ba Đình.`,
   pickByNumber: (count) => `Trả lời ${numbers(count, 'hoặc')} để chọn thủ tục, hoặc nhắn câu hỏi khác.`,
   textOnly: 'Tôi chỉ đọc được tin nhắn chữ. Vui lòng gõ câu hỏi, ví dụ: "Làm giấy khai sinh cần những gì?"',
   unitUnknown: (unit, suggested) =>
@@ -112,7 +114,7 @@ const en: Messages = {
   ].join('\n'),
   thinkingFailed: 'Sorry, I cannot answer this right now. Please try again in a few minutes.',
   askProcedureName: 'Please give the procedure name, e.g. /thutuc birth registration',
-  askUnit: 'Please give the unit, e.g. /hanchot Sở Tư pháp',
+  askUnit: (command) => `Please give the unit, e.g. /${command} Sở Tư pháp`,
   languageSet: 'Language set to English.',
   languageUsage: 'Usage: /lang vi or /lang en',
   subscribed: (unit) => `Subscribed to deadline reminders for: ${unit}. I will write at 8:00 when a deadline is within 7 days or a task is new.`,
@@ -120,7 +122,7 @@ const en: Messages = {
   reminderTitle: (unit) => `Deadline reminder: ${unit}`,
   reminderNew: 'New tasks',
   reminderDueSoon: 'Due within 7 days',
-  deadlineQuestion: (unit) => `deadlines of ${unit}`,
+  unitNotFound: (unit) => `"${unit}" is not a unit I recognise. Please write the full name, e.g. /hanchot Sở Tư pháp or /hanchot phường Ba Đình.`,
   pickByNumber: (count) => `Reply ${numbers(count, 'or')} to choose a procedure, or ask another question.`,
   textOnly: 'I can only read text messages. Please type your question, e.g. "What papers do I need to register a birth?"',
   unitUnknown: (unit, suggested) =>

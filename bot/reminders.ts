@@ -1,4 +1,4 @@
-// Daily deadline reminders for subscribed chats: ask the engine for a unit's tasks, send the ones
+// Daily deadline reminders for subscribed chats: the engine lists a unit's tasks, we send the ones
 // due within a week and the ones new since the last run, each once, and remember what was sent.
 import { createHash } from 'node:crypto';
 import type { AnswerEngine, TaskAnswer } from '../domain/contract.js';
@@ -19,28 +19,17 @@ export function taskId(task: TaskAnswer): string {
 
 const hcmDay = (now: Date): string => new Date(now.getTime() + HCM_OFFSET_MS).toISOString().slice(0, 10);
 
-/** Whether a task falls due within `days` days of `now` (Hanoi calendar days). */
+/**
+ * Whether a task falls due within `days` days of `now` (Hanoi calendar days). The day it falls
+ * due is the engine's (`next`: a recurring deadline's next occurrence is computed there, once).
+ */
 export function isDueSoon(task: TaskAnswer, now: Date, days = 7): boolean {
   if (task.status === 'past') return false;
   if (task.status === 'due-soon') return true;
-  const today = Date.parse(hcmDay(now));
-  const due = task.deadline.due ?? task.deadline.date;
-  if (due) {
-    const diff = (Date.parse(due) - today) / DAY_MS;
-    return diff >= 0 && diff <= days;
-  }
-  const rec = task.deadline.recurring;
-  if (rec?.every === 'month') {
-    const d = new Date(today);
-    for (const monthShift of [0, 1]) {
-      const y = d.getUTCFullYear();
-      const m = d.getUTCMonth() + monthShift;
-      const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-      const next = Date.UTC(y, m, Math.min(rec.day, lastDay));
-      if (next >= today) return (next - today) / DAY_MS <= days;
-    }
-  }
-  return false;
+  const due = task.next ?? task.deadline.due ?? task.deadline.date;
+  if (!due) return false;
+  const diff = (Date.parse(due) - Date.parse(hcmDay(now))) / DAY_MS;
+  return diff >= 0 && diff <= days;
 }
 
 export interface ReminderReport {
@@ -74,12 +63,7 @@ function reminderLines(unit: string, dueSoon: TaskAnswer[], fresh: TaskAnswer[],
 }
 
 async function remindOne(sub: Subscription, deps: RunRemindersDeps, report: ReminderReport): Promise<void> {
-  const res = await deps.engine.ask({
-    question: messages(sub.language).deadlineQuestion(sub.unit),
-    unit: sub.unit,
-    language: sub.language,
-  });
-  const tasks = res.tasks ?? [];
+  const { tasks } = await deps.engine.tasksFor({ unit: sub.unit, language: sub.language });
   const sent = new Set(sub.sent);
   const seen = new Set(sub.seen);
   const firstRun = sub.lastRun === undefined;

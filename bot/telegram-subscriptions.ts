@@ -6,7 +6,7 @@ import { checkUnit } from './choices.js';
 import { escapeHtml } from './format.js';
 import { messages } from './messages.js';
 import type { SubscriptionStore } from './storage.js';
-import type { BotContext, TelegramBot } from './telegram.js';
+import type { BotContext, TelegramBot } from './telegram-context.js';
 
 const CALLBACK_DATA_LIMIT = 64;
 const fitsCallback = (data: string): boolean => Buffer.byteLength(data, 'utf8') <= CALLBACK_DATA_LIMIT;
@@ -38,7 +38,7 @@ export function installSubscriptionCommands(bot: TelegramBot, h: SubscriptionHel
   bot.command('theodoi', async (ctx) => {
     const typed = (typeof ctx.match === 'string' ? ctx.match.trim() : '').slice(0, 200) || ctx.session.unit;
     const lang = h.uiLanguage(ctx);
-    if (!typed) return h.sendText(ctx, messages(lang).askUnit.replace('/hanchot', '/theodoi'));
+    if (!typed) return h.sendText(ctx, messages(lang).askUnit('theodoi'));
     const check = checkUnit(typed);
     if (check.unit) return subscribe(ctx, check.unit);
     const offered = buttons(check.suggestions.map((name) => ({ text: name, data: `sub:${name}` })));

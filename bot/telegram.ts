@@ -9,27 +9,14 @@ import type { Language } from '../domain/records.js';
 import type { AnswerEngine, AskRequest } from '../domain/contract.js';
 import { describeError, redact, redactingLogger, silentLogger, TelegramStartupError, type Logger } from './errors.js';
 import { asksForPerson, contactLines, contactReply, requestLanguage, type Contact } from './contact.js';
-import { moreButton, renderSection, renderTelegram, splitHtml, textLines, type Line, type ProcedureSection } from './format.js';
+import { moreButton, renderSection, renderTelegram, renderUnitTasks, splitHtml, textLines, type Line, type ProcedureSection } from './format.js';
 import { languageFromCode, messages } from './messages.js';
 import { addressedToBot, isGroup, sessionKey, threadTo, withoutMention } from './telegram-groups.js';
 import { installSubscriptionCommands } from './telegram-subscriptions.js';
 import { createMemorySessionStorage, type SubscriptionStore } from './storage.js';
+import type { BotContext, ChatSession, TelegramBot } from './telegram-context.js';
 
-export interface ChatSession {
-  /** Set by /lang; otherwise the engine detects the language of each question. */
-  language?: Language;
-  /** The last unit asked about (/hanchot, /theodoi). */
-  unit?: string;
-  /**
-   * Bumped by /start. The engine keeps the conversation (last procedure, pending choices) per
-   * sessionId, and this is part of it: a new number is a conversation with nothing behind it.
-   */
-  conversation?: number;
-  /** The pages of the last long answer, sent one at a time behind a "More" button. */
-  pages?: { key: string; html: string[] };
-}
-export type BotContext = Context & SessionFlavor<ChatSession>;
-export type TelegramBot = Bot<BotContext>;
+export type { BotContext, ChatSession, TelegramBot } from './telegram-context.js';
 
 export interface ThrottleOptions {
   /** Minimum gap between two calls to one private chat (Telegram allows about 1 message/s). */
@@ -119,19 +106,28 @@ export function createTelegramBot(deps: TelegramDeps): TelegramBot {
     await say(ctx, pages[0]!, rows.length ? { inline_keyboard: rows } : undefined);
   };
 
-  /** Asks the engine and delivers the answer; shows "typing" while the engine works. */
-  const answer = async (ctx: BotContext, request: Omit<AskRequest, 'sessionId'>): Promise<void> => {
-    const chatId = ctx.chat?.id;
-    if (chatId === undefined) return;
+  /** Shows "typing" while the engine works. */
+  const withTyping = async <T>(ctx: BotContext, work: () => Promise<T>): Promise<T> => {
     const typing = (): void => {
       ctx.replyWithChatAction('typing').catch((error: unknown) => log.warn({ err: error, chatId: ctx.chat?.id }, 'chat action failed'));
     };
     typing();
     const timer = setInterval(typing, TYPING_EVERY_MS);
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+    }
+  };
+
+  /** Asks the engine and delivers the answer. */
+  const answer = async (ctx: BotContext, request: Omit<AskRequest, 'sessionId'>): Promise<void> => {
+    const chatId = ctx.chat?.id;
+    if (chatId === undefined) return;
     let rendering;
     let lang: Language;
     try {
-      const res = await deps.engine.ask({ ...request, sessionId: conversationId(ctx) });
+      const res = await withTyping(ctx, () => deps.engine.ask({ ...request, sessionId: conversationId(ctx) }));
       if (res.unit) ctx.session.unit = res.unit;
       lang = ctx.session.language ?? res.language;
       const record = res.procedure ? deps.engine.procedure(res.procedure.code) : undefined;
@@ -140,8 +136,6 @@ export function createTelegramBot(deps: TelegramDeps): TelegramBot {
       log.error({ err: error, chatId }, 'engine failed');
       await sendText(ctx, messages(request.language ?? uiLanguage(ctx)).thinkingFailed);
       return;
-    } finally {
-      clearInterval(timer);
     }
     await sendPages(ctx, rendering.pages, rendering.keyboard, lang);
   };
@@ -171,11 +165,23 @@ export function createTelegramBot(deps: TelegramDeps): TelegramBot {
     await answer(ctx, { question: name.slice(0, 1000), language: language(ctx) });
   });
 
+  // A unit's deadlines are data the engine lists for the unit: no question is composed for it.
   bot.command('hanchot', async (ctx) => {
     const unit = args(ctx).slice(0, 200) || ctx.session.unit;
-    if (!unit) return sendText(ctx, messages(uiLanguage(ctx)).askUnit);
+    const lang = uiLanguage(ctx);
+    if (!unit) return sendText(ctx, messages(lang).askUnit('hanchot'));
     ctx.session.unit = unit;
-    await answer(ctx, { question: messages(uiLanguage(ctx)).deadlineQuestion(unit), unit, language: language(ctx) });
+    let rendering;
+    try {
+      const list = await withTyping(ctx, () => deps.engine.tasksFor({ unit, language: lang, sessionId: conversationId(ctx) }));
+      if (!list.known) return await sendText(ctx, messages(lang).unitNotFound(unit));
+      ctx.session.unit = list.unit;
+      rendering = renderUnitTasks(list, lang);
+    } catch (error) {
+      log.error({ err: error, chatId: ctx.chat.id }, 'engine failed');
+      return await sendText(ctx, messages(lang).thinkingFailed);
+    }
+    await sendPages(ctx, rendering.pages, rendering.keyboard, lang);
   });
 
   installSubscriptionCommands(bot, { subscriptions: deps.subscriptions, now, uiLanguage, sendText, say });

@@ -78,6 +78,12 @@ export const TaskAnswer = z.object({
   /** The section it is listed in: named (own), through a group of the unit, or addressed to everyone. */
   scope: z.enum(['own', 'group', 'everyone']).optional(),
   citation: Citation,
+  /**
+   * The day the task falls due next, from the engine's today: its deadline's due day, or for a
+   * recurring one ("trước ngày 25 hằng tháng") its next occurrence. Computed once, by the engine,
+   * so that channels (reminders) never re-derive recurrences.
+   */
+  next: IsoDate.optional(),
 });
 export type TaskAnswer = z.infer<typeof TaskAnswer>;
 
@@ -91,6 +97,44 @@ export type Alternative = z.infer<typeof Alternative>;
  */
 export const Candidate = z.object({ code: z.string(), name: z.string(), level: z.array(z.string()).default([]) });
 export type Candidate = z.infer<typeof Candidate>;
+
+/**
+ * What a paragraph of the composed answer holds, so that a channel can put a structured block
+ * (a checklist for `papers`, task lists for `tasks`, a button for `online`, chips for
+ * `alternatives`) in its place without reading the text.
+ */
+export const AnswerPartKind = z.enum([
+  'text', // prose with no structured counterpart
+  'papers', // the papers to bring (procedure.papers)
+  'steps', // the steps (the record's)
+  'legal', // the legal basis (procedure.legalBasis)
+  'fee',
+  'time',
+  'where',
+  'online', // the online filing link (procedure.url)
+  'essentials', // the other facts of a procedure, one a line
+  'procedure', // the procedure's name, code and level
+  'alternatives', // near neighbours (alternatives)
+  'candidates', // an ask-back (candidates)
+  'tasks', // a list of tasks (tasks)
+  'document', // a document's title, number, date and issuer
+  'passage', // a quoted passage of a document (its citation in `cites`)
+  'notes', // caveats (also in `notes`)
+  'source', // where the facts come from
+]);
+export type AnswerPartKind = z.infer<typeof AnswerPartKind>;
+
+export const AnswerPart = z.object({
+  kind: AnswerPartKind,
+  /**
+   * The paragraph as it reads in `answer`; a part that cites is followed there by its references
+   * ("«…» [2458/UBND-SNV, mục 7]"), which a channel words itself from the citations.
+   */
+  text: z.string(),
+  /** Ids of the citations the paragraph quotes (in `citations` or a task's), in order. */
+  cites: z.array(z.string()).optional(),
+});
+export type AnswerPart = z.infer<typeof AnswerPart>;
 
 export const AskResponse = z.object({
   /** Id of this answer, for feedback. */
@@ -111,6 +155,17 @@ export const AskResponse = z.object({
   aspect: ProcedureAspect.optional(),
   /** The unit the answer is about, as resolved (deadline questions and follow-ups). */
   unit: z.string().optional(),
+  /**
+   * The composed `answer` paragraph by paragraph, in order, separated there by blank lines.
+   * Absent when an LLM phrased the answer, and for answers that are plain prose (a greeting,
+   * "not found"): a channel then shows `answer` as written.
+   */
+  parts: z.array(AnswerPart).optional(),
+  /**
+   * Caveats a channel must keep whatever it shows in place of the text: the document predates
+   * the two-tier government, a unit was merged into another, a rendition is not the original …
+   */
+  notes: z.array(z.string()).optional(),
   /** Whether an LLM phrased `answer` (false: composed from the records). */
   phrasedBy: z.enum(['composer', 'llm']).default('composer'),
 });
@@ -120,12 +175,41 @@ export const SearchHit = z.object({
   kind: z.enum(['procedure', 'document']),
   id: z.string(), // procedure code or document id
   title: z.string(),
+  number: z.string().optional(), // document number or catalogue code, as cited
+  date: IsoDate.optional(),
   section: z.string().optional(),
   snippet: z.string(),
   url: z.string().url().optional(),
   score: z.number(),
 });
 export type SearchHit = z.infer<typeof SearchHit>;
+
+export const UnitTasksRequest = z
+  .object({
+    /** The unit as a person typed it ("Sở Tư pháp", "phường Ba Đình"). */
+    unit: z.string().trim().min(1).max(200),
+    language: Language.optional(),
+    /** When given, the unit becomes the conversation's subject (follow-up questions continue it). */
+    sessionId: z.string().trim().min(1).max(128).optional(),
+  })
+  .strict();
+export type UnitTasksRequest = z.infer<typeof UnitTasksRequest>;
+
+/** A unit's tasks as data: what `/hanchot` lists and what reminders watch. */
+export const UnitTasks = z.object({
+  /** The unit as resolved: its canonical name, or for a merged unit its successors' names. */
+  unit: z.string(),
+  /** False when the unit is not one the engine can recognise (nothing could be looked up). */
+  known: z.boolean(),
+  language: Language,
+  /** Every task that concerns the unit (its own and its groups' first, then everyone's), soonest first. */
+  tasks: z.array(TaskAnswer),
+  /** Caveats: a unit merged into another, documents that predate the two-tier government … */
+  notes: z.array(z.string()),
+  /** The documents' pages and the sources of a succession. */
+  links: z.array(Link),
+});
+export type UnitTasks = z.infer<typeof UnitTasks>;
 
 /** The engine every channel calls. Channels format its answers; they never retrieve on their own. */
 export interface AnswerEngine {
@@ -134,4 +218,6 @@ export interface AnswerEngine {
   procedure(code: string): Procedure | undefined;
   /** Hybrid search over procedures and documents (for /api/search). */
   search(query: string, limit?: number): Promise<SearchHit[]>;
+  /** A unit's tasks and deadlines as data, without going through a question. */
+  tasksFor(request: UnitTasksRequest): Promise<UnitTasks>;
 }

@@ -2,11 +2,11 @@
 // from a record; nothing here invents a fact or a link. This is the composers' one door:
 // procedure answers are built in compose/, task and document answers here.
 import type { Language } from '../../domain/records.js';
-import type { StoredDocument } from '../../ingest/store.js';
+import type { StoredDocument } from '../../ingest/index.js';
 import { truncate, viDate } from './compose/text.js';
-import type { Citation, Link, TaskAnswer } from '../../domain/contract.js';
+import type { AnswerPart, Citation, Link, TaskAnswer } from '../../domain/contract.js';
 
-export { ANSWER_BUDGET, composeCandidates, composeProcedure, type ComposeOptions } from './compose/procedure.js';
+export { ANSWER_BUDGET, composeCandidates, composeProcedure, composeProcedureParts, type ComposedProcedure, type ComposeOptions } from './compose/procedure.js';
 export { truncate, viDate } from './compose/text.js';
 
 export const PORTAL_SEARCH = 'https://dichvucong.gov.vn/thu-tuc-hanh-chinh';
@@ -35,16 +35,30 @@ export function composeTasks(unitName: string, tasks: TaskAnswer[], lang: Langua
 }
 
 export function composeDocument(doc: StoredDocument, passages: Citation[], lang: Language): string {
-  const parts: string[] = [];
+  return composeDocumentParts(doc, passages, lang).text;
+}
+
+/**
+ * A document answer by paragraph. A passage's part holds the quote alone and cites its passage;
+ * in the text the quote is followed by its reference ("[2458/UBND-SNV, mục 3]").
+ */
+export function composeDocumentParts(doc: StoredDocument, passages: Citation[], lang: Language): { text: string; parts: AnswerPart[] } {
+  const parts: AnswerPart[] = [];
+  const paragraphs: string[] = [];
+  const add = (part: AnswerPart, paragraph = part.text): void => {
+    parts.push(part);
+    paragraphs.push(paragraph);
+  };
   const date = doc.date ? (lang === 'vi' ? ` ngày ${viDate(doc.date)}` : ` of ${doc.date}`) : doc.year ? (lang === 'vi' ? ` năm ${doc.year}` : ` (${doc.year})`) : '';
-  parts.push(`${doc.title}${doc.number && !doc.title.includes(doc.number) ? ` (${doc.number})` : ''}${date}${doc.issuer ? ` — ${doc.issuer}` : ''}.`);
-  if (doc.subject && !doc.title.includes(doc.subject)) parts.push(doc.subject);
-  if (doc.note) parts.push(doc.note);
+  add({ kind: 'document', text: `${doc.title}${doc.number && !doc.title.includes(doc.number) ? ` (${doc.number})` : ''}${date}${doc.issuer ? ` — ${doc.issuer}` : ''}.` });
+  if (doc.subject && !doc.title.includes(doc.subject)) add({ kind: 'text', text: doc.subject });
+  if (doc.note) add({ kind: 'notes', text: doc.note });
   for (const p of passages) {
     if (p.id.startsWith(`${doc.id}`) && p.quote === doc.subject) continue;
-    parts.push(`«${truncate(p.quote, 500)}» [${p.number ?? p.title}${p.section ? `, ${lang === 'vi' ? 'mục' : 'item'} ${p.section}` : ''}]`);
+    const quote = `«${truncate(p.quote, 500)}»`;
+    add({ kind: 'passage', text: quote, cites: [p.id] }, `${quote} [${p.number ?? p.title}${p.section ? `, ${lang === 'vi' ? 'mục' : 'item'} ${p.section}` : ''}]`);
   }
-  return parts.join('\n\n');
+  return { text: paragraphs.join('\n\n'), parts };
 }
 
 export function notFound(lang: Language): { answer: string; links: Link[] } {

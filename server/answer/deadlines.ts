@@ -4,13 +4,10 @@
 // answered by topic.ts (re-exported here).
 import { relevanceTo } from './topic.js';
 import type { Language } from '../../domain/records.js';
-import type { StoredDocument, StoredTask } from '../../ingest/store.js';
-import { fold } from '../../ingest/text.js';
-import { bundledSuccession, predecessorsOf, successionOf, type Succession, type SuccessionSource, type SuccessionTable } from '../../ingest/unit-directory.js';
-import { resolveUnit, unitConcernedBy, viDate as dispatchDate, type FormerName, type ResolvedUnit } from '../../ingest/units.js';
-import type { Link, TaskAnswer } from '../../domain/contract.js';
+import { bundledSuccession, fold, type FormerName, predecessorsOf, type ResolvedUnit, resolveUnit, type StoredDocument, type StoredTask, type Succession, successionOf, type SuccessionSource, type SuccessionTable, unitConcernedBy, viDate as dispatchDate } from '../../ingest/index.js';
+import type { AnswerPart, Link, TaskAnswer } from '../../domain/contract.js';
 import type { Knowledge } from './knowledge.js';
-import { asOf, byStatus, documentFamilies, notesFor, taskAnswer, taskLine, type Draft } from './task-answers.js';
+import { asOf, byStatus, documentFamilies, notesFor, partsText, taskAnswer, taskLine, type Draft } from './task-answers.js';
 
 export { answerTopicDeadlines } from './topic.js';
 
@@ -157,33 +154,42 @@ function listed(tasks: TaskAnswer[]): { main: TaskAnswer[]; everyone: TaskAnswer
 }
 
 export function composeUnitTasks(unitName: string, tasks: TaskAnswer[], lang: Language, lead: string[], notes: string[]): string {
+  return partsText(unitTaskParts(unitName, tasks, lang, lead, notes));
+}
+
+/** A unit's answer by paragraph: what became of the unit, its tasks, the tasks addressed to everyone, the notes. */
+export function unitTaskParts(unitName: string, tasks: TaskAnswer[], lang: Language, lead: string[], notes: string[]): AnswerPart[] {
+  const parts: AnswerPart[] = lead.length ? [{ kind: 'text', text: lead.join('\n') }] : [];
+  const notesPart: AnswerPart[] = notes.length ? [{ kind: 'notes', text: notes.join('\n') }] : [];
   if (!tasks.length) {
     const none =
       lang === 'vi'
         ? `Trong các văn bản đã nạp, không có nhiệm vụ nào giao cho ${unitName} hoặc cho nhóm đơn vị mà ${unitName} thuộc về.`
         : `None of the loaded documents assigns a task to ${unitName} or to a group it belongs to.`;
-    return [...lead, none, ...(notes.length ? ['', ...notes] : [])].join('\n');
+    return [...parts, { kind: 'text', text: none }, ...notesPart];
   }
   const l = listed(tasks);
-  const lines: string[] = [...lead];
   if (l.main.length) {
-    lines.push(lang === 'vi' ? `Nhiệm vụ và thời hạn của ${unitName}:` : `Tasks and deadlines for ${unitName}:`);
+    const lines = [lang === 'vi' ? `Nhiệm vụ và thời hạn của ${unitName}:` : `Tasks and deadlines for ${unitName}:`];
     l.main.forEach((t, i) => lines.push(taskLine(t, i + 1, lang)));
     lines.push(...more(l.mainTotal - l.main.length, lang));
+    parts.push({ kind: 'tasks', text: lines.join('\n') });
   } else if (l.mainTotal === 0) {
-    lines.push(
-      lang === 'vi'
-        ? `Không có nhiệm vụ nào giao riêng cho ${unitName} hoặc nhóm đơn vị của ${unitName}.`
-        : `No task is addressed to ${unitName} by name or through its group.`,
-    );
+    parts.push({
+      kind: 'text',
+      text:
+        lang === 'vi'
+          ? `Không có nhiệm vụ nào giao riêng cho ${unitName} hoặc nhóm đơn vị của ${unitName}.`
+          : `No task is addressed to ${unitName} by name or through its group.`,
+    });
   }
   if (l.everyoneTotal) {
-    lines.push('', lang === 'vi' ? 'Nhiệm vụ giao chung cho các cơ quan, đơn vị:' : 'Tasks addressed to all agencies and units:');
+    const lines = [lang === 'vi' ? 'Nhiệm vụ giao chung cho các cơ quan, đơn vị:' : 'Tasks addressed to all agencies and units:'];
     l.everyone.forEach((t, i) => lines.push(taskLine(t, l.main.length + i + 1, lang)));
     lines.push(...more(l.everyoneTotal - l.everyone.length, lang));
+    parts.push({ kind: 'tasks', text: lines.join('\n') });
   }
-  if (notes.length) lines.push('', ...notes);
-  return lines.join('\n');
+  return [...parts, ...notesPart];
 }
 
 function sourceLinks(s: Succession | undefined, lang: Language): Link[] {
@@ -194,7 +200,18 @@ function sourceLinks(s: Succession | undefined, lang: Language): Link[] {
   return [{ label: `${lang === 'vi' ? 'Bài viết về' : 'Report on'} ${src.number ? `${lang === 'vi' ? 'Nghị quyết' : 'Resolution'} ${src.number}` : src.title}`, url }];
 }
 
-export function answerDeadlines(k: Knowledge, unit: ResolvedUnit, only: StoredDocument[], lang: Language, today: string, options: DeadlineOptions = {}): Draft {
+/** Every task of a unit (or of its successors, for an old name), sorted, with what the answer says about them. */
+export interface UnitTaskList {
+  /** Whose tasks these are: the unit, or its successors' names. */
+  title: string;
+  tasks: TaskAnswer[];
+  /** What became of the unit (a merger, a dissolved district), one line each. */
+  lead: string[];
+  notes: string[];
+  links: Link[];
+}
+
+export function unitTaskList(k: Knowledge, unit: ResolvedUnit, only: StoredDocument[], lang: Language, today: string, options: DeadlineOptions = {}): UnitTaskList {
   const table = options.succession ?? bundledSuccession();
   const succession = successionOf(table, unit);
   const successors = succession ? successorUnits(succession) : [];
@@ -218,19 +235,29 @@ export function answerDeadlines(k: Knowledge, unit: ResolvedUnit, only: StoredDo
   const relevance = options.question ? relevanceTo(options.question, all.map((t) => t.text)) : () => 0;
   const asked = new Map(all.map((t) => [t, relevance(t.text) >= 0.5 ? 1 : 0]));
   all.sort((a, b) => rank(a) - rank(b) || asked.get(b)! - asked.get(a)! || byStatus(a, b));
-  const l = listed(all);
-  const tasks = [...l.main, ...l.everyone];
-  const lead = succession ? [successionLine(succession, successors.map((s) => s.name), lang)] : [];
-  const title = successors.length ? successors.map((s) => s.name).join(', ') : unit.name;
-  const notes = notesFor(docs, succession ? null : unit, lang);
-  const links = [...sourceLinks(succession, lang), ...docs.flatMap((d) => (d.url ? [{ label: d.title, url: d.url }] : []))];
   return {
-    intent: 'deadline',
-    found: tasks.length > 0,
-    answer: composeUnitTasks(title, all, lang, lead, notes),
-    citations: tasks.map((t) => t.citation),
-    links,
-    tasks,
+    title: successors.length ? successors.map((s) => s.name).join(', ') : unit.name,
+    tasks: all,
+    lead: succession ? [successionLine(succession, successors.map((s) => s.name), lang)] : [],
+    notes: notesFor(docs, succession ? null : unit, lang),
+    links: [...sourceLinks(succession, lang), ...docs.flatMap((d) => (d.url ? [{ label: d.title, url: d.url }] : []))],
   };
 }
 
+export function answerDeadlines(k: Knowledge, unit: ResolvedUnit, only: StoredDocument[], lang: Language, today: string, options: DeadlineOptions = {}): Draft {
+  const all = unitTaskList(k, unit, only, lang, today, options);
+  const l = listed(all.tasks);
+  const tasks = [...l.main, ...l.everyone];
+  const parts = unitTaskParts(all.title, all.tasks, lang, all.lead, all.notes);
+  const notes = [...all.lead, ...all.notes];
+  return {
+    intent: 'deadline',
+    found: tasks.length > 0,
+    answer: partsText(parts),
+    parts,
+    ...(notes.length ? { notes } : {}),
+    citations: tasks.map((t) => t.citation),
+    links: all.links,
+    tasks,
+  };
+}

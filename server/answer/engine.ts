@@ -1,22 +1,22 @@
 // The one answer engine every channel calls: understand the question, retrieve, compose a
 // grounded answer with citations; optionally let an LLM rephrase the same facts.
 import { randomUUID } from 'node:crypto';
-import { fold } from '../../ingest/text.js';
+import { findUnitMentions, fold, type IdentifiedEmbeddings, type ResolvedUnit, resolveUnit } from '../../ingest/index.js';
 import type { Language, Procedure } from '../../domain/records.js';
-import type { IdentifiedEmbeddings } from '../../ingest/embeddings.js';
-import { resolveUnit, type ResolvedUnit } from '../../ingest/units.js';
-import { findUnitMentions } from '../../ingest/units.js';
 import {
   AskRequest,
   AskResponse,
+  UnitTasks,
+  UnitTasksRequest,
   type AnswerEngine,
+  type AnswerPartKind,
   type Citation,
   type Intent,
   type ProcedureAnswer,
   type SearchHit,
 } from '../../domain/contract.js';
-import { composeCandidates, composeProcedure, greeting, notFound, PORTAL_SEARCH, truncate } from './compose.js';
-import { answerDeadlines, answerTopicDeadlines } from './deadlines.js';
+import { composeCandidates, composeProcedureParts, greeting, notFound, PORTAL_SEARCH, truncate } from './compose.js';
+import { answerDeadlines, answerTopicDeadlines, unitTaskList } from './deadlines.js';
 import { answerDocument, documentsForQuestion, referencesBySubject } from './documents.js';
 import type { Knowledge, ProcedureEntry } from './knowledge.js';
 import { buildLexicon, type LexiconEntry } from './lexicon.js';
@@ -78,6 +78,8 @@ function neutraliseLinks(r: AskResponse): AskResponse {
     answer: clean(r.answer),
     citations: r.citations.map((c) => ({ ...c, title: stripBidi(c.title), quote: clean(c.quote) })),
     ...(r.tasks ? { tasks: r.tasks.map((t) => ({ ...t, text: clean(t.text), citation: { ...t.citation, quote: clean(t.citation.quote) } })) } : {}),
+    ...(r.parts ? { parts: r.parts.map((p) => ({ ...p, text: clean(p.text) })) } : {}),
+    ...(r.notes ? { notes: r.notes.map(clean) } : {}),
   };
 }
 
@@ -107,6 +109,15 @@ export function toProcedureAnswer(p: Procedure): ProcedureAnswer {
   };
 }
 
+/** The composed procedure text with its parts and caveats, as the response carries them. */
+function composedProcedure(p: Procedure, aspect: ReturnType<typeof detectAspect>, lang: Language, alternatives: Procedure[], today: string): Pick<Draft, 'answer' | 'parts' | 'notes'> {
+  const c = composeProcedureParts(p, aspect, lang, alternatives, { today });
+  return { answer: c.text, parts: c.parts, ...(c.notes.length ? { notes: c.notes } : {}) };
+}
+
+/** An answer that is one block of one kind (an ask-back's list). */
+const oneBlock = (kind: AnswerPartKind, text: string): Pick<Draft, 'answer' | 'parts'> => ({ answer: text, parts: [{ kind, text }] });
+
 function procedureDraft(k: Knowledge, c: Pick<ProcedureCandidate, 'entry' | 'chunks'>, question: string, lang: Language, alternatives: Procedure[], today: string): Draft {
   const p = c.entry.procedure;
   const aspect = detectAspect(question);
@@ -130,7 +141,7 @@ function procedureDraft(k: Knowledge, c: Pick<ProcedureCandidate, 'entry' | 'chu
   return {
     intent: 'procedure',
     found: true,
-    answer: composeProcedure(p, aspect, lang, alternatives, { today }),
+    ...composedProcedure(p, aspect, lang, alternatives, today),
     citations,
     links,
     procedure: toProcedureAnswer(p),
@@ -184,7 +195,7 @@ function askBackDraft(options: Array<Pick<ProcedureCandidate, 'entry'>>, lang: L
   return {
     intent: 'procedure',
     found: true,
-    answer: composeCandidates(ps, lang),
+    ...oneBlock('candidates', composeCandidates(ps, lang)),
     citations: ps.map((p) => ({ id: p.code, title: p.name, number: p.code, ...(p.url ? { url: p.url } : {}), section: 'overview', quote: p.name })),
     links: [{ label: lang === 'vi' ? 'Tra cứu thủ tục trên Cổng Dịch vụ công quốc gia' : 'Search procedures on the National Public Service Portal', url: PORTAL_SEARCH }],
     candidates: ps.map((p) => ({ code: p.code, name: p.name, level: p.level })),
@@ -378,7 +389,22 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
       };
       response = neutraliseLinks(response);
       if (deps.phraser && response.found) response = await deps.phraser.rephrase(response);
+      // The parts describe the composed text: an LLM's text has none (channels show it as written).
+      if (response.phrasedBy === 'llm') delete response.parts;
       return AskResponse.parse(response);
+    },
+
+    async tasksFor(request) {
+      const req = UnitTasksRequest.parse(request);
+      const k = need();
+      const lang = req.language ?? detectLanguage(req.unit);
+      const en = englishUnit(req.unit);
+      const unit = resolveUnit(req.unit) ?? (en ? resolveUnit(en) : null);
+      if (!unit) return { unit: req.unit, known: false, language: lang, tasks: [], notes: [], links: [] };
+      // The unit becomes the conversation's subject, as if its deadlines had been asked for.
+      if (req.sessionId) sessions.remember(req.sessionId, { intent: 'deadline', language: lang, unit: unit.name, at: Date.now() });
+      const list = unitTaskList(k, unit, [], lang, deps.today());
+      return UnitTasks.parse({ unit: unit.name, known: true, language: lang, tasks: list.tasks, notes: [...list.lead, ...list.notes], links: list.links });
     },
 
     procedure(code) {

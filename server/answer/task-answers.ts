@@ -1,10 +1,8 @@
 // TaskAnswers from stored tasks: the document versions that hold them, their status order,
 // and how a task reads in an answer. Shared by the unit answer (deadlines.ts) and the topic one.
-import { deadlineStatus } from '../../ingest/deadline.js';
+import { deadlineStatus, nextOccurrence, type ResolvedUnit, type StoredDocument, type StoredTask, TWO_TIER_SINCE } from '../../ingest/index.js';
 import type { Language } from '../../domain/records.js';
-import type { StoredDocument, StoredTask } from '../../ingest/store.js';
-import { TWO_TIER_SINCE, type ResolvedUnit } from '../../ingest/units.js';
-import type { AskResponse, TaskAnswer } from '../../domain/contract.js';
+import type { AnswerPart, AskResponse, TaskAnswer } from '../../domain/contract.js';
 import { truncate } from './compose.js';
 import { citationOf } from './documents.js';
 import type { Knowledge } from './knowledge.js';
@@ -47,7 +45,9 @@ export function taskAnswer(doc: StoredDocument, t: StoredTask, today: string): T
   const citation = citationOf(doc, null, t.text);
   citation.id = t.id;
   if (t.section) citation.section = t.section;
-  return { text: t.text, units: t.units, deadline: t.deadline, status: deadlineStatus(t.deadline, today), citation };
+  // The one place a recurring deadline becomes a date: channels (reminders) read `next`.
+  const next = t.deadline.kind === 'recurring' ? nextOccurrence(t.deadline, today) : t.deadline.due;
+  return { text: t.text, units: t.units, deadline: t.deadline, status: deadlineStatus(t.deadline, today), citation, ...(next ? { next } : {}) };
 }
 
 export const STATUS_LABEL = {
@@ -77,4 +77,9 @@ export function notesFor(docs: StoredDocument[], unit: ResolvedUnit | null, lang
   if (unit?.note) notes.push(unit.note);
   for (const d of docs) if (d.note && d.language === lang) notes.push(d.note);
   return notes;
+}
+
+/** The text of an answer made of parts: its paragraphs, separated by blank lines. */
+export function partsText(parts: readonly AnswerPart[]): string {
+  return parts.map((p) => p.text).filter((t) => t.trim() !== '').join('\n\n');
 }

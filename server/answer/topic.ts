@@ -2,13 +2,12 @@
 // nào?", "phải giảm bao nhiêu % thời gian giải quyết hồ sơ đất đai?"): the tasks whose text covers
 // most of the question's words, with their units and deadlines.
 import type { Language } from '../../domain/records.js';
-import type { StoredDocument, StoredTask } from '../../ingest/store.js';
-import { fold, syllables } from '../../ingest/text.js';
-import type { TaskAnswer } from '../../domain/contract.js';
+import { fold, type StoredDocument, type StoredTask, syllables } from '../../ingest/index.js';
+import type { AnswerPart, TaskAnswer } from '../../domain/contract.js';
 import { truncate } from './compose.js';
 import type { Knowledge } from './knowledge.js';
 import { buildLexicon, type LexiconEntry } from './lexicon.js';
-import { byStatus, documentFamilies, notesFor, STATUS_LABEL, taskAnswer, taskLine, type Draft } from './task-answers.js';
+import { byStatus, documentFamilies, notesFor, partsText, STATUS_LABEL, taskAnswer, taskLine, type Draft } from './task-answers.js';
 
 /** Words that carry a deadline question's form, not its topic (folded). */
 const FORM_PHRASES = /\b(?:cong van|ke hoach|quyet dinh|nghi quyet|van ban|bao nhieu|bao gio|bao lau|khi nao|ngay nao|truoc ngay|han chot|thoi han|la gi|nhu the nao|by when|how much|how many|what date|which date|no later than)\b/g;
@@ -193,7 +192,7 @@ export function answerTopicDeadlines(
   return {
     intent: 'deadline',
     found: true,
-    answer: composeTopic(tasks, lang, notesFor(docs, null, lang)),
+    ...composeTopic(tasks, lang, notesFor(docs, null, lang)),
     citations: tasks.map((t) => t.citation),
     links: docs.flatMap((d) => (d.url ? [{ label: d.title, url: d.url }] : [])),
     tasks,
@@ -212,11 +211,12 @@ function allDeadlinesOf(k: Knowledge, only: StoredDocument[], lang: Language, to
   return {
     intent: 'deadline',
     found: true,
-    answer: composeTopic(
+    ...composeTopic(
       shown,
       lang,
-      [...(tasks.length > shown.length ? [lang === 'vi' ? `… và ${tasks.length - shown.length} nhiệm vụ khác.` : `… and ${tasks.length - shown.length} more.`] : []), ...notesFor([doc], null, lang)],
+      notesFor([doc], null, lang),
       lang === 'vi' ? `${doc.number ?? doc.title} đặt ${tasks.length} mốc thời hạn (sắp đến hạn trước):` : `${doc.number ?? doc.title} sets ${tasks.length} deadlines (soonest first):`,
+      tasks.length > shown.length ? [lang === 'vi' ? `… và ${tasks.length - shown.length} nhiệm vụ khác.` : `… and ${tasks.length - shown.length} more.`] : [],
     ),
     citations: shown.map((t) => t.citation),
     links: doc.url ? [{ label: doc.title, url: doc.url }] : [],
@@ -225,7 +225,8 @@ function allDeadlinesOf(k: Knowledge, only: StoredDocument[], lang: Language, to
   };
 }
 
-function composeTopic(tasks: TaskAnswer[], lang: Language, notes: string[], heading?: string): string {
+/** The answer text, its parts (the task list, the notes) and the notes. */
+function composeTopic(tasks: TaskAnswer[], lang: Language, notes: string[], heading?: string, more: string[] = []): Pick<Draft, 'answer' | 'parts' | 'notes'> {
   const lines: string[] = [];
   if (tasks.length === 1) {
     const t = tasks[0]!;
@@ -242,6 +243,7 @@ function composeTopic(tasks: TaskAnswer[], lang: Language, notes: string[], head
     lines.push(heading ?? (lang === 'vi' ? 'Các nhiệm vụ khớp với câu hỏi:' : 'Tasks that match the question:'));
     tasks.forEach((t, i) => lines.push(taskLine(t, i + 1, lang, true)));
   }
-  if (notes.length) lines.push('', ...notes);
-  return lines.join('\n');
+  lines.push(...more);
+  const parts: AnswerPart[] = [{ kind: 'tasks', text: lines.join('\n') }, ...(notes.length ? [{ kind: 'notes' as const, text: notes.join('\n') }] : [])];
+  return { answer: partsText(parts), parts, ...(notes.length ? { notes } : {}) };
 }

@@ -87,7 +87,8 @@ describe('Telegram rendering', () => {
         },
       ],
     });
-    const withNote = { ...res, answer: 'Nhiệm vụ của Sở Tư pháp:\n1. Rà soát, tái cấu trúc quy trình\n2. Báo cáo định kỳ\n\nLưu ý: văn bản ban hành trước 01/7/2025.' };
+    // The caveat comes from `notes`: the text (phrased by anyone) is not read for it.
+    const withNote = { ...res, answer: 'Nhiệm vụ của Sở Tư pháp:\n1. Rà soát, tái cấu trúc quy trình\n2. Báo cáo định kỳ', notes: ['Lưu ý: văn bản ban hành trước 01/7/2025.'] };
     const [text] = renderTelegram(withNote).pages;
     expect(text).toContain('<i>Lưu ý: văn bản ban hành trước 01/7/2025.</i>');
     expect(text!.match(/Rà soát, tái cấu trúc quy trình/g)).toHaveLength(1);
@@ -95,6 +96,25 @@ describe('Telegram rendering', () => {
     expect(text).toContain('✅ Rà soát, tái cấu trúc quy trình');
     expect(text).toContain('Hạn: tháng 9/2023 (đã qua) · 2458/UBND-SNV');
     expect(text).toContain('⏳ Báo cáo định kỳ');
+  });
+});
+
+describe('caveats come from the answer\'s notes, never from its text', () => {
+  const note = 'Lưu ý: cấp huyện (quận, huyện, thị xã) không còn từ 01/7/2025.';
+  it('shows a note the text does not contain, on Telegram and on Zalo', () => {
+    const res = { ...procedureAnswer, answer: 'Thủ tục đăng ký khai sinh: xem trang thủ tục.', notes: [note] };
+    expect(renderTelegram(res).pages[0]).toContain(`<i>${note}</i>`);
+    expect(renderZalo(res)).toContain(note);
+  });
+
+  it('does not lift a "Lưu ý" paragraph out of the text when the answer has no such note', () => {
+    const res = { ...procedureAnswer, answer: `Thủ tục đăng ký khai sinh.\n\n${note}` };
+    expect(renderTelegram(res).pages.join('\n')).not.toContain('Lưu ý');
+    expect(renderZalo(res)).not.toContain('Lưu ý');
+    const tasks = base({ intent: 'deadline', unit: 'Sở Tư pháp', answer: `Nhiệm vụ:\n1. X\n\n${note}`, tasks: [
+      { text: 'X', units: [], deadline: { text: '', kind: 'none' }, status: 'unknown', citation: { id: 'd', title: 'Công văn 2458/UBND-SNV', quote: 'q' } },
+    ] });
+    expect(renderTelegram(tasks).pages.join('\n')).not.toContain('Lưu ý');
   });
 });
 

@@ -9,6 +9,7 @@ import { createFileSubscriptionStore } from '../../bot/storage.js';
 import type { TaskAnswer } from '../../domain/contract.js';
 import { htmlProblem } from './fakes/telegram-api.js';
 import { scriptedEngine } from './setup.js';
+import { waitFor } from '../helpers/wait.js';
 
 const citation = { id: '2458-ubnd-snv-2023#2', title: 'Công văn 2458/UBND-SNV', number: '2458/UBND-SNV', quote: '…' };
 const task = (text: string, deadline: TaskAnswer['deadline'], status: TaskAnswer['status'] = 'upcoming'): TaskAnswer => ({
@@ -49,7 +50,9 @@ describe('runReminders', () => {
     expect(sent[0]!.chatId).toBe(42);
     expect(sent[0]!.html).toContain(SOON.text);
     expect(sent[0]!.html).not.toContain(LATER.text);
-    expect(engine.requests[0]).toMatchObject({ unit: 'Sở Tư pháp', language: 'vi', question: 'hạn chót của Sở Tư pháp' });
+    // The unit's tasks are asked for as data, not through a question.
+    expect(engine.unitRequests[0]).toEqual({ unit: 'Sở Tư pháp', language: 'vi' });
+    expect(engine.requests).toEqual([]);
 
     // Day 2: nothing new, SOON already sent.
     expect((await run('2026-03-06T01:00:00Z')).tasksSent).toBe(0);
@@ -83,7 +86,7 @@ describe('runReminders', () => {
     });
     expect(report).toMatchObject({ subscriptions: 2, failures: 1 });
     expect(sent).toEqual([2]);
-    expect(engine.requests.find((r) => r.unit === 'Sở Tư pháp')!.question).toBe('deadlines of Sở Tư pháp');
+    expect(engine.unitRequests.find((r) => r.unit === 'Sở Tư pháp')!.language).toBe('en');
     expect((await store.forChat(1))[0]!.sent).toEqual([]);
   });
 });
@@ -95,8 +98,15 @@ describe('deadlines and the daily schedule', () => {
     expect(isDueSoon(task('x', { text: '', kind: 'date', date: '2026-03-05' }), now)).toBe(false);
     expect(isDueSoon(task('x', { text: '', kind: 'date', date: '2026-03-13' }), now)).toBe(true);
     expect(isDueSoon(task('x', { text: '', kind: 'date', date: '2026-03-14' }), now)).toBe(false);
-    expect(isDueSoon(task('x', { text: '25 hằng tháng', kind: 'recurring', recurring: { day: 10, every: 'month' } }, 'recurring'), now)).toBe(true);
-    expect(isDueSoon(task('x', { text: '25 hằng tháng', kind: 'recurring', recurring: { day: 25, every: 'month' } }, 'recurring'), now)).toBe(false);
+    // A recurring deadline falls due on the day the engine computed (`next`), not on one derived here.
+    const monthly = (day: number, next?: string) => ({ ...task('x', { text: `trước ngày ${day} hằng tháng`, kind: 'recurring', recurring: { day, every: 'month' } }, 'recurring'), ...(next ? { next } : {}) });
+    expect(isDueSoon(monthly(10, '2026-03-10'), now)).toBe(true);
+    expect(isDueSoon(monthly(25, '2026-03-25'), now)).toBe(false);
+    // A quarterly "ngày 10 hằng quý" falls in the quarter's last month: the engine says 10 March.
+    const quarterly = { ...task('x', { text: 'trước ngày 10 hằng quý', kind: 'recurring', recurring: { day: 10, every: 'quarter' } }, 'recurring'), next: '2026-03-10' };
+    expect(isDueSoon(quarterly, now)).toBe(true);
+    // Without the engine's date there is nothing to compute from here.
+    expect(isDueSoon(monthly(10), now)).toBe(false);
     expect(isDueSoon(task('x', { text: '', kind: 'none' }, 'due-soon'), now)).toBe(true);
     expect(isDueSoon(PAST, now)).toBe(false);
   });
@@ -122,7 +132,8 @@ describe('deadlines and the daily schedule', () => {
     expect(armed.map((a) => a.ms)).toEqual([7 * 3_600_000]);
     clock = new Date('2026-03-05T01:00:00.000Z');
     armed[0]!.fn();
-    await new Promise((resolve) => setImmediate(resolve));
+    // The run is asynchronous: wait until it re-armed, rather than for one turn of the event loop.
+    await waitFor(() => armed.length === 2, { what: 'the schedule to re-arm after the run' });
     expect(runs).toBe(1);
     expect(armed.map((a) => a.ms)).toEqual([7 * 3_600_000, 24 * 3_600_000]);
     stop();

@@ -31,6 +31,7 @@ const okReplies = async (chatId: number, count: number) => {
   await waitFor(() => repliesTo(chatId).length >= count);
   return repliesTo(chatId);
 };
+const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const requestsFor = (chatId: number) => engine.requests.filter((r) => r.sessionId === `tg:${chatId}`);
 const buttons = (call: { payload: Record<string, any> }): { text: string; url?: string; callback_data?: string }[] => (call.payload.reply_markup?.inline_keyboard ?? []).flat();
 /** The "Xem thêm"/"More" button's data under a message, if any. */
@@ -106,18 +107,28 @@ describe('Telegram bot over long polling', () => {
     expect(reply!.payload.text).toContain('Thủ tục đăng ký khai sinh');
   });
 
-  it('asks for a unit deadlines with /hanchot and remembers the unit', async () => {
+  it("lists a unit's tasks with /hanchot from the engine's data (no question composed) and remembers the unit", async () => {
     const chat = nextChat++;
     fake.pushUpdate(textUpdate(chat, '/hanchot Sở Tư pháp'));
     const [reply] = await okReplies(chat, 1);
-    const first = requestsFor(chat)[0]!;
-    expect(first.unit).toBe('Sở Tư pháp');
-    const res = engine.responses[engine.requests.indexOf(first)]!;
-    if (res.tasks?.length) expect(reply!.payload.text).toMatch(/[✅⏳📅🔁❔]/u);
+    const unitAsked = (c: number) => engine.unitRequests.filter((r) => r.sessionId === `tg:${c}`);
+    expect(requestsFor(chat)).toEqual([]);
+    const first = unitAsked(chat)[0]!;
+    expect(first).toMatchObject({ unit: 'Sở Tư pháp', language: 'vi' });
+    const res = engine.unitResponses[engine.unitRequests.indexOf(first)]!;
+    expect(res.known).toBe(true);
+    expect(res.tasks.length).toBeGreaterThan(0);
+    expect(reply!.payload.text).toContain(`Nhiệm vụ và hạn chót: ${res.unit}`);
+    expect(reply!.payload.text).toMatch(/[✅⏳📅🔁❔]/u);
+    expect(reply!.payload.text).toContain(escape(res.tasks[0]!.text.slice(0, 40)));
     // Without an argument the remembered unit is used.
     fake.pushUpdate(textUpdate(chat, '/hanchot'));
     await okReplies(chat, 2);
-    expect(requestsFor(chat)[1]!.unit).toBe(res.unit ?? 'Sở Tư pháp');
+    expect(unitAsked(chat)[1]!.unit).toBe(res.unit);
+    // A unit the engine cannot recognise is said so, in words.
+    fake.pushUpdate(textUpdate(chat, '/hanchot Bộ phận không có thật xyz'));
+    const replies = await okReplies(chat, 3);
+    expect(replies[2]!.payload.text).toContain('Không nhận ra đơn vị');
   });
 
   it('retries a message refused with 429 after retry_after', async () => {
@@ -289,6 +300,7 @@ describe('Telegram as a chat user expects', () => {
       },
       procedure: (code) => (code === foreignBirth.code ? foreignBirth : inner.procedure(code)),
       search: (q, limit) => inner.search(q, limit),
+      tasksFor: (r) => inner.tasksFor(r),
     });
     subs = createMemorySubscriptionStore();
     people = createTelegramBot({ token: TOKEN, engine: real, apiRoot: fake.apiRoot, subscriptions: subs, throttle: false, contact: CONTACT });

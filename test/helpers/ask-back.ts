@@ -31,5 +31,6 @@ export function askingBackOn(engine: AnswerEngine, question: string, codes: read
     },
     procedure: (code) => engine.procedure(code),
     search: (query, limit) => engine.search(query, limit),
+    tasksFor: (request) => engine.tasksFor(request),
   };
 }

@@ -2,7 +2,7 @@
 // essentials in a few short lines, caveats, the procedure's name and code, and the source. The
 // full record travels in the response's structured `procedure` field, not in this text.
 import type { Language, Procedure } from '../../../domain/records.js';
-import type { ProcedureAspect } from '../../../domain/contract.js';
+import type { AnswerPart, AnswerPartKind, ProcedureAspect } from '../../../domain/contract.js';
 import { feeFact, legalBlock, onlineFact, paperBlock, ROOMS, stepBlock, timeFact, whereFact, type Fact, type Room } from './facts.js';
 import { L, levelName } from './labels.js';
 import { shorten } from './text.js';
@@ -41,7 +41,25 @@ function levels(p: Procedure, lang: Language): string {
   return p.level.map((l) => levelName(l, lang)).join(', ');
 }
 
-function build(p: Procedure, aspect: ProcedureAspect, lang: Language, alternatives: Procedure[], today: string | undefined, room: Room): string {
+/** A procedure answer: the text, its paragraphs by kind, and its caveats (as the text words them). */
+export interface ComposedProcedure {
+  text: string;
+  parts: AnswerPart[];
+  notes: string[];
+}
+
+const LEAD_KIND: Record<ProcedureAspect, AnswerPartKind> = {
+  papers: 'papers',
+  overview: 'papers',
+  steps: 'steps',
+  legal: 'legal',
+  fee: 'fee',
+  time: 'time',
+  where: 'where',
+  online: 'online',
+};
+
+function build(p: Procedure, aspect: ProcedureAspect, lang: Language, alternatives: Procedure[], today: string | undefined, room: Room): ComposedProcedure {
   const t = L[lang];
   const facts: Record<Essential, Fact> = {
     time: timeFact(p, lang),
@@ -64,9 +82,17 @@ function build(p: Procedure, aspect: ProcedureAspect, lang: Language, alternativ
   const alt = alternatives.length
     ? [`${t.alternatives}${t.inVietnamese}: ${alternatives.slice(0, 3).map((a) => `${shorten(a.name, Math.round(room.name * 0.6))} (${t.code} ${a.code})`).join('; ')}`]
     : [];
-  return [lead.join('\n'), essentials.join('\n'), notes.join('\n'), [name, ...alt].join('\n'), `${t.source}, ${t.code} ${p.code}.`]
-    .filter((s) => s.trim() !== '')
-    .join('\n\n');
+  const parts = (
+    [
+      { kind: LEAD_KIND[aspect], text: lead.join('\n') },
+      { kind: 'essentials', text: essentials.join('\n') },
+      { kind: 'notes', text: notes.join('\n') },
+      { kind: 'procedure', text: name },
+      { kind: 'alternatives', text: alt.join('\n') },
+      { kind: 'source', text: `${t.source}, ${t.code} ${p.code}.` },
+    ] satisfies AnswerPart[]
+  ).filter((part) => part.text.trim() !== '');
+  return { text: parts.map((part) => part.text).join('\n\n'), parts, notes };
 }
 
 /**
@@ -74,12 +100,17 @@ function build(p: Procedure, aspect: ProcedureAspect, lang: Language, alternativ
  * neighbours the person may mean instead; `today` decides which time-limited fee applies.
  */
 export function composeProcedure(p: Procedure, aspect: ProcedureAspect, lang: Language, alternatives: Procedure[], options: ComposeOptions = {}): string {
-  let text = '';
+  return composeProcedureParts(p, aspect, lang, alternatives, options).text;
+}
+
+/** composeProcedure with the paragraphs by kind and the caveats, for the response's `parts` and `notes`. */
+export function composeProcedureParts(p: Procedure, aspect: ProcedureAspect, lang: Language, alternatives: Procedure[], options: ComposeOptions = {}): ComposedProcedure {
+  let composed: ComposedProcedure = { text: '', parts: [], notes: [] };
   for (const room of ROOMS) {
-    text = build(p, aspect, lang, alternatives, options.today, room);
-    if (text.length <= ANSWER_BUDGET) break;
+    composed = build(p, aspect, lang, alternatives, options.today, room);
+    if (composed.text.length <= ANSWER_BUDGET) break;
   }
-  return text;
+  return composed;
 }
 
 /** The ask-back answer when several procedures fit: their names and levels, numbered. */

@@ -384,39 +384,37 @@
     if (m.error) return el('div', { class: 'msg bot error', role: 'alert' }, [el('div', { class: 'who', text: t('bot') }), el('p', { text: m.error })]);
     return renderAnswer(m);
   }
-  // "[2458/UBND-SNV, mục 3]" in the engine's text: a link to that citation in the sources below.
-  var REF = /\[([^\[\],]+), (?:mục|item|section) ([^\]\s]+)\]/g;
-  function withRefs(text, sources) {
-    var out = [], last = 0, match;
-    REF.lastIndex = 0;
-    while ((match = REF.exec(text))) {
-      var target = sources.find(match[1], match[2]);
-      if (!target) continue;
-      if (match.index > last) out.push(text.slice(last, match.index));
-      out.push(sources.link(target, sources.ref(target))); // worded for people: "mục 3.a", "Phần mở đầu"
-      last = match.index + match[0].length;
-    }
-    if (last < text.length) out.push(text.slice(last));
-    return out;
-  }
-  function answerText(text, sources) {
+  function answerText(text) {
     var box = el('div', { class: 'answer' });
     var list = null;
     text.split('\n').forEach(function (line) {
       var item = /^\s*[-•*]\s+(.*)$/.exec(line);
       if (item) {
         if (!list) { list = el('ul'); box.appendChild(list); }
-        list.appendChild(el('li', null, withRefs(item[1], sources)));
+        list.appendChild(el('li', { text: item[1] }));
       } else if (line.trim()) {
         list = null;
-        box.appendChild(el('p', null, withRefs(line, sources)));
+        box.appendChild(el('p', { text: line }));
       }
     });
     return box;
   }
+  // A quoted passage, then a link to each source it cites (worded for people: "mục 3.a").
+  function passage(part, sources) {
+    var refs = [];
+    (part.cites || []).forEach(function (id) {
+      var c = sources.byId(id);
+      if (c) refs.push(' ', sources.link(c, sources.ref(c)));
+    });
+    return el('div', { class: 'answer' }, [el('p', null, [part.text].concat(refs))]);
+  }
+  // What takes a paragraph's place: the answer's `parts` say what each paragraph holds, and the
+  // fields hold the data (the text is never read for it).
+  var BLOCK_OF = { papers: 'papers', tasks: 'tasks', online: 'portal', alternatives: 'alternatives' };
   // The engine's text is written for every channel; here its papers, tasks, portal link and
   // alternatives paragraphs are shown as a checklist, task lists, a button and chips in their
   // place, built from the answer's fields. An ask-back is shown from its candidates alone.
+  // An answer without parts (an LLM phrased it) is shown as written, the blocks after it.
   // Labels follow the answer's language, which is the question's unless the person picked one.
   function renderAnswer(m) {
     var r = m.response;
@@ -438,35 +436,20 @@
       portal: portalUrl && safeUrl(portalUrl) ? function () { return el('div', { class: 'block' }, [externalLink(portalUrl, T.portal + ' \u2197', 'portal', T)]); } : null,
       alternatives: r.alternatives && r.alternatives.length ? function () { return alternatives(r.alternatives, T); } : null,
     };
-    var paperNames = procedure ? procedure.papers.reduce(function (all, g) { return all.concat(g.papers.map(function (p) { return p.name; })); }, []) : [];
-    function place(kind) { var make = blocks[kind]; blocks[kind] = null; return make(); }
-    r.answer.split(/\n\s*\n/).forEach(function (para) {
-      // Long paper names are shortened in the text ("… (nộp trực …"): their start identifies them.
-      var named = paperNames.filter(function (n) { return para.indexOf(n.slice(0, 24)) !== -1; }).length;
-      if (tasks && listsTasks(para, tasks)) {
-        // The numbered task lines give way to the lists; a line before them that is not their
-        // heading (a unit merged into another, say) is kept.
-        var lines = para.split('\n');
-        var firstItem = lines.findIndex(function (l) { return /^\d+\.\s/.test(l); });
-        var intro = lines.slice(0, firstItem).filter(function (line) { return !/:\s*$/.test(line); }).join('\n');
-        if (intro) node.appendChild(answerText(intro, sources));
-        if (blocks.tasks) node.appendChild(place('tasks'));
-      } else if (blocks.papers && named > 0 && named >= paperNames.length / 2) node.appendChild(place('papers'));
-      else if (blocks.portal && para.indexOf(portalUrl) !== -1 && para.length < portalUrl.length + 80) node.appendChild(place('portal'));
-      else if (blocks.alternatives && r.alternatives.every(function (a) { return para.indexOf(a.name) !== -1; })) node.appendChild(place('alternatives'));
-      else node.appendChild(answerText(para, sources));
+    var placed = {};
+    function place(kind) { var make = blocks[kind]; blocks[kind] = null; placed[kind] = true; return make(); }
+    (r.parts && r.parts.length ? r.parts : [{ kind: 'text', text: r.answer }]).forEach(function (part) {
+      var block = BLOCK_OF[part.kind];
+      if (block && blocks[block]) node.appendChild(place(block));
+      else if (block && placed[block]) return; // a second list of the same tasks: the lists show them all
+      else if (part.kind === 'passage') node.appendChild(passage(part, sources));
+      else node.appendChild(answerText(part.text));
     });
     ['papers', 'tasks', 'portal', 'alternatives'].forEach(function (kind) { if (blocks[kind]) node.appendChild(place(kind)); });
     appendLinks(node, r.links, portalUrl, T);
     if (sources.list.length) node.appendChild(citations(sources, T));
     node.appendChild(feedback(m, T));
     return node;
-  }
-  /** A paragraph of numbered task lines (the text form of `tasks`). */
-  function listsTasks(para, tasks) {
-    return /^\d+\.\s/m.test(para) && tasks.some(function (task) {
-      return task.citation.number ? para.indexOf('[' + task.citation.number + ',') !== -1 : para.indexOf(task.text.slice(0, 40)) !== -1;
-    });
   }
   // The answer's citations plus those of its tasks, each with an anchor that references link to.
   var answers = 0;
@@ -482,11 +465,7 @@
     return {
       list: list,
       anchor: anchor,
-      find: function (number, section) {
-        var same = list.filter(function (c) { return c.number === number || c.title.indexOf(number) !== -1; });
-        return same.filter(function (c) { return c.section === section; })[0] ||
-          same.filter(function (c) { return c.section && c.section.indexOf(section + '.') === 0; })[0] || null;
-      },
+      byId: function (id) { return at.hasOwnProperty(id) ? list[at[id]] : null; },
       link: function (c, label) {
         return el('a', { class: 'ref', href: '#' + anchor(c), onclick: function (event) { event.preventDefault(); reveal(anchor(c)); } }, [label]);
       },

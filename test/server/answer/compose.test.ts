@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Procedure } from '../../../domain/records.js';
 import { parsePortalRecord } from '../../../ingest/loaders/portal.js';
-import { ANSWER_BUDGET, composeCandidates, composeProcedure, composeTasks, greeting, notFound, PORTAL_SEARCH } from '../../../server/answer/compose.js';
+import { ANSWER_BUDGET, composeCandidates, composeProcedure, composeProcedureParts, composeTasks, greeting, notFound, PORTAL_SEARCH } from '../../../server/answer/compose.js';
 import type { ProcedureAspect, TaskAnswer } from '../../../domain/contract.js';
 
 const portalDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/data/tthc-portal');
@@ -147,6 +147,16 @@ describe('composeProcedure: agencies of the abolished district tier', () => {
     expect(vi).toContain('\n\nLưu ý: cấp huyện (quận, huyện, thị xã) không còn từ 01/7/2025; nhiệm vụ của cấp này đã chuyển về cấp xã (phường, xã) hoặc cấp Thành phố.');
     const en = composeProcedure(record('bo-tai-chinh/2.000809.json'), 'papers', 'en', [], TODAY);
     expect(en).toContain('Note: the district level (quận, huyện, thị xã) was abolished on 1 July 2025');
+  });
+
+  it('gives the note as a field too, and says what each paragraph holds', () => {
+    const c = composeProcedureParts(record('bo-cong-an/1.010385.json'), 'where', 'vi', [passport], TODAY);
+    expect(c.notes).toEqual(['Lưu ý: cấp huyện (quận, huyện, thị xã) không còn từ 01/7/2025; nhiệm vụ của cấp này đã chuyển về cấp xã (phường, xã) hoặc cấp Thành phố.']);
+    expect(c.parts.map((p) => p.kind)).toEqual(['where', 'essentials', 'notes', 'procedure', 'alternatives', 'source']);
+    expect(c.text).toBe(c.parts.map((p) => p.text).join('\n\n'));
+    expect(composeProcedureParts(passport, 'papers', 'vi', [], TODAY).parts[0]!.kind).toBe('papers');
+    expect(composeProcedureParts(passport, 'online', 'vi', [], TODAY).parts[0]).toEqual({ kind: 'online', text: `Nộp trực tuyến tại: ${RECORD_URL}` });
+    expect(composeProcedureParts(passport, 'where', 'vi', [], TODAY).notes).toEqual([]);
   });
 
   it('adds nothing for an agency of a level that still exists', () => {

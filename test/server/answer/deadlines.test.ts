@@ -5,7 +5,8 @@ import type { Deadline } from '../../../domain/records.js';
 import { loadSuccession } from '../../../ingest/unit-directory.js';
 import { resolveUnit } from '../../../ingest/units.js';
 import { AskResponse, type TaskAnswer } from '../../../domain/contract.js';
-import { answerDeadlines, answerTopicDeadlines, composeUnitTasks } from '../../../server/answer/deadlines.js';
+import { answerDeadlines, answerTopicDeadlines, composeUnitTasks, unitTaskList } from '../../../server/answer/deadlines.js';
+import { buildTestEngine } from '../../helpers/engine.js';
 import type { Knowledge } from '../../../server/answer/knowledge.js';
 import { fixtureKnowledge } from './fixture-knowledge.js';
 
@@ -95,7 +96,11 @@ describe('answerDeadlines: merged and dissolved units', () => {
     const [lead] = r.answer.split('\n');
     expect(lead).toMatch(/^Sở Kế hoạch và Đầu tư đã hợp nhất vào Sở Tài chính từ 01\/3\/2025 \(nguồn: .*HĐND|Hội đồng nhân dân thành phố Hà Nội.*\); dưới đây là nhiệm vụ của Sở Tài chính\.$/);
     expect(lead).toContain('chưa xác minh số hiệu'); // the resolution's number is not confirmed: never guessed
-    expect(r.answer.split('\n')[1]).toBe('Nhiệm vụ và thời hạn của Sở Tài chính:');
+    // The line is the answer's first paragraph and its first note; the unit's tasks follow.
+    expect(r.parts?.map((p) => p.kind).slice(0, 2)).toEqual(['text', 'tasks']);
+    expect(r.parts?.[0]?.text).toBe(lead);
+    expect(r.notes?.[0]).toBe(lead);
+    expect(r.answer.split('\n\n')[1]!.split('\n')[0]).toBe('Nhiệm vụ và thời hạn của Sở Tài chính:');
     expect(starts(r.tasks, 'Sở Tài chính chủ trì')).toMatchObject({ scope: 'own' });
     // The old name's own task in a 2024 document comes along, marked as addressed to the old name.
     expect(starts(r.tasks, 'Sở Kế hoạch và Đầu tư rà soát')).toMatchObject({ scope: 'own', via: 'Sở Kế hoạch và Đầu tư (tên trước 01/3/2025)' });
@@ -167,5 +172,55 @@ describe('answerTopicDeadlines: a topic question without a unit', () => {
   it('returns null when no task matches well', () => {
     expect(answerTopicDeadlines(k, 'làm hộ chiếu cần giấy tờ gì?', 'vi', TODAY)).toBeNull();
     expect(answerTopicDeadlines(k, 'báo cáo về môi trường nước thải khi nào?', 'vi', TODAY)).toBeNull();
+  });
+});
+
+describe('the structure channels read instead of the text', () => {
+  it('says what each paragraph holds: the task lists, then the notes, which are also in `notes`', () => {
+    const r = ask('quận Cầu Giấy');
+    expect(r.answer).toBe(r.parts!.map((p) => p.text).join('\n\n'));
+    const kinds = r.parts!.map((p) => p.kind);
+    expect(kinds[0]).toBe('text'); // what became of the district
+    expect(kinds).toContain('tasks');
+    expect(kinds.at(-1)).toBe('notes');
+    // The note that the 2024 document predates the two-tier government is a field, not only prose.
+    expect(r.notes!.some((n) => n.startsWith('Lưu ý:') && n.includes('4501'))).toBe(true);
+    expect(r.parts!.at(-1)!.text).toContain(r.notes!.at(-1)!);
+  });
+
+  it('gives each task the day it falls due next, a recurring one included', () => {
+    const tasks = unitTaskList(k, resolveUnit('quận Cầu Giấy')!, [], 'vi', TODAY).tasks;
+    const monthly = starts(tasks, 'UBND các quận, huyện, thị xã cập nhật')!;
+    expect(monthly.deadline).toMatchObject({ kind: 'recurring', recurring: { day: 25, every: 'month' } });
+    expect(monthly.next).toBe('2026-12-25'); // 25 November is past on 27 November
+    for (const t of tasks.filter((x) => x.deadline.kind !== 'recurring' && x.deadline.due)) expect(t.next).toBe(t.deadline.due);
+  });
+
+  it('lists every task of the unit, where the answer lists at most 8', () => {
+    for (const unit of ['Sở Tài chính', 'quận Cầu Giấy', 'UBND phường Ba Đình']) {
+      const all = unitTaskList(k, resolveUnit(unit)!, [], 'vi', TODAY).tasks.map((t) => t.citation.id);
+      const answered = (ask(unit).tasks ?? []).map((t) => t.citation.id);
+      expect(all).toEqual(expect.arrayContaining(answered));
+    }
+  });
+});
+
+describe('engine.tasksFor: a unit\'s tasks as data', () => {
+  it('resolves the unit, lists its tasks, and says when it cannot recognise one', async () => {
+    const { engine } = await buildTestEngine();
+    const justice = await engine.tasksFor({ unit: 'Sở Tư pháp', language: 'vi' });
+    expect(justice).toMatchObject({ unit: 'Sở Tư pháp', known: true, language: 'vi' });
+    expect(justice.tasks.length).toBeGreaterThan(0);
+    expect(justice.tasks.every((t) => t.citation.number || t.citation.title)).toBe(true);
+    const asked = await engine.ask({ question: 'Sở Tư pháp có hạn chót nào?', language: 'vi' });
+    expect(justice.tasks.map((t) => t.text)).toEqual(expect.arrayContaining((asked.tasks ?? []).map((t) => t.text)));
+    expect(await engine.tasksFor({ unit: 'Bộ phận không có thật xyz' })).toMatchObject({ known: false, tasks: [] });
+  });
+
+  it('makes the unit the conversation\'s subject, so that a follow-up about another unit continues it', async () => {
+    const { engine } = await buildTestEngine();
+    await engine.tasksFor({ unit: 'Sở Tư pháp', language: 'vi', sessionId: 'tasks-for-follow-up' });
+    const next = await engine.ask({ question: 'còn Sở Y tế thì sao?', sessionId: 'tasks-for-follow-up' });
+    expect(next).toMatchObject({ intent: 'deadline', unit: 'Sở Y tế' });
   });
 });

@@ -88,6 +88,9 @@ describe('LLM phrasing through the engine', () => {
     const r = await engine.ask({ question: QUESTION });
     expect(r.phrasedBy).toBe('llm');
     expect(r.answer).toBe(text);
+    // The parts describe the composed text, not the model's: channels show the model's as written.
+    expect(composed.parts?.length).toBeGreaterThan(0);
+    expect(r.parts).toBeUndefined();
     expect(r.procedure?.code).toBe('1.001193');
     expect(r.citations).toEqual(composed.citations);
   });

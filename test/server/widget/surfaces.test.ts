@@ -16,7 +16,7 @@ import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AskResponse } from '../../../domain/contract.js';
-import { openAssistant } from '../../../server/assistant.js';
+import { openAssistant } from '../../../service.js';
 import { createFeedbackStore } from '../../../server/http/stores.js';
 import { projectRoot, TEST_TODAY } from '../../helpers/engine.js';
 import { buildTestApp } from '../http/setup.js';

@@ -13,6 +13,7 @@ import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFeedbackStore } from '../../../server/http/stores.js';
+import type { AnswerEngine, AnswerPart } from '../../../domain/contract.js';
 import { askingBackOn } from '../../helpers/ask-back.js';
 import { buildTestApp, testEngine } from '../http/setup.js';
 
@@ -24,6 +25,31 @@ const HOSTILE = '<img src=x onerror=alert(1)>';
 /** The engine asks back on this question with these (real) procedures. */
 const ASK_BACK = 'khai sinh';
 const CANDIDATES = ['1.001193', '1.004884', '1.000689'];
+/** Answered by hand: parts whose text says nothing of what they hold (see `structuredOn`). */
+const STRUCTURED = 'giấy tờ khai sinh, câu trả lời viết tay';
+
+/**
+ * The real birth-registration answer, rewritten: the text of its papers paragraph names no paper,
+ * a plain paragraph names them all, and a quote carries no "[…, mục …]" reference. The widget
+ * must place the checklist and the reference by the parts alone.
+ */
+function structuredOn(engine: AnswerEngine, question: string): AnswerEngine {
+  return {
+    ...engine,
+    async ask(request) {
+      if (request.question !== question) return engine.ask(request);
+      const real = await engine.ask({ ...request, question: '1.001193' });
+      const names = real.procedure!.papers.flatMap((g) => g.papers.map((p) => p.name)).join('; ');
+      const parts: AnswerPart[] = [
+        { kind: 'fee', text: 'Lệ phí: miễn phí.' },
+        { kind: 'papers', text: 'Danh sách ở dưới.' },
+        { kind: 'text', text: `Nhắc lại: ${names}` },
+        { kind: 'passage', text: '«Đoạn trích của hồ sơ thủ tục»', cites: [real.citations[0]!.id] },
+      ];
+      return { ...real, question, answer: parts.map((p) => p.text).join('\n\n'), parts };
+    },
+  };
+}
 
 let app: FastifyInstance;
 let base: string;
@@ -76,7 +102,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => hostSite.listen(0, '127.0.0.1', resolve));
   hostOrigin = `http://localhost:${(hostSite.address() as AddressInfo).port}`;
-  const engine = askingBackOn(await testEngine(), ASK_BACK, CANDIDATES);
+  const engine = structuredOn(askingBackOn(await testEngine(), ASK_BACK, CANDIDATES), STRUCTURED);
   app = await buildTestApp({ engine, widgetOrigins: [hostOrigin], feedback });
   await app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -160,6 +186,29 @@ describe('the widget on the demo page', () => {
     expect(await page.locator('label[for="tthc-q"]').textContent()).toBe('Your question');
     await page.screenshot({ path: `${SHOTS}/6-english.png` });
 
+    expect(seen.problems).toEqual([]);
+    await context.close();
+  });
+
+  it("puts the checklist and a quote's reference where the answer's parts say, whatever their text", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const page = await context.newPage();
+    const seen = watch(page);
+    await page.goto(`${base}/`);
+    await page.locator('button.bubble').click();
+    await askInWidget(page, STRUCTURED);
+    const answer = page.locator('.msg.bot').last();
+    // In the parts' order: the fee, the checklist in the papers part's place, the other paragraphs.
+    const order = await answer.evaluate((m) => Array.from(m.children).map((c) => (c.classList.contains('papers') ? 'papers' : c.classList.contains('answer') ? `answer:${c.textContent?.slice(0, 10)}` : c.className)));
+    expect(order.slice(1, 5)).toEqual(['answer:Lệ phí: mi', 'papers', 'answer:Nhắc lại: ', 'answer:«Đoạn tríc']);
+    expect(await answer.locator('.checklist input[type="checkbox"]').count()).toBeGreaterThan(1);
+    expect(await answer.locator('.answer', { hasText: 'Danh sách ở dưới.' }).count()).toBe(0);
+    // The quote links to the citation it names by id; the reference is worded by the widget.
+    const ref = answer.locator('.answer a.ref');
+    expect(await ref.count()).toBe(1);
+    expect(await ref.textContent()).toMatch(/^\[1\.001193, \p{Lu}[^\]]+\]$/u); // "[1.001193, Thông tin chung]"
+    await ref.click();
+    expect(await answer.locator('details.cite[open]').count()).toBe(1);
     expect(seen.problems).toEqual([]);
     await context.close();
   });
