@@ -1,13 +1,13 @@
 // `npm run bench [-- --quick] [-- --skip-1m] [-- --peers-1m]`: ingestion, start-up, retrieval,
-// end-to-end and HTTP figures at several corpus sizes, beside Orama, MiniSearch and LangChain's
-// memory store on the same chunks and questions. Exits non-zero on an error, never on a timing.
+// end-to-end and HTTP figures at several corpus sizes, beside Orama, MiniSearch and LangChain +
+// HNSWLib on the same chunks and questions. Exits non-zero on an error, never on a timing.
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createFileIndexStore } from '../ingest/store.js';
+import { createFileIndexStore } from '../ingest/index.js';
 import { writeSynthetic, synthBase } from './corpora.js';
 import { loadTest } from './http.js';
 import type { Job, PeerName, Source } from './phase.js';
