@@ -2,7 +2,7 @@
 // is a clear start-up error naming the variable, never a silent default.
 import path from 'node:path';
 import { z } from 'zod';
-import type { EmbedderConfig } from './ingest/embeddings.js';
+import type { EmbedderConfig } from './ingest/index.js';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''])
@@ -106,6 +106,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
         ? { kind: 'transformers', modelDir: abs(e.EMBEDDINGS_MODEL_DIR!), dimension: e.EMBEDDINGS_DIM! }
         : { kind: 'hashing', dimension: e.EMBEDDINGS_DIM };
   return {
+    /** The folder relative paths are resolved against; the index names its sources relative to it. */
+    baseDir: path.resolve(cwd),
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,

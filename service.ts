@@ -1,25 +1,114 @@
-// The whole service from a validated configuration: the assistant over its index, the web
-// app, the admin backend and the configured channels. `main.ts` listens; tests call this.
+// The whole service from a validated configuration: the assistant over its index (built from
+// the data on first run), the web app, the admin backend with its ingest runs, and the
+// configured channels. `main.ts` listens; tests call this.
+import { spawn } from 'node:child_process';
 import path from 'node:path';
-import pino from 'pino';
-import { createFileSessionStorage, createFileSubscriptionStore, createFileZaloTokenStore } from './bot/storage.js';
-import { createTelegramBot, startTelegram, stopTelegram, telegramSender } from './bot/telegram.js';
-import { telegramWebhookPlugin } from './bot/telegram-webhook.js';
-import { runReminders, scheduleDailyReminders } from './bot/reminders.js';
-import { createZaloClient } from './bot/zalo-client.js';
-import { zaloWebhookPlugin } from './bot/zalo.js';
+import { fileURLToPath } from 'node:url';
+import type pino from 'pino';
 import type { Config } from './config.js';
+import { createEmbeddings, createFileIndexStore, runIngest, type EmbedderConfig, type IngestProgress, type IngestSummary } from './ingest/index.js';
 import type { Knowledge } from './server/answer/knowledge.js';
-import { createAdminBackend } from './server/admin-backend.js';
-import { openAssistant } from './server/assistant.js';
-import { buildApp } from './server/http/app.js';
-import { createMetrics } from './server/http/metrics.js';
-import { createFeedbackStore, createUnansweredLog } from './server/http/stores.js';
-import { createLogger, type LogSettings } from './server/log.js';
+import type { LlmConfig } from './server/answer/llm.js';
+import type { IngestRunner } from './server/admin-backend.js';
+import { createAssistant, type Assistant as OpenAssistant, type AssistantLogger } from './server/assistant.js';
+import type { buildApp } from './server/http/app.js';
+import type { LogSettings } from './server/log.js';
+
+export interface AssistantOptions {
+  indexDir: string;
+  embedder: EmbedderConfig;
+  /** Ingested when the index folder has no version yet. */
+  ingestPaths: string[];
+  /** The folder the index names its sources relative to (default: the working folder). */
+  baseDir?: string | undefined;
+  llm?: LlmConfig | null | undefined;
+  logger?: AssistantLogger | undefined;
+  /** The clock: deadline status is relative to it. */
+  now?: (() => Date) | undefined;
+  onBuildProgress?: ((p: IngestProgress) => void) | undefined;
+}
+
+export interface Assistant extends OpenAssistant {
+  /** Set when this start built the index. */
+  built?: IngestSummary;
+}
+
+/** The assistant over `indexDir`, building the index from `ingestPaths` when it has no version yet. */
+export async function openAssistant(o: AssistantOptions): Promise<Assistant> {
+  const store = createFileIndexStore(o.indexDir);
+  const embedder = await createEmbeddings(o.embedder);
+  let built: IngestSummary | undefined;
+  if (!(await store.currentVersion())) {
+    o.logger?.info({ paths: o.ingestPaths, indexDir: o.indexDir }, 'no index yet: building it from the bundled data');
+    built = await runIngest({ store, embedder, paths: o.ingestPaths, ...(o.baseDir ? { baseDir: o.baseDir } : {}), ...(o.onBuildProgress ? { onProgress: o.onBuildProgress } : {}) });
+    o.logger?.info({ version: built.version, chunks: built.chunks, failed: built.failed.length, ms: built.elapsedMs }, 'index built');
+  }
+  const assistant = await createAssistant({ store, embedder, llm: o.llm, logger: o.logger, now: o.now });
+  return { ...assistant, ...(built ? { built } : {}) };
+}
+
+/** What an ingest run needs of the configuration, handed whole to the child (cli/ingest.ts --config-stdin). */
+export interface IngestSettings {
+  indexDir: string;
+  paths: string[];
+  baseDir: string;
+  embedder: EmbedderConfig;
+}
+
+/**
+ * Admin ingest runs in a child process (the PDF/DOCX parsers and the embedding stay out of the
+ * serving process), given the service's resolved settings on its standard input: it never reads
+ * the environment, so it indexes with the embedder the service serves with. The child is the
+ * compiled CLI when this file is compiled, the TypeScript one under tsx otherwise.
+ */
+export function ingestInChild(settings: IngestSettings): IngestRunner {
+  const self = fileURLToPath(import.meta.url);
+  const compiled = self.endsWith('.js');
+  const cli = path.join(path.dirname(self), 'cli', compiled ? 'ingest.js' : 'ingest.ts');
+  return ({ prune, onProgress }) =>
+    new Promise((resolve, reject) => {
+      const args = [...(compiled ? [] : ['--import', 'tsx']), cli, '--json', '--config-stdin', ...(prune ? ['--prune'] : [])];
+      const child = spawn(process.execPath, args, { cwd: settings.baseDir, stdio: ['pipe', 'pipe', 'pipe'] });
+      // A child that dies before reading its settings (EPIPE) reports through its exit code and stderr.
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(JSON.stringify(settings));
+      let pending = '';
+      let last = '';
+      let err = '';
+      // The child prints {"progress": …} lines while it works and its summary as the last line.
+      child.stdout.on('data', (d: Buffer) => {
+        const lines = (pending + d.toString()).split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines.filter((l) => l.trim())) {
+          last = line;
+          try {
+            const parsed = JSON.parse(line) as { progress?: Parameters<typeof onProgress>[0] };
+            if (parsed.progress) onProgress(parsed.progress);
+          } catch {
+            // Not ours (a library printing to stdout): only JSON lines count.
+          }
+        }
+      });
+      child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
+      child.on('error', reject);
+      child.on('close', (code) => {
+        if (pending.trim()) last = pending;
+        let out: (IngestSummary & { error?: { message?: string } }) | undefined;
+        try {
+          out = JSON.parse(last) as typeof out;
+        } catch {
+          out = undefined;
+        }
+        const exitCode = code ?? 1;
+        const summary = out && Array.isArray(out.added) ? out : undefined;
+        resolve({ exitCode, summary, error: summary ? undefined : (out?.error?.message ?? err.split('\n').filter(Boolean).pop() ?? `exit ${exitCode}`) });
+      });
+    });
+}
 
 export interface Service {
   app: Awaited<ReturnType<typeof buildApp>>;
-  assistant: Awaited<ReturnType<typeof openAssistant>>;
+  assistant: Assistant;
   log: pino.Logger;
   /** Logs, in a few lines, what is served at `url` and, without the national catalogue, how to add it. */
   announce(url: string): void;
@@ -49,6 +138,16 @@ export function logSettings(config: Config): LogSettings {
 }
 
 export async function createService(config: Config, deps: ServiceDeps = {}): Promise<Service> {
+  // The web app, the logger and the bots load here rather than at the top: `npm run ask` opens
+  // the assistant through this file and needs none of them (≈0.2 s of its start), and a bot that
+  // is not configured is never loaded.
+  const [{ buildApp }, { createMetrics }, { createFeedbackStore, createUnansweredLog }, { createAdminBackend }, { createLogger }] = await Promise.all([
+    import('./server/http/app.js'),
+    import('./server/http/metrics.js'),
+    import('./server/http/stores.js'),
+    import('./server/admin-backend.js'),
+    import('./server/log.js'),
+  ]);
   const log = deps.log ?? createLogger(logSettings(config));
 
   let lastPct = -1;
@@ -59,6 +158,7 @@ export async function createService(config: Config, deps: ServiceDeps = {}): Pro
     indexDir: config.indexDir,
     embedder: config.embedder,
     ingestPaths: config.ingestPaths,
+    baseDir: config.baseDir,
     llm: config.llm,
     logger: log,
     onBuildProgress: (p) => {
@@ -88,8 +188,9 @@ export async function createService(config: Config, deps: ServiceDeps = {}): Pro
           admin: createAdminBackend({
             store: assistant.store,
             live: assistant.live,
-            ingestPaths: config.ingestPaths,
+            ingest: ingestInChild({ indexDir: config.indexDir, paths: config.ingestPaths, baseDir: config.baseDir, embedder: config.embedder }),
             uploadDir: path.join(config.dataDir, 'uploads'),
+            baseDir: config.baseDir,
             onRun: (o) => metrics.ingestRun(o),
             logger: log,
           }),
@@ -99,6 +200,14 @@ export async function createService(config: Config, deps: ServiceDeps = {}): Pro
 
   const stops: Array<() => Promise<void> | void> = [stopWatching];
   if (config.telegram) {
+    const [storage, telegram, { telegramWebhookPlugin }, { runReminders, scheduleDailyReminders }] = await Promise.all([
+      import('./bot/storage.js'),
+      import('./bot/telegram.js'),
+      import('./bot/telegram-webhook.js'),
+      import('./bot/reminders.js'),
+    ]);
+    const { createTelegramBot, startTelegram, stopTelegram, telegramSender } = telegram;
+    const { createFileSessionStorage, createFileSubscriptionStore } = storage;
     const t = config.telegram;
     const telegramLog = log.child({ channel: 'telegram' });
     const subscriptions = createFileSubscriptionStore(path.join(config.stateDir, 'telegram-subscriptions.json'));
@@ -124,6 +233,11 @@ export async function createService(config: Config, deps: ServiceDeps = {}): Pro
     log.info({}, 'Telegram bot off (TELEGRAM_BOT_TOKEN is not set)');
   }
   if (config.zalo) {
+    const [{ createFileZaloTokenStore }, { createZaloClient }, { zaloWebhookPlugin }] = await Promise.all([
+      import('./bot/storage.js'),
+      import('./bot/zalo-client.js'),
+      import('./bot/zalo.js'),
+    ]);
     const z = config.zalo;
     const zaloLog = log.child({ channel: 'zalo' });
     // The environment's tokens are the starting pair; the store keeps the refreshed ones.

@@ -3,7 +3,7 @@
 // until its stdin closes (the bench holds the other end), then prints its peak RSS.
 import { buildApp } from '../server/http/app.js';
 import { createFeedbackStore, createUnansweredLog } from '../server/http/stores.js';
-import { openAssistant } from '../server/assistant.js';
+import { openAssistant } from '../service.js';
 
 export async function serve(indexDir: string, today: string): Promise<void> {
   const assistant = await openAssistant({ indexDir, embedder: { kind: 'hashing' }, ingestPaths: [], now: () => new Date(`${today}T03:00:00Z`) });

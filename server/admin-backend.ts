@@ -1,26 +1,33 @@
-// The admin backend over the real index: uploads land in the data folder, an ingest runs in
-// a child process (the service keeps answering from the current version meanwhile), and
-// the live knowledge switches to the new version when the run has published it.
-import { spawn } from 'node:child_process';
+// The admin backend over the real index: uploads land in the data folder, an ingest runs
+// through the runner it is given (the service runs it in a child process, so it keeps answering
+// from the current version meanwhile), and the live knowledge switches to the new version when
+// the run has published it.
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { LiveKnowledge } from './answer/live-knowledge.js';
 import { ingestBusy } from './http/errors.js';
 import type { AdminBackend, AdminDocumentView, IngestJobView } from './http/admin.js';
-import type { IngestSummary } from '../ingest/pipeline.js';
-import type { IndexStore } from '../ingest/store.js';
+import type { IndexStore, IngestSummary } from '../ingest/index.js';
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** How a run ended: its exit code (0 done, 2 done with failed files, else failed) and its summary or error. */
+export interface IngestRunResult {
+  exitCode: number;
+  summary?: IngestSummary | undefined;
+  error?: string | undefined;
+}
+
+/** One ingest run over the configured paths; `prune` drops documents whose file is gone. */
+export type IngestRunner = (run: { prune: boolean; onProgress: (p: NonNullable<IngestJobView['progress']>) => void }) => Promise<IngestRunResult>;
 
 export interface AdminBackendDeps {
   store: IndexStore;
   live: LiveKnowledge;
-  /** Folders ingested on every run (the data folder first). */
-  ingestPaths: string[];
+  ingest: IngestRunner;
   /** Where uploads are saved (inside the data folder, so later runs keep them). */
   uploadDir: string;
+  /** The folder the index names its sources relative to (the runs' working folder). */
+  baseDir: string;
   /** Called after each run, for metrics. */
   onRun?: (outcome: 'succeeded' | 'failed') => void;
   logger?: { info(o: object, m: string): void; error(o: object, m: string): void };
@@ -66,58 +73,37 @@ function runSummary(s: IngestSummary): IngestRunSummary {
 export function createAdminBackend(deps: AdminBackendDeps): AdminBackend {
   const jobs = new Map<string, IngestJobView>();
   const uploadRoot = path.resolve(deps.uploadDir) + path.sep;
-  const isUpload = (source: string) => path.resolve(projectRoot, source).startsWith(uploadRoot);
+  const isUpload = (source: string) => path.resolve(deps.baseDir, source).startsWith(uploadRoot);
   // Ids name a file without its folder; an upload and a bundled file of the same name stay apart.
   const sourceId = (source: string) => `${isUpload(source) ? 'upload:' : ''}${fileName(source)}`;
   let running: string | null = null;
 
-  function run(extraArgs: string[] = []): { jobId: string } {
+  function run(prune: boolean): { jobId: string } {
     if (running) throw ingestBusy();
     const id = randomUUID();
     const job: IngestJobView = { id, status: 'running', startedAt: new Date().toISOString() };
     jobs.set(id, job);
     running = id;
-    const args = ['--import', 'tsx', path.join(projectRoot, 'ingest/cli.ts'), '--json', '--index', deps.store.dir, ...extraArgs, ...deps.ingestPaths];
-    const child = spawn(process.execPath, args, { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let pending = '';
-    let last = '';
-    let err = '';
-    // The child prints {"progress": …} lines while it works and its summary as the last line.
-    child.stdout.on('data', (d: Buffer) => {
-      const lines = (pending + d.toString()).split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines.filter((l) => l.trim())) {
-        last = line;
-        try {
-          const parsed = JSON.parse(line) as { progress?: IngestJobView['progress'] };
-          if (parsed.progress) job.progress = parsed.progress;
-        } catch {
-          // Not ours (a library printing to stdout): only JSON lines count.
-        }
-      }
-    });
-    child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
-    child.on('close', async (code) => {
-      if (pending.trim()) last = pending;
-      let summary: (IngestSummary & { error?: { message?: string } }) | undefined;
-      try {
-        summary = JSON.parse(last);
-      } catch {
-        summary = undefined;
-      }
-      const ok = code === 0 || code === 2;
-      // Switch to the new version before reporting success, so "succeeded" means it is served.
-      if (ok) await deps.live.refresh().catch((e: Error) => deps.logger?.error({ err: e }, 'new index could not be loaded'));
-      job.status = ok ? 'succeeded' : 'failed';
-      job.finishedAt = new Date().toISOString();
-      if (ok && summary && Array.isArray(summary.added)) job.summary = runSummary(summary);
-      if (!ok) job.error = withoutPaths(summary?.error?.message ?? err.split('\n').filter(Boolean).pop() ?? `exit ${code}`);
-      running = null;
-      deps.onRun?.(job.status);
-      deps.logger?.info({ job: id, status: job.status, exit: code }, 'ingest run finished');
-      // Keep the last 20 jobs.
-      for (const k of [...jobs.keys()].slice(0, Math.max(0, jobs.size - 20))) jobs.delete(k);
-    });
+    void deps
+      .ingest({ prune, onProgress: (p) => (job.progress = p) })
+      .catch((e: Error): IngestRunResult => {
+        deps.logger?.error({ err: e, job: id }, 'ingest run could not be started');
+        return { exitCode: 1, error: e.message };
+      })
+      .then(async (result) => {
+        const ok = result.exitCode === 0 || result.exitCode === 2;
+        // Switch to the new version before reporting success, so "succeeded" means it is served.
+        if (ok) await deps.live.refresh().catch((e: Error) => deps.logger?.error({ err: e }, 'new index could not be loaded'));
+        job.status = ok ? 'succeeded' : 'failed';
+        job.finishedAt = new Date().toISOString();
+        if (ok && result.summary) job.summary = runSummary(result.summary);
+        if (!ok) job.error = withoutPaths(result.error ?? `exit ${result.exitCode}`);
+        running = null;
+        deps.onRun?.(job.status);
+        deps.logger?.info({ job: id, status: job.status, exit: result.exitCode }, 'ingest run finished');
+        // Keep the last 20 jobs.
+        for (const k of [...jobs.keys()].slice(0, Math.max(0, jobs.size - 20))) jobs.delete(k);
+      });
     return { jobId: id };
   }
 
@@ -145,11 +131,11 @@ export function createAdminBackend(deps: AdminBackendDeps): AdminBackend {
       add(f.source, { id: `failed:${sourceId(f.source)}`, title: fileName(f.source), kind: 'document', status: 'failed', error: withoutPaths(`${f.code}: ${f.message.split(f.source).join(fileName(f.source))}`) });
     }
     // Uploaded but not ingested yet.
-    const known = new Set(out.map((d) => path.resolve(projectRoot, d.source)));
+    const known = new Set(out.map((d) => path.resolve(deps.baseDir, d.source)));
     for (const name of await fs.readdir(deps.uploadDir).catch(() => [] as string[])) {
       if (name.startsWith('.') || name.endsWith('.meta.json')) continue;
       const abs = path.join(deps.uploadDir, name);
-      if (!known.has(abs)) add(path.relative(projectRoot, abs), { id: `pending:${name}`, title: name, kind: 'document', status: 'pending' });
+      if (!known.has(abs)) add(path.relative(deps.baseDir, abs), { id: `pending:${name}`, title: name, kind: 'document', status: 'pending' });
     }
     return out;
   }
@@ -164,17 +150,17 @@ export function createAdminBackend(deps: AdminBackendDeps): AdminBackend {
       await fs.rename(tmp, target);
       return { name, path: `uploads/${name}` };
     },
-    startIngest: () => run(),
+    startIngest: () => run(false),
     ingestJob: (id) => jobs.get(id),
     listDocuments: async () => (await listWithSources()).map((d) => d.view),
     async removeDocument(id) {
       const doc = (await listWithSources()).find((d) => d.view.id === id);
       // Only uploads can be removed from here; bundled data is changed through the repository.
       if (!doc?.view.removable) return false;
-      const abs = path.resolve(projectRoot, doc.source);
+      const abs = path.resolve(deps.baseDir, doc.source);
       await fs.rm(abs, { force: true });
       await fs.rm(`${abs}.meta.json`, { force: true });
-      if (!running) run(['--prune']);
+      if (!running) run(true);
       return true;
     },
   };

@@ -2,7 +2,7 @@
 // API, the Telegram bot (polling a fake Bot API) and the Zalo webhook on the same app; the Zalo
 // token-only start; the one logger's real lines; what the start says it serves.
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,20 +11,15 @@ import { createLogger } from '../server/log.js';
 import { createService, logSettings, type Service } from '../service.js';
 import { startFakeTelegram, textUpdate, type FakeTelegram } from './bot/fakes/telegram-api.js';
 import { startFakeZalo, type FakeZalo } from './bot/fakes/zalo-api.js';
-import { projectRoot } from './helpers/engine.js';
+import { projectRoot, testIndexDir } from './helpers/engine.js';
+import { waitFor as waitUntil } from './helpers/wait.js';
 
 const TG_TOKEN = '123456:TEST-token-for-service';
 const APP_ID = '4291763606161179100';
 const OA_SECRET = 'oa-secret-key-SERVICE';
 const APP_SECRET = 'app-secret-key-SERVICE';
 
-async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const waitFor = (check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> => waitUntil(check, timeoutMs);
 
 describe('the service as npm start wires it', () => {
   let dir: string;
@@ -141,7 +136,8 @@ describe("Zalo token-only start through npm start's wiring, and the one logger",
       {
         LOG_LEVEL: 'info',
         LOG_FORMAT: 'json',
-        INDEX_DIR: path.join(dir, 'index'),
+        // The shared index of data/, read-only: this start is not the first one (that is above).
+        INDEX_DIR: testIndexDir(),
         STATE_DIR: path.join(dir, 'state'),
         DATA_DIR: path.join(projectRoot, 'data'),
         ADMIN_TOKEN: ADMIN,
@@ -255,5 +251,55 @@ describe('the start with a catalogue loaded', () => {
     const text = said.map((l) => String(l.msg)).join('\n');
     expect(text).toContain('admin off (set ADMIN_TOKEN');
     expect(text).not.toContain('no national catalogue');
+  });
+});
+
+describe("the admin ingest run with the service's own configuration", () => {
+  const ADMIN = 'service-admin-token-RUNS-0123';
+  let dir: string;
+  let dataDir: string;
+  let service: Service;
+  let saved: string | undefined;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'tthc-service-admin-'));
+    dataDir = path.join(dir, 'data');
+    cpSync(path.join(projectRoot, 'data'), dataDir, { recursive: true });
+    // The service is configured from its own settings (a 128-dimension embedder); the process
+    // environment says something else. The admin's run must index as the service serves.
+    saved = process.env.EMBEDDINGS_DIM;
+    process.env.EMBEDDINGS_DIM = '64';
+    const config = loadConfig(
+      { LOG_LEVEL: 'silent', EMBEDDINGS_DIM: '128', INDEX_DIR: path.join(dir, 'index'), STATE_DIR: path.join(dir, 'state'), DATA_DIR: dataDir, ADMIN_TOKEN: ADMIN },
+      projectRoot,
+    );
+    service = await createService(config);
+    await service.app.ready();
+  });
+
+  afterAll(async () => {
+    if (saved === undefined) delete process.env.EMBEDDINGS_DIM;
+    else process.env.EMBEDDINGS_DIM = saved;
+    await service?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('builds the first index with the configured embedder, and the admin run adds a file with it', async () => {
+    expect(service.assistant.built?.published).toBe(true);
+    expect(service.assistant.embedder.dimension).toBe(128);
+    const record = { code: '9.000077', name: 'Thủ tục thử nghiệm cấp giấy xác nhận nuôi ong mật', level: ['Cấp xã'], origin: 'portal' };
+    writeFileSync(path.join(dataDir, 'catalogue', 'ong-mat.json'), JSON.stringify({ format: 'tthc-catalogue/v1', procedures: [record] }));
+
+    const auth = { authorization: `Bearer ${ADMIN}` };
+    const started = await service.app.inject({ method: 'POST', url: '/admin/ingest', headers: auth });
+    expect(started.statusCode).toBe(202);
+    const { jobId } = started.json() as { jobId: string };
+    let job: Record<string, any> = {};
+    await waitFor(async () => {
+      job = (await service.app.inject({ method: 'GET', url: `/admin/ingest/${jobId}`, headers: auth })).json();
+      return job.status !== 'running';
+    }, 60_000);
+    expect(job, JSON.stringify(job)).toMatchObject({ status: 'succeeded', summary: { published: true, added: ['ong-mat.json'] } });
+    expect(service.assistant.engine.procedure('9.000077')?.name).toBe(record.name);
   });
 });

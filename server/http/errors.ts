@@ -1,6 +1,7 @@
 // Coded HTTP errors (one factory per failure, like fastify's FST_ERR_*), with the message
 // a user reads in Vietnamese or English. Internal detail goes to `cause` and the log only.
 import type { Language } from '../../domain/records.js';
+import { EngineNotReadyError } from '../answer/engine.js';
 
 type Params = Record<string, string>;
 type Text = (p: Params) => string;
@@ -110,6 +111,15 @@ export class ApiError extends Error {
 
 export const apiError = (code: ErrorCode, params: Params = {}, cause?: unknown): ApiError =>
   new ApiError(code, params, { cause });
+
+/**
+ * The engine's failures that are not ours to hide behind a 500: no index version is loaded yet
+ * (first build, or a version that failed to load) → 503 NOT_READY, so a client retries.
+ */
+export function fromEngine(error: unknown): ApiError | undefined {
+  if (error instanceof EngineNotReadyError) return apiError('NOT_READY', {}, error);
+  return undefined;
+}
 
 /** Thrown by an AdminBackend's startIngest when a run is going (→ 409). */
 export const ingestBusy = (): ApiError => new ApiError('INGEST_BUSY');

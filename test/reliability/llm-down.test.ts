@@ -1,32 +1,28 @@
 // The optional LLM as a failing dependency: hanging, erroring, unreachable or answering with a
 // link that is not in the data → the composed answer within the time budget; a good reply → used.
-import path from 'node:path';
-import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAssistant } from '../../server/assistant.js';
-import { BIRTH_CODE, BIRTH_QUESTION, copyData, dataUrls, collectUrls, ingestInProcess, tempDir, TODAY } from './helpers.js';
+import { openAssistant } from '../../service.js';
+import { testIndexDir } from '../helpers/engine.js';
+import { BIRTH_CODE, BIRTH_QUESTION, dataUrls, collectUrls, TODAY } from './helpers.js';
 import { EVIL_URL, startFakeLlm, type FakeLlm, type LlmMode } from './fake-llm.js';
 
 const TIMEOUT_MS = 1500;
 /** Slack for a loaded CI machine: this only catches a hang, it does not measure speed. */
 const MARGIN_MS = 4000;
 
-let dir: string;
 let indexDir: string;
 let llm: FakeLlm;
 let known: Set<string>;
 
 beforeAll(async () => {
-  dir = await tempDir('llm');
-  indexDir = path.join(dir, 'index');
-  await ingestInProcess(indexDir, [await copyData(dir)]);
+  // The shared index of data/ (test/global-setup.ts), opened read-only: these tests only read.
+  indexDir = testIndexDir();
   llm = await startFakeLlm();
   known = await dataUrls();
 }, 120_000);
 
 afterAll(async () => {
   await llm?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 const assistantWith = (baseUrl: string) =>

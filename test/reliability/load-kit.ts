@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import type { FastifyInstance } from 'fastify';
-import { openAssistant } from '../../server/assistant.js';
+import { openAssistant } from '../../service.js';
 import { buildApp } from '../../server/http/app.js';
 import { createFeedbackStore, createUnansweredLog } from '../../server/http/stores.js';
 import { ingestInProcess, PORTAL, projectRoot, TODAY } from './helpers.js';

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnswerEngine, AskResponse } from '../../domain/contract.js';
-import { openAssistant } from '../../server/assistant.js';
+import { openAssistant } from '../../service.js';
 import { buildApp } from '../../server/http/app.js';
 import { createFeedbackStore, createUnansweredLog } from '../../server/http/stores.js';
 import { ARTIFACTS, collectUrls, copyData, dataUrls, ingestInProcess, tempDir, TODAY } from './helpers.js';

@@ -7,10 +7,11 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnswerEngine } from '../../domain/contract.js';
-import { openAssistant, type Assistant } from '../../server/assistant.js';
+import { openAssistant, type Assistant } from '../../service.js';
 import { buildApp } from '../../server/http/app.js';
 import { createFeedbackStore, createUnansweredLog } from '../../server/http/stores.js';
 import { BIRTH_CODE, BIRTH_QUESTION, copyData, ingestInProcess, tempDir, TODAY } from './helpers.js';
+import { waitFor } from '../helpers/wait.js';
 
 const NEW_CODE = '9.999901';
 const NEW_QUESTION = 'Đăng ký nuôi ong mật trong khu dân cư cần giấy tờ gì?';
@@ -125,14 +126,18 @@ function post(port: number, question: string): Promise<{ status: number; body: s
 describe('graceful shutdown', () => {
   it('lets requests in flight finish with 200, then refuses new connections', async () => {
     let entered = 0;
+    // The answers wait until the server has stopped listening: they are surely in flight then.
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
     const slow: AnswerEngine = {
       async ask(request) {
         entered++;
-        await new Promise((r) => setTimeout(r, 400));
+        await gate;
         return assistant.engine.ask(request);
       },
       procedure: (code) => assistant.engine.procedure(code),
       search: (q, limit) => assistant.engine.search(q, limit),
+      tasksFor: (r) => assistant.engine.tasksFor(r),
     };
     const app = await appFor(slow);
     await app.listen({ host: '127.0.0.1', port: 0 });
@@ -140,6 +145,8 @@ describe('graceful shutdown', () => {
     const inFlight = Array.from({ length: 20 }, () => post(port, BIRTH_QUESTION));
     await expect.poll(() => entered, { timeout: 10_000, interval: 10 }).toBe(20);
     const closed = app.close();
+    await waitFor(() => !app.server.listening, { what: 'the server to stop listening' });
+    release();
     const results = await Promise.all(inFlight);
     await closed;
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));

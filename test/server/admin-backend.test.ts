@@ -6,10 +6,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createAdminBackend } from '../../server/admin-backend.js';
-import { openAssistant, type Assistant } from '../../server/assistant.js';
+import { ingestInChild, openAssistant, type Assistant } from '../../service.js';
 import { buildApp } from '../../server/http/app.js';
 import { createFeedbackStore, createUnansweredLog } from '../../server/http/stores.js';
 import { projectRoot, TEST_TODAY } from '../helpers/engine.js';
+import { waitFor } from '../helpers/wait.js';
 
 const TOKEN = 'admin-token-for-tests-0123456789';
 // A made-up procedure, a test fixture only: its code does not exist in the national catalogue.
@@ -45,7 +46,13 @@ describe('admin upload → ingest → new answer (real backend)', () => {
       feedback: createFeedbackStore({}),
       unanswered: createUnansweredLog({ size: 10 }),
       adminToken: TOKEN,
-      admin: createAdminBackend({ store: assistant.store, live: assistant.live, ingestPaths: [dataDir], uploadDir: path.join(dataDir, 'uploads') }),
+      admin: createAdminBackend({
+        store: assistant.store,
+        live: assistant.live,
+        ingest: ingestInChild({ indexDir, paths: [dataDir], baseDir: projectRoot, embedder: { kind: 'hashing' } }),
+        uploadDir: path.join(dataDir, 'uploads'),
+        baseDir: projectRoot,
+      }),
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const addr = app.server.address();
@@ -75,17 +82,18 @@ describe('admin upload → ingest → new answer (real backend)', () => {
     const started = await fetch(`${base}/admin/ingest`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
     expect(started.status).toBe(202);
     const { jobId } = (await started.json()) as { jobId: string };
-    let status = 'running';
     let job: Record<string, any> = {};
-    for (let i = 0; i < 240 && status === 'running'; i++) {
-      // The service keeps answering from the previous version while the run goes on.
-      const during = await fetch(`${base}/api/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: 'làm giấy khai sinh cần gì' }) });
-      expect(during.status).toBe(200);
-      await new Promise((r) => setTimeout(r, 250));
-      job = (await (await fetch(`${base}/admin/ingest/${jobId}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as Record<string, any>;
-      status = job.status;
-    }
-    expect(status).toBe('succeeded');
+    await waitFor(
+      async () => {
+        // The service keeps answering from the previous version while the run goes on.
+        const during = await fetch(`${base}/api/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: 'làm giấy khai sinh cần gì' }) });
+        expect(during.status).toBe(200);
+        job = (await (await fetch(`${base}/admin/ingest/${jobId}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as Record<string, any>;
+        return job.status !== 'running';
+      },
+      { timeoutMs: 60_000, intervalMs: 250, what: 'the ingest job to end', detail: () => JSON.stringify(job) },
+    );
+    expect(job.status).toBe('succeeded');
     // The run's phases reach the job, and its summary names files, never where they lie.
     expect(job.progress).toEqual({ phase: 'done', done: 1, total: 1 });
     expect(job.summary).toMatchObject({ published: true, added: expect.arrayContaining(['bo-cau.json']), failed: [{ file: 'hong.docx', code: 'UNREADABLE' }] });

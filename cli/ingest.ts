@@ -1,12 +1,14 @@
 // `npm run ingest -- [--index DIR] [--prune] [--rebuild] [--json] [PATH ...]`
 // Builds or updates the index; a progress bar on a terminal, a summary at the end.
-// Exit codes: 0 done; 2 done but some files failed; 1 error; 3 another ingest is running.
+// Exit codes: 0 done; 2 done but some files failed; 1 error; 3 another ingest is running;
+// 130 stopped by a signal.
+import { text } from 'node:stream/consumers';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
-import { createEmbeddings } from './embeddings.js';
-import { runIngest, type IngestProgress, type IngestSummary } from './pipeline.js';
-import { createFileIndexStore, IndexBusyError } from './store.js';
+import { z } from 'zod';
+import { ConfigError, loadConfig } from '../config.js';
+import { createEmbeddings, createFileIndexStore, IndexBusyError, runIngest, type EmbedderConfig, type IngestProgress, type IngestSummary } from '../ingest/index.js';
+import type { IngestSettings } from '../service.js';
 
 const HELP = `Usage: npm run ingest -- [options] [PATH ...]
 
@@ -18,8 +20,33 @@ Options:
   --prune       drop documents whose source file is gone
   --rebuild     start afresh (re-read and re-embed everything)
   --json        print progress as JSON lines and one JSON summary object as the last line
+  --config-stdin  read the settings (index folder, paths, embedder) as JSON from standard
+                input instead of the environment: how the service starts its admin runs
   -h, --help    this help
 `;
+
+/** The settings the service hands its admin runs, checked: they cross a process boundary. */
+const Settings = z.object({
+  indexDir: z.string().min(1),
+  paths: z.array(z.string().min(1)).min(1),
+  baseDir: z.string().min(1),
+  embedder: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('hashing'), dimension: z.number().int().positive().optional() }),
+    z.object({ kind: z.literal('openai'), baseUrl: z.string(), model: z.string(), apiKey: z.string().optional(), dimension: z.number().int().positive() }),
+    z.object({ kind: z.literal('transformers'), modelDir: z.string(), dimension: z.number().int().positive() }),
+  ]),
+});
+
+/** The settings from standard input (the service's), else from the environment like `npm start`. */
+async function readSettings(fromStdin: boolean): Promise<IngestSettings> {
+  if (fromStdin) {
+    const parsed = Settings.safeParse(JSON.parse(await text(process.stdin)));
+    if (!parsed.success) throw new ConfigError(`Invalid settings on standard input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    return { ...parsed.data, embedder: parsed.data.embedder as EmbedderConfig };
+  }
+  const config = loadConfig(process.env);
+  return { indexDir: config.indexDir, paths: [config.dataDir], baseDir: config.baseDir, embedder: config.embedder };
+}
 
 function progressBar(p: IngestProgress): string {
   const width = 28;
@@ -55,6 +82,7 @@ async function main(): Promise<number> {
       prune: { type: 'boolean', default: false },
       rebuild: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      'config-stdin': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: true,
@@ -63,9 +91,17 @@ async function main(): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const config = loadConfig(process.env);
-  const store = createFileIndexStore(values.index ? path.resolve(values.index) : config.indexDir);
-  const embedder = await createEmbeddings(config.embedder);
+  let settings: IngestSettings;
+  try {
+    settings = await readSettings(values['config-stdin']);
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    process.stderr.write(`Ingest failed: ${err.message}\n`);
+    if (values.json) process.stdout.write(`${JSON.stringify({ error: { code: err.code ?? 'CONFIG_INVALID', message: err.message } })}\n`);
+    return 1;
+  }
+  const store = createFileIndexStore(values.index ? path.resolve(values.index) : settings.indexDir);
+  const embedder = await createEmbeddings(settings.embedder);
 
   // SIGTERM/SIGINT stop cleanly: the run aborts between steps, the unfinished version
   // is removed, the lock released; the served index is untouched.
@@ -91,9 +127,9 @@ async function main(): Promise<number> {
     last = now;
     process.stderr.write(`\r${progressBar(p)}\x1b[K`);
   };
-  const paths = positionals.length ? positionals : [config.dataDir];
+  const paths = positionals.length ? positionals : settings.paths;
   try {
-    const summary = await runIngest({ store, embedder, paths, prune: values.prune, rebuild: values.rebuild, signal: controller.signal, onProgress });
+    const summary = await runIngest({ store, embedder, paths, baseDir: settings.baseDir, prune: values.prune, rebuild: values.rebuild, signal: controller.signal, onProgress });
     if (tty) process.stderr.write('\r\x1b[K');
     printSummary(summary);
     if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -1,9 +1,9 @@
 // `npm run ask -- [--index DIR] [--json] "question"`: one question to the engine, from a shell.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../config.js';
-import { openAssistant } from '../assistant.js';
-import type { AskResponse } from '../../domain/contract.js';
+import { loadConfig } from '../config.js';
+import type { AskResponse } from '../domain/contract.js';
+import { openAssistant } from '../service.js';
 
 function render(r: AskResponse): string {
   const lines = [r.answer, ''];
@@ -31,6 +31,7 @@ async function main(): Promise<number> {
     indexDir: values.index ? path.resolve(values.index) : config.indexDir,
     embedder: config.embedder,
     ingestPaths: config.ingestPaths,
+    baseDir: config.baseDir,
     llm: config.llm,
   });
   const language = values.lang === 'en' || values.lang === 'vi' ? values.lang : undefined;
