@@ -1,6 +1,9 @@
 // Zalo Official Account API client: send a customer-service text, refresh the OA access token
-// once when Zalo says it expired (refresh tokens are single use), retry 5xx/network failures.
+// once when Zalo says it expired (refresh tokens are single use), retry 429/5xx, network failures
+// and timeouts through ky, waiting as long as a Retry-After asks.
 // An access token alone is enough to send; refreshing also needs the app secret and a refresh token.
+import ky, { HTTPError, TimeoutError } from 'ky';
+import type { Options as KyOptions } from 'ky';
 import { describeError, redactingLogger, silentLogger, ZaloApiError, type Logger } from './errors.js';
 import type { ZaloTokens, ZaloTokenStore } from './storage.js';
 
@@ -27,9 +30,12 @@ export interface ZaloClientOptions {
   fetch?: typeof fetch;
   logger?: Logger;
   timeoutMs?: number;
-  /** Attempts per HTTP call on 5xx, network errors and timeouts. */
+  /** Attempts per HTTP call on 429, 5xx, network errors and timeouts. */
   maxAttempts?: number;
+  /** First wait between attempts (doubling after each), when Zalo does not say how long. */
   backoffMs?: number;
+  /** A Retry-After longer than this is not waited for: the call fails at once. Default 30 s. */
+  maxRetryAfterMs?: number;
 }
 
 interface ZaloReply {
@@ -46,53 +52,93 @@ interface TokenReply {
   error_description?: string;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Statuses worth another attempt: 429 and every 5xx. */
+const RETRY_STATUSES = [429, ...Array.from({ length: 100 }, (_, i) => 500 + i)];
+/** Statuses whose Retry-After is obeyed (ky waits until it has passed). */
+const RETRY_AFTER_STATUSES = [429, 503];
+
+/** The wait a refused response asks for, in ms (Retry-After in seconds or as a date), if any. */
+function askedWaitMs(error: unknown): number | undefined {
+  if (!(error instanceof HTTPError) || !RETRY_AFTER_STATUSES.includes(error.response.status)) return undefined;
+  const header = error.response.headers.get('retry-after');
+  if (!header) return undefined;
+  const seconds = Number(header);
+  const ms = Number.isNaN(seconds) ? Date.parse(header) - Date.now() : seconds * 1000;
+  return Number.isNaN(ms) ? undefined : Math.max(0, ms);
+}
+
+/** What went wrong with one attempt, for the log line and the final error. */
+function problemOf(error: unknown): string {
+  if (error instanceof HTTPError) return `HTTP ${error.response.status}`;
+  if (error instanceof TimeoutError) return 'timeout';
+  return 'network error';
+}
 
 export function createZaloClient(opts: ZaloClientOptions): ZaloClient {
   const apiBase = (opts.apiBase ?? 'https://openapi.zalo.me').replace(/\/+$/, '');
   const oauthBase = (opts.oauthBase ?? 'https://oauth.zaloapp.com').replace(/\/+$/, '');
-  const doFetch = opts.fetch ?? globalThis.fetch;
   const maxAttempts = opts.maxAttempts ?? 3;
   const backoffMs = opts.backoffMs ?? 300;
-  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const maxRetryAfterMs = opts.maxRetryAfterMs ?? 30_000;
   // Tokens are read at each call and go into the redaction list as they change.
   const secrets = new Set<string>(opts.secretKey ? [opts.secretKey] : []);
   const log = redactingLogger(opts.logger ?? silentLogger, secrets);
   const clean = (text: string): string => describeError(new Error(text), [...secrets]).replace(/^Error: /, '');
+  const http = ky.create({
+    fetch: opts.fetch ?? globalThis.fetch,
+    timeout: opts.timeoutMs ?? 10_000,
+    retry: {
+      limit: maxAttempts - 1,
+      // The sends are POSTs, retried as before: a lost reply costs more than a rare duplicate.
+      methods: ['post'],
+      statusCodes: RETRY_STATUSES,
+      afterStatusCodes: RETRY_AFTER_STATUSES,
+      retryOnTimeout: true,
+      delay: (retry) => backoffMs * 2 ** (retry - 1),
+      // Zalo asks for a longer wait than a chat reply can afford: fail now rather than retry early.
+      shouldRetry: ({ error }) => ((askedWaitMs(error) ?? 0) > maxRetryAfterMs ? false : undefined),
+    },
+  });
 
-  /** One HTTP call with bounded retries on 5xx, network failures and timeouts; returns parsed JSON. */
-  async function call<T>(what: string, url: string, init: RequestInit): Promise<T> {
-    let lastProblem = '';
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      if (attempt > 1) await sleep(backoffMs * 2 ** (attempt - 2));
-      let res: Response;
-      try {
-        res = await doFetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-      } catch (error) {
-        lastProblem = (error as Error).name === 'TimeoutError' ? 'timeout' : 'network error';
-        lastError = error;
-        log.warn({ err: error, what, attempt, problem: lastProblem }, 'zalo call failed, retrying');
-        continue;
+  /** One HTTP call, retried by ky on 429/5xx, network failures and timeouts; returns parsed JSON. */
+  async function call<T>(what: string, url: string, init: { headers: Record<string, string>; body: string | URLSearchParams }): Promise<T> {
+    let attempts = 0;
+    const options: KyOptions = {
+      ...init,
+      hooks: {
+        beforeRequest: [() => void attempts++],
+        beforeRetry: [
+          ({ error, retryCount }) => {
+            // Only a network failure's error goes to the log: ky's own errors carry the request and its headers.
+            const detail = error instanceof HTTPError ? { status: error.response.status } : error instanceof TimeoutError ? {} : { err: error };
+            log.warn({ ...detail, what, attempt: retryCount, problem: problemOf(error) }, 'zalo call failed, retrying');
+          },
+        ],
+      },
+    };
+    let res: Response;
+    try {
+      res = await http.post(url, options);
+    } catch (error) {
+      if (error instanceof HTTPError && !RETRY_STATUSES.includes(error.response.status)) {
+        throw new ZaloApiError('ZALO_SEND_FAILED', `Zalo ${what}: HTTP ${error.response.status}`, { status: error.response.status });
       }
-      if (res.status >= 500 || res.status === 429) {
-        lastProblem = `HTTP ${res.status}`;
-        lastError = undefined;
-        await res.body?.cancel();
-        log.warn({ what, attempt, problem: lastProblem, status: res.status }, 'zalo call failed, retrying');
-        continue;
+      const wait = askedWaitMs(error);
+      if (wait !== undefined && wait > maxRetryAfterMs) {
+        throw new ZaloApiError('ZALO_UNAVAILABLE', `Zalo ${what} yêu cầu chờ ${Math.ceil(wait / 1000)} giây trước khi thử lại (${problemOf(error)}); không gửi lại`, {
+          status: (error as HTTPError).response.status,
+        });
       }
-      if (!res.ok) {
-        await res.body?.cancel();
-        throw new ZaloApiError('ZALO_SEND_FAILED', `Zalo ${what}: HTTP ${res.status}`, { status: res.status });
-      }
-      try {
-        return (await res.json()) as T;
-      } catch {
-        throw new ZaloApiError('ZALO_SEND_FAILED', `Zalo ${what}: câu trả lời không phải JSON`, { status: res.status });
-      }
+      throw new ZaloApiError('ZALO_UNAVAILABLE', `Zalo ${what} không phản hồi sau ${attempts} lần thử (${problemOf(error)})`, {
+        ...(error instanceof HTTPError || error instanceof TimeoutError ? {} : { cause: error }),
+      });
     }
-    throw new ZaloApiError('ZALO_UNAVAILABLE', `Zalo ${what} không phản hồi sau ${maxAttempts} lần thử (${lastProblem})`, { cause: lastError });
+    const text = await res.text();
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new ZaloApiError('ZALO_SEND_FAILED', `Zalo ${what}: câu trả lời không phải JSON`, { status: res.status });
+    }
   }
 
   async function currentTokens(): Promise<ZaloTokens> {
@@ -121,7 +167,6 @@ export function createZaloClient(opts: ZaloClientOptions): ZaloClient {
       }
       const body = new URLSearchParams({ refresh_token: refreshToken, app_id: opts.appId, grant_type: 'refresh_token' });
       const reply = await call<TokenReply>('OAuth refresh', `${oauthBase}/v4/oa/access_token`, {
-        method: 'POST',
         headers: { secret_key: secretKey, 'content-type': 'application/x-www-form-urlencoded' },
         body,
       });
@@ -149,7 +194,6 @@ export function createZaloClient(opts: ZaloClientOptions): ZaloClient {
     for (let round = 0; ; round++) {
       const { accessToken } = await currentTokens();
       const reply = await call<ZaloReply>('message/cs', `${apiBase}/v3.0/oa/message/cs`, {
-        method: 'POST',
         headers: { access_token: accessToken, 'content-type': 'application/json' },
         body: payload,
       });

@@ -60,8 +60,9 @@ export class CatalogueCsvError extends Error {
   constructor(
     message: string,
     readonly line: number,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -70,7 +71,7 @@ export function parseCatalogueCsv(text: string): { procedures: Procedure[]; warn
   try {
     rows = parseCsv(nfc(text));
   } catch (err) {
-    if (err instanceof CsvError) throw new CatalogueCsvError(err.message, err.line);
+    if (err instanceof CsvError) throw new CatalogueCsvError(err.message, err.line, { cause: err });
     throw err;
   }
   const header = rows[0];

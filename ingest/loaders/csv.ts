@@ -1,5 +1,7 @@
-// A small RFC 4180 CSV reader and writer: quoted cells may hold commas, quotes ("") and
-// line breaks; CRLF or LF line ends; a leading BOM is ignored. Errors name the line.
+// RFC 4180 CSV: rows read by csv-parse (quoted cells may hold commas, quotes ("") and line
+// breaks; CRLF, LF or CR line ends; a leading BOM is ignored), with errors that name the line in
+// Vietnamese; and the small writer the catalogue's round trip needs.
+import { CsvError as ParseError, parse } from 'csv-parse/sync';
 
 export interface CsvRow {
   /** 1-based line on which the row starts (a quoted cell may carry it over several lines). */
@@ -12,68 +14,55 @@ export class CsvError extends Error {
   constructor(
     readonly line: number,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(`dòng ${line}: ${message}`);
+    super(`dòng ${line}: ${message}`, options);
   }
 }
 
+const BREAK = /\r\n|\n|\r/g;
+const LEADING_BREAKS = /^(?:\r\n|\n|\r)*/;
+const breaks = (text: string): number => text.match(BREAK)?.length ?? 0;
+
+// csv-parse's codes for malformed quoting, in the words an admin fixing a spreadsheet needs.
+const PROBLEMS: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'ô mở dấu ngoặc kép nhưng không đóng',
+  INVALID_OPENING_QUOTE: 'dấu ngoặc kép (") đặt giữa ô; hãy đặt cả ô trong ngoặc kép và nhân đôi dấu " bên trong',
+  CSV_INVALID_CLOSING_QUOTE: 'có ký tự sau dấu ngoặc kép đóng ô',
+};
+
 /** Parses CSV text into rows. Blank lines are skipped; a row of one empty cell is a blank line. */
 export function parseCsv(text: string): CsvRow[] {
-  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const src = Buffer.from(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, 'utf8');
+  // Line breaks are ASCII, and no byte of a multi-byte UTF-8 letter is: count them in latin1.
+  const latin1 = (from: number, to?: number): string => src.toString('latin1', from, to);
   const rows: CsvRow[] = [];
-  let cells: string[] = [];
-  let cell = '';
   let line = 1;
-  let rowLine = 1;
-  let quoted = false; // inside a quoted cell
-  let wasQuoted = false; // the current cell was quoted (so text after its closing quote is an error)
-
-  const endCell = () => {
-    cells.push(cell);
-    cell = '';
-    wasQuoted = false;
-  };
-  const endRow = () => {
-    endCell();
-    if (!(cells.length === 1 && cells[0] === '')) rows.push({ line: rowLine, cells });
-    cells = [];
-  };
-
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (src[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (ch === '\n') line++;
+  // Bytes read through the last record's line end (csv-parse's `bytes`, blank lines skipped
+  // before a record included): the next row, or the one that failed, starts after them.
+  let read = 0;
+  try {
+    parse(src, {
+      relax_column_count: true,
+      skip_empty_lines: true,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      // Rows are kept here, with their line (returning null collects nothing else).
+      on_record: (record, { bytes }) => {
+        const region = latin1(read, bytes);
+        const rowLine = line + breaks(LEADING_BREAKS.exec(region)?.[0] ?? '');
+        line += breaks(region);
+        read = bytes;
         // A CRLF inside a quoted cell is one line break in the value.
-        if (ch === '\r' && src[i + 1] === '\n') continue;
-        cell += ch;
-      }
-      continue;
-    }
-    if (ch === '"') {
-      if (cell !== '' || wasQuoted) throw new CsvError(line, 'dấu ngoặc kép (") đặt giữa ô; hãy đặt cả ô trong ngoặc kép và nhân đôi dấu " bên trong');
-      quoted = true;
-      wasQuoted = true;
-      continue;
-    }
-    if (wasQuoted && ch !== ',' && ch !== '\n' && ch !== '\r') {
-      throw new CsvError(line, 'có ký tự sau dấu ngoặc kép đóng ô');
-    }
-    if (ch === ',') endCell();
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && src[i + 1] === '\n') i++;
-      endRow();
-      line++;
-      rowLine = line;
-    } else cell += ch;
+        const cells = record.map((cell) => cell.replace(/\r\n/g, '\n'));
+        if (!(cells.length === 1 && cells[0] === '')) rows.push({ line: rowLine, cells });
+        return null;
+      },
+    });
+  } catch (err) {
+    if (!(err instanceof ParseError)) throw err;
+    const startLine = line + breaks(LEADING_BREAKS.exec(latin1(read))?.[0] ?? '');
+    throw new CsvError(startLine, PROBLEMS[err.code] ?? err.message, { cause: err });
   }
-  if (quoted) throw new CsvError(rowLine, 'ô mở dấu ngoặc kép nhưng không đóng');
-  if (cell !== '' || cells.length > 0 || wasQuoted) endRow();
   return rows;
 }
 

@@ -3,8 +3,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ApiError, apiError } from './errors.js';
-import type { ZodTypeProvider } from './plugins/zod.js';
+import { adminSecurity } from './openapi.js';
 import {
   DocumentList,
   errorResponses,
@@ -58,14 +59,15 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): P
     if (!tokenMatches(request.headers.authorization, deps.token)) throw apiError('UNAUTHORIZED');
   });
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const tags = ['admin'];
+  // Every admin operation is documented as needing the Bearer token the onRequest hook checks.
+  const doc = { tags: ['admin'], security: adminSecurity };
 
   api.post(
     '/documents',
     {
       schema: {
         summary: 'Upload one source file (multipart, field "file")',
-        tags,
+        ...doc,
         consumes: ['multipart/form-data'],
         response: { 201: UploadAccepted, ...errorResponses(400, 401, 413, 415, 500) },
       },
@@ -97,7 +99,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): P
 
   api.post(
     '/ingest',
-    { schema: { summary: 'Start an ingest run', tags, response: { 202: IngestStarted, ...errorResponses(401, 409, 500) } } },
+    { schema: { summary: 'Start an ingest run', ...doc, response: { 202: IngestStarted, ...errorResponses(401, 409, 500) } } },
     async (_request, reply) => {
       try {
         return reply.code(202).send(deps.backend.startIngest());
@@ -110,7 +112,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): P
 
   api.get(
     '/ingest/:id',
-    { schema: { summary: 'An ingest run', tags, params: IdParams, response: { 200: IngestJobView, ...errorResponses(400, 401, 404) } } },
+    { schema: { summary: 'An ingest run', ...doc, params: IdParams, response: { 200: IngestJobView, ...errorResponses(400, 401, 404) } } },
     async (request) => {
       const job = deps.backend.ingestJob(request.params.id);
       if (!job) throw apiError('JOB_NOT_FOUND', { id: request.params.id });
@@ -120,13 +122,13 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): P
 
   api.get(
     '/documents',
-    { schema: { summary: 'Documents known to the index', tags, response: { 200: DocumentList, ...errorResponses(401, 500) } } },
+    { schema: { summary: 'Documents known to the index', ...doc, response: { 200: DocumentList, ...errorResponses(401, 500) } } },
     async () => ({ documents: await deps.backend.listDocuments() }),
   );
 
   api.delete(
     '/documents/:id',
-    { schema: { summary: 'Remove a document', tags, params: IdParams, response: { 200: Removed, ...errorResponses(400, 401, 404) } } },
+    { schema: { summary: 'Remove a document', ...doc, params: IdParams, response: { 200: Removed, ...errorResponses(400, 401, 404) } } },
     async (request) => {
       if (!(await deps.backend.removeDocument(request.params.id))) throw apiError('DOCUMENT_NOT_FOUND', { id: request.params.id });
       return { removed: true as const, id: request.params.id };
@@ -135,13 +137,13 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): P
 
   api.get(
     '/unanswered',
-    { schema: { summary: 'Questions the engine could not answer', tags, response: { 200: UnansweredList, ...errorResponses(401) } } },
+    { schema: { summary: 'Questions the engine could not answer', ...doc, response: { 200: UnansweredList, ...errorResponses(401) } } },
     async () => ({ questions: deps.unanswered.list() }),
   );
 
   api.get(
     '/feedback',
-    { schema: { summary: 'Feedback totals and recent entries', tags, response: { 200: FeedbackList, ...errorResponses(401) } } },
+    { schema: { summary: 'Feedback totals and recent entries', ...doc, response: { 200: FeedbackList, ...errorResponses(401) } } },
     async () => ({ ...deps.feedback.totals(), recent: deps.feedback.recent(100) }),
   );
 }

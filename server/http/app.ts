@@ -5,15 +5,16 @@ import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyServerOpt
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AnswerEngine } from '../../domain/contract.js';
 import { loadWidgetAssets } from '../widget/assets.js';
 import { adminRoutes } from './admin.js';
 import type { AdminBackend } from './admin.js';
-import { ApiError, apiError, errorBody, pickLanguage } from './errors.js';
+import { ApiError, apiError, errorBody, fromEngine, pickLanguage } from './errors.js';
 import { createMetrics } from './metrics.js';
 import type { Metrics } from './metrics.js';
-import { createRouteRegistry } from './openapi.js';
-import { serializerCompiler, validatorCompiler } from './plugins/zod.js';
+import { openApiOptions } from './openapi.js';
 import { askRoutes } from './routes/ask.js';
 import { catalogueRoutes } from './routes/catalogue.js';
 import { docsRoutes } from './routes/docs.js';
@@ -23,6 +24,7 @@ import { staticRoutes } from './routes/static.js';
 import { widgetRoutes } from './routes/widget.js';
 import { rememberingQuestions } from './stores.js';
 import type { FeedbackStore, UnansweredLog } from './stores.js';
+import { validationFailure } from './validation.js';
 
 export interface AppDeps {
   engine: AnswerEngine;
@@ -54,7 +56,6 @@ const KIB = 1024;
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const metrics = deps.metrics ?? createMetrics();
   const assets = await loadWidgetAssets(deps.staticDir);
-  const registry = createRouteRegistry();
 
   const app = Fastify({
     ...(deps.loggerInstance ? { loggerInstance: deps.loggerInstance } : { logger: loggerOptions(deps.logger) }),
@@ -63,12 +64,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   // The API speaks JSON only; a text/plain body is refused (415) rather than parsed as a string.
   app.removeContentTypeParser('text/plain');
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  app.addHook('onRoute', registry.collect);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const failure = toApiError(error);
+    const failure = validationFailure(error, request) ?? toApiError(error);
     if (failure.statusCode >= 500) request.log.error({ err: error }, 'request failed');
     const language = pickLanguage(request.body, request.headers['accept-language']);
     return reply.code(failure.statusCode).type('application/json; charset=utf-8').send(errorBody(failure, language));
@@ -103,6 +101,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
 
+  // Before any route: the document is built from every route registered after it.
+  await app.register(swagger, openApiOptions());
+  // The house's routes validate and serialise with their zod schemas (fastify-type-provider-zod).
+  // The scope keeps those compilers to them: plugins added to the app later (the channel
+  // webhooks) declare JSON Schema and keep fastify's own compilers.
+  await app.register(async (house) => {
+    house.setValidatorCompiler(validatorCompiler);
+    house.setSerializerCompiler(serializerCompiler);
+    await houseRoutes(house, deps, metrics, assets);
+  });
+
+  return app;
+}
+
+async function houseRoutes(app: FastifyInstance, deps: AppDeps, metrics: Metrics, assets: Awaited<ReturnType<typeof loadWidgetAssets>>): Promise<void> {
   await app.register(
     async (api) => {
       await api.register(cors, {
@@ -130,7 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
 
   await app.register(async (ops) => opsRoutes(ops, { isReady: deps.isReady, metrics }));
-  await app.register(async (docs) => docsRoutes(docs, { routes: registry.routes }));
+  await app.register(async (docs) => docsRoutes(docs));
   await app.register(async (pages) => staticRoutes(pages, { assets }));
   await app.register(async (widget) => widgetRoutes(widget, { widgetOrigins: deps.widgetOrigins }));
 
@@ -148,13 +161,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       { prefix: '/admin' },
     );
   }
-
-  return app;
 }
 
 /** Any error → a coded one. Only ApiErrors and fastify's own request errors keep their meaning. */
 function toApiError(error: FastifyError): ApiError {
   if (error instanceof ApiError) return error;
+  const engineFailure = fromEngine(error);
+  if (engineFailure) return engineFailure;
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':

@@ -1,4 +1,4 @@
-// The HTTP API's own schemas (the answer contract comes from server/answer/contract.ts).
+// The HTTP API's own schemas (the answer contract comes from domain/contract.ts).
 // Routes validate and serialise with these, and the OpenAPI document is generated from them.
 import { z } from 'zod';
 import { Procedure } from '../../domain/records.js';

@@ -107,6 +107,7 @@ export function rememberingQuestions(engine: AnswerEngine, feedback: FeedbackSto
     },
     procedure: (code) => engine.procedure(code),
     search: (query, limit) => engine.search(query, limit),
+    tasksFor: (request) => engine.tasksFor(request),
   };
 }
 

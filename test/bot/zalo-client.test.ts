@@ -77,6 +77,28 @@ describe('Zalo OA client', () => {
     expect(zalo.messages.map((m) => m.text)).toEqual(['sau lỗi']);
   });
 
+  it('waits as long as Retry-After asks before trying again, and delivers', async () => {
+    const c = client(createMemoryZaloTokenStore({ accessToken: 'access-initial-000', refreshToken: 'refresh-initial-000' }), { maxAttempts: 3 });
+    // Zalo refuses every request for the next second; a client that retried on its own
+    // 10 ms back-off would spend its three attempts inside that second and lose the reply.
+    zalo.limitFor(1);
+    await c.sendText('user-9', 'sau khi chờ');
+    expect(zalo.sendAttempts).toBe(2);
+    expect(zalo.messages.map((m) => m.text)).toEqual(['sau khi chờ']);
+    expect(entries.filter((e) => e.message === 'zalo call failed, retrying').map((e) => e.fields)).toEqual([{ status: 429, what: 'message/cs', attempt: 1, problem: 'HTTP 429' }]);
+  });
+
+  it('fails at once when Retry-After asks for a longer wait than a reply can afford', async () => {
+    const c = client(createMemoryZaloTokenStore({ accessToken: 'access-initial-000', refreshToken: 'refresh-initial-000' }), { maxAttempts: 3 });
+    zalo.limitFor(3600);
+    const error = (await c.sendText('user-10', 'x').catch((e: unknown) => e)) as ZaloApiError;
+    expect(error).toBeInstanceOf(ZaloApiError);
+    expect(error.code).toBe('ZALO_UNAVAILABLE');
+    expect(error.status).toBe(429);
+    expect(error.message).toContain('3600 giây');
+    expect(zalo.sendAttempts).toBe(1);
+  });
+
   it('gives up after the bounded attempts with a coded error', async () => {
     const c = client(createMemoryZaloTokenStore({ accessToken: 'access-initial-000', refreshToken: 'refresh-initial-000' }), { maxAttempts: 3 });
     zalo.failNext(10);
@@ -130,11 +152,12 @@ describe('Zalo OA client', () => {
   it('logs object first, with the failure as an error and its cause', async () => {
     const closed = await startFakeZalo({ appId: APP_ID, secretKey: SECRET, accessToken: 'a', refreshToken: 'r' });
     await closed.close(); // nothing listens there any more: a network failure
-    const c = createZaloClient({ apiBase: closed.base, appId: APP_ID, secretKey: SECRET, tokens: createMemoryZaloTokenStore({ accessToken: 'access-initial-000' }), logger, backoffMs: 1, maxAttempts: 2 });
+    const c = createZaloClient({ apiBase: closed.base, appId: APP_ID, secretKey: SECRET, tokens: createMemoryZaloTokenStore({ accessToken: 'access-initial-000' }), logger, backoffMs: 1, maxAttempts: 3 });
     const error = (await c.sendText('user-8', 'x').catch((e: unknown) => e)) as ZaloApiError;
     expect(error.code).toBe('ZALO_UNAVAILABLE');
     expect(error.cause).toBeInstanceOf(Error);
     const retries = entries.filter((e) => e.message === 'zalo call failed, retrying');
+    // One line before each retry: three attempts, two retries.
     expect(retries).toHaveLength(2);
     expect(retries[0]!.fields).toMatchObject({ what: 'message/cs', attempt: 1, problem: 'network error' });
     expect(retries[0]!.fields.err).toBeInstanceOf(Error);

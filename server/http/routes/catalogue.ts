@@ -1,10 +1,10 @@
 // GET /api/procedures/:code and GET /api/search: the catalogue record and hybrid search,
 // straight from the engine.
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Procedure } from '../../../domain/records.js';
 import type { AnswerEngine } from '../../../domain/contract.js';
 import { apiError } from '../errors.js';
-import type { ZodTypeProvider } from '../plugins/zod.js';
 import { errorResponses, ProcedureParams, SearchQuery, SearchResponse } from '../schemas.js';
 
 export async function catalogueRoutes(app: FastifyInstance, deps: { engine: AnswerEngine }): Promise<void> {

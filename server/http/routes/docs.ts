@@ -1,21 +1,11 @@
 // /docs: the OpenAPI UI (@fastify/swagger-ui, its assets served from node_modules, nothing
-// fetched from elsewhere) over our own OpenAPI 3.1 document (openapi.ts), which
-// @fastify/swagger serves in static mode at /docs/json (and /docs/openapi.json, its older address).
+// fetched from elsewhere) over the document @fastify/swagger builds from the routes (openapi.ts),
+// served at /docs/json and at /docs/openapi.json, its older address.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { buildOpenApi } from '../openapi.js';
-import type { RouteRecord } from '../openapi.js';
-import type { ZodTypeProvider } from '../plugins/zod.js';
-
-const INFO = {
-  title: 'Trợ lý thủ tục hành chính Hà Nội — API',
-  version: '1.0.0',
-  description:
-    'Hỏi đáp thủ tục hành chính và nhiệm vụ, hạn chót từ văn bản chính thức, luôn kèm trích dẫn. Lỗi luôn có dạng `{ "code", "message" }`, thông điệp theo ngôn ngữ của người dùng (Accept-Language). Các đường dẫn /admin/* cần mã quản trị (Bearer).\n\n' +
-    'Answers about Hanoi administrative procedures and reform deadlines, always cited. Errors are `{ "code", "message" }` in the asker\'s language. /admin/* needs the admin Bearer token.',
-};
+import { API_INFO } from '../openapi.js';
 
 // Swagger UI lays its operations out for a desktop; on a phone, long paths and the
 // models would push the page sideways. These rules keep it inside the screen.
@@ -44,22 +34,15 @@ const VIEWPORT_JS = `(function () {
 })();
 `;
 
-export async function docsRoutes(app: FastifyInstance, deps: { routes: () => RouteRecord[] }): Promise<void> {
-  // @fastify/swagger's static mode serves this very object. It is filled once the app is
-  // ready, when every route (admin ones included) has been registered.
-  const document: Record<string, unknown> = { openapi: '3.1.0', info: INFO, paths: {} };
-  app.addHook('onReady', async () => {
-    Object.assign(document, buildOpenApi(deps.routes(), INFO));
-  });
-  // Typed by the plugin as a complete OpenAPIV3 document, which it is by the time anyone reads it.
-  await app.register(swagger, { mode: 'static', specification: { document: document as never } });
+/** Needs @fastify/swagger registered on the app before any route (see buildApp). */
+export async function docsRoutes(app: FastifyInstance): Promise<void> {
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     // No validator badge: it would send the spec to validator.swagger.io.
     uiConfig: { validatorUrl: null, docExpansion: 'list', deepLinking: true, defaultModelsExpandDepth: 0 },
     // The UI sets a few inline styles; its pages alone allow them (scripts stay 'self' only).
     transformStaticCSP: (header: string) => header.replace(/style-src 'self'/, "style-src 'self' 'unsafe-inline'"),
-    theme: { title: INFO.title, css: [{ filename: 'phone.css', content: PHONE_CSS }], js: [{ filename: 'viewport.js', content: VIEWPORT_JS }] },
+    theme: { title: API_INFO.title, css: [{ filename: 'phone.css', content: PHONE_CSS }], js: [{ filename: 'viewport.js', content: VIEWPORT_JS }] },
   });
 
   app.withTypeProvider<ZodTypeProvider>().get(

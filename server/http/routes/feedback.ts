@@ -1,6 +1,6 @@
 // POST /api/feedback: a thumbs up or down on an answer, with an optional comment.
 import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from '../plugins/zod.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { errorResponses, FeedbackAccepted, FeedbackRequest } from '../schemas.js';
 import type { FeedbackStore } from '../stores.js';
 

@@ -1,9 +1,9 @@
 // Operations: liveness, readiness and Prometheus metrics.
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { apiError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
-import type { ZodTypeProvider } from '../plugins/zod.js';
 import { errorResponses, Health } from '../schemas.js';
 
 export async function opsRoutes(app: FastifyInstance, deps: { isReady: () => boolean; metrics: Metrics }): Promise<void> {
@@ -40,7 +40,6 @@ export async function opsRoutes(app: FastifyInstance, deps: { isReady: () => boo
         response: { 200: z.string() },
       },
     },
-    async (_request, reply) =>
-      reply.type('text/plain; version=0.0.4; charset=utf-8').header('cache-control', 'no-store').send(deps.metrics.render()),
+    async (_request, reply) => reply.type(deps.metrics.contentType).header('cache-control', 'no-store').send(await deps.metrics.render()),
   );
 }

@@ -2,8 +2,8 @@
 // Open to every origin on purpose: a refused site cannot read the API's answers (CORS), so
 // without this the widget could not tell "not enabled on this site" from "server down".
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ZodTypeProvider } from '../plugins/zod.js';
 
 export const WidgetStatus = z.object({
   /** The Origin header as the server saw it (null when the request had none). */

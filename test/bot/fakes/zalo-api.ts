@@ -22,6 +22,8 @@ export interface FakeZalo {
   expireAccessToken(): void;
   /** The next `n` message/cs requests answer HTTP 500. */
   failNext(n: number): void;
+  /** For the next `seconds`, message/cs answers 429 with a Retry-After of the time left (a rate limit). */
+  limitFor(seconds: number): void;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 export async function startFakeZalo(opts: { appId: string; secretKey: string; accessToken: string; refreshToken: string }): Promise<FakeZalo> {
   let generation = 0;
   let failures = 0;
+  let limitedUntil = 0;
   const state: FakeZalo = {
     base: '',
     messages: [],
@@ -45,6 +48,9 @@ export async function startFakeZalo(opts: { appId: string; secretKey: string; ac
     },
     failNext(n) {
       failures = n;
+    },
+    limitFor(seconds) {
+      limitedUntil = Date.now() + seconds * 1000;
     },
     close: async () => {},
   };
@@ -60,6 +66,10 @@ export async function startFakeZalo(opts: { appId: string; secretKey: string; ac
       if (failures > 0) {
         failures--;
         return json({ error: -32, message: 'Internal error' }, 500);
+      }
+      if (Date.now() < limitedUntil) {
+        res.setHeader('retry-after', String(Math.ceil((limitedUntil - Date.now()) / 1000)));
+        return json({ error: -32, message: 'Too many requests' }, 429);
       }
       if (req.headers['access_token'] !== state.tokens.accessToken) return json({ error: -216, message: 'Access token is invalid' });
       const parsed = JSON.parse(body) as { recipient?: { user_id?: string }; message?: { text?: string } };

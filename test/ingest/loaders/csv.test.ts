@@ -41,6 +41,27 @@ describe('parseCsv', () => {
     }
   });
 
+  it('names the line where a multi-line row starts, and keeps the parser’s own error as the cause', () => {
+    const error = (() => {
+      try {
+        parseCsv('a,b\r\n"dòng một\r\ndòng hai",1\r\n\r\n3,"mở mà không đóng\r\n4,5\r\n');
+      } catch (err) {
+        return err as CsvError;
+      }
+      throw new Error('no error');
+    })();
+    expect(error).toBeInstanceOf(CsvError);
+    expect(error.line).toBe(5);
+    expect(error.message).toBe('dòng 5: ô mở dấu ngoặc kép nhưng không đóng');
+    expect((error.cause as { code?: string }).code).toBe('CSV_QUOTE_NOT_CLOSED');
+  });
+
+  it('reads LF, CRLF and lone CR line ends mixed in one file', () => {
+    const rows = parseCsv('a,b\r1,2\n3,4\r\n5,"x\ny"\r6,7');
+    expect(rows.map((r) => r.cells)).toEqual([['a', 'b'], ['1', '2'], ['3', '4'], ['5', 'x\ny'], ['6', '7']]);
+    expect(rows.map((r) => r.line)).toEqual([1, 2, 3, 4, 6]);
+  });
+
   it('rejects a quote in the middle of a bare cell and text after a closing quote', () => {
     expect(() => parseCsv('a,b\n1,ab"c\n')).toThrowError(/dòng 2/);
     expect(() => parseCsv('a,b\n1,"ab"c\n')).toThrowError(/dòng 2/);

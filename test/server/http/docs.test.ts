@@ -7,11 +7,12 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodType } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { zaloWebhookPlugin } from '../../../bot/zalo.js';
 import { AskRequest, AskResponse } from '../../../domain/contract.js';
 import type { AdminBackend } from '../../../server/http/admin.js';
 import { EXAMPLES } from '../../../server/http/openapi-examples.js';
 import { DocumentList, ErrorBody, FeedbackAccepted, FeedbackList, FeedbackRequest, IngestJobView, IngestStarted, SearchResponse, UnansweredList } from '../../../server/http/schemas.js';
-import { buildTestApp } from './setup.js';
+import { buildTestApp, testEngine } from './setup.js';
 
 // Ajv follows "$dynamicRef": "#meta" only in part; with no dialect extending the schema it means
 // the schema's own #/$defs/schema (its $dynamicAnchor "meta"), which a plain $ref says the same.
@@ -82,6 +83,24 @@ describe('the OpenAPI document at /docs/json', () => {
     for (const [key, examples] of Object.entries(EXAMPLES)) {
       if (examples.request !== undefined) expect(schemas[key]!.request!.safeParse(examples.request).success, key).toBe(true);
       for (const [status, value] of Object.entries(examples.responses ?? {})) expect(schemas[key]!.responses![status]!.safeParse(value).success, `${key} ${status}`).toBe(true);
+    }
+  });
+});
+
+describe('a channel webhook added to the app (as service.ts adds Zalo’s)', () => {
+  it('keeps fastify’s JSON Schema compilers and stays out of the document', async () => {
+    const withWebhook = await buildTestApp();
+    const client = { sendText: async () => ({}), refreshTokens: async () => {} };
+    await withWebhook.register(zaloWebhookPlugin, { appId: '4291763606161179100', oaSecretKey: 'oa-secret-docs-test', client, engine: await testEngine() });
+    try {
+      const forged = await withWebhook.inject({ method: 'POST', url: '/webhooks/zalo', headers: { 'content-type': 'application/json', 'x-zevent-signature': 'mac=00' }, payload: { event_name: 'user_send_text', timestamp: '1' } });
+      expect(forged.statusCode).toBe(401);
+      expect(forged.json()).toEqual({ code: 'ZALO_BAD_SIGNATURE', message: 'invalid signature' });
+      const document = (await withWebhook.inject({ url: '/docs/json' })).json();
+      expect(Object.keys(document.paths)).not.toContain('/webhooks/zalo');
+      expect(Object.keys(document.paths)).toContain('/api/ask');
+    } finally {
+      await withWebhook.close();
     }
   });
 });

@@ -33,11 +33,21 @@ describe('GET /metrics', () => {
     const text = res.body;
     expect(text).toContain('http_requests_total{route="/api/ask",method="POST",status="200"} 2');
     expect(text).toContain('http_requests_total{route="/api/procedures/:code",method="GET",status="404"} 1');
-    expect(text).toMatch(/http_request_duration_seconds_bucket\{route="\/api\/ask",method="POST",le="\+Inf"\} 2/);
+    expect(text).toContain('http_request_duration_seconds_bucket{le="+Inf",route="/api/ask",method="POST"} 2');
     expect(text).toContain('http_request_duration_seconds_count{route="/api/ask",method="POST"} 2');
     expect(text).toContain('answers_total{result="found"} 1');
     expect(text).toContain('answers_total{result="not_found"} 1');
     expect(text).toContain('ingest_runs_total{outcome="succeeded"} 1');
+    expect(text).toContain('ingest_runs_total{outcome="failed"} 0');
+  });
+
+  it('carries Node’s process and event-loop metrics', async () => {
+    const app = await buildTestApp();
+    const text = (await app.inject({ url: '/metrics' })).body;
+    await app.close();
+    for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_heap_size_used_bytes']) {
+      expect(text).toMatch(new RegExp(`^# TYPE ${name} `, 'm'));
+    }
   });
 });
 
