@@ -1,11 +1,14 @@
 // POST /api/ask/stream: Server-Sent Events in order, the same answer as /api/ask, and a client
 // that leaves early does not hurt the server.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AskResponse } from '../../../domain/contract.js';
 import type { AnswerEngine } from '../../../domain/contract.js';
 import { pieces } from '../../../server/http/routes/ask.js';
+import { createLogger } from '../../../server/log.js';
+import { waitFor } from '../../helpers/wait.js';
 import { buildTestApp, testEngine, WIDGET_ORIGIN } from './setup.js';
 
 const QUESTION = 'Làm giấy khai sinh cần những giấy tờ gì?';
@@ -78,8 +81,21 @@ describe('POST /api/ask/stream', () => {
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
     const real = await testEngine();
-    const slow: AnswerEngine = { ...real, ask: async (r) => (await gate, real.ask(r)) };
-    const server = await buildTestApp({ engine: slow });
+    const abandoned: Array<Promise<unknown>> = [];
+    const slow: AnswerEngine = {
+      ...real,
+      ask: (r) => {
+        const answer = gate.then(() => real.ask(r));
+        abandoned.push(answer);
+        return answer;
+      },
+    };
+    const lines: string[] = [];
+    const log = createLogger({ level: 'info', format: 'json', secrets: [] }, { destination: { write: (line: string) => lines.push(line) } });
+    const server = await buildTestApp({ engine: slow, loggerInstance: log });
+    // The server's side of the response: the test waits until the server has seen the client go.
+    let cut = 0;
+    server.server.on('request', (_req: IncomingMessage, raw: ServerResponse) => raw.once('close', () => void (raw.writableFinished || cut++)));
     await server.listen({ host: '127.0.0.1', port: 0 });
     const { port } = server.server.address() as AddressInfo;
     const controller = new AbortController();
@@ -90,13 +106,18 @@ describe('POST /api/ask/stream', () => {
       signal: controller.signal,
     });
     expect(res.status).toBe(200);
+    await waitFor(() => abandoned.length === 1, { what: 'the question to reach the engine' });
     controller.abort();
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => cut === 1, { what: 'the server to see the client leave' });
+    // Only now the answer is ready, for nobody: composing it must not fail or log an error.
     release();
-    // The server keeps serving after the abandoned stream.
-    const next = await fetch(`http://127.0.0.1:${port}/healthz`);
-    expect(next.status).toBe(200);
+    await abandoned[0];
+    // The server keeps serving after the abandoned stream: a whole answer, to the end.
+    const next = await fetch(`http://127.0.0.1:${port}/api/ask/stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: QUESTION }) });
+    expect(parseEvents(await next.text()).at(-1)?.event).toBe('done');
     await server.close();
+    const errors = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level >= 50);
+    expect(errors).toEqual([]);
   });
 });
 
