@@ -1,13 +1,16 @@
 // POST /api/ask and POST /api/ask/stream: the engine's answer as JSON, or as Server-Sent Events
 // (meta, the answer text in pieces, citations, links, done). The engine decides; we translate.
+import { createHash } from 'node:crypto';
 import { setImmediate as tick } from 'node:timers/promises';
 import { PassThrough } from 'node:stream';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifySerializerCompiler } from 'fastify';
+import { serializerCompiler } from 'fastify-type-provider-zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { AskRequest, AskResponse } from '../../../domain/contract.js';
 import type { AnswerEngine } from '../../../domain/contract.js';
-import { ApiError, apiError, errorBody } from '../errors.js';
+import { ApiError, apiError, errorBody, fromEngine } from '../errors.js';
 import type { Metrics } from '../metrics.js';
-import type { ZodTypeProvider } from '../plugins/zod.js';
 import { errorResponses } from '../schemas.js';
 import type { UnansweredLog } from '../stores.js';
 
@@ -17,11 +20,39 @@ export interface AskRouteDeps {
   metrics: Metrics;
 }
 
+// The engine parses every answer against AskResponse before it returns it (engine.ts): that is
+// the one parse a request gets. The route does not parse it again, and its 200 body is written
+// as it is rather than encoded through the schema a second time; error bodies keep their schema.
+// (fastify calls a route's compiler once per response status, with that status's schema.)
+const answerSerializer: FastifySerializerCompiler<unknown> = (route) =>
+  route.schema === AskResponse ? (data: unknown) => JSON.stringify(data) : serializerCompiler(route as Parameters<typeof serializerCompiler>[0]);
+
+/**
+ * What a web client may send: a question as any channel does, with a session id that is a
+ * random token (the widget's UUID), so that nobody can guess another visitor's conversation.
+ */
+export const WebAskRequest = AskRequest.extend({
+  sessionId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,128}$/, 'must be a random token of 16 to 128 letters, digits, - or _')
+    .optional(),
+}).strict();
+type WebAskRequest = z.infer<typeof WebAskRequest>;
+
+/**
+ * The engine keeps every channel's conversations side by side ("tg:5002", "zalo:…"). A web
+ * session lives in its own namespace, under a digest of the client's token: an API caller can
+ * neither read nor steer a Telegram or Zalo chat by naming its session.
+ */
+export function webSession(token: string): string {
+  return `web:${createHash('sha256').update(token).digest('base64url').slice(0, 32)}`;
+}
+
 export async function askRoutes(app: FastifyInstance, deps: AskRouteDeps): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
-  async function answer(request: AskRequest): Promise<AskResponse> {
-    const response = AskResponse.parse(await deps.engine.ask(request));
+  async function answer(request: WebAskRequest): Promise<AskResponse> {
+    const response = await deps.engine.ask(request.sessionId ? { ...request, sessionId: webSession(request.sessionId) } : request);
     deps.metrics.answer(response.found);
     // Asked back: the engine could not tell which record fits, which an admin wants to know too.
     if (!response.found || (response.candidates?.length && !response.procedure)) deps.unanswered.record(request.question, response.language);
@@ -31,10 +62,11 @@ export async function askRoutes(app: FastifyInstance, deps: AskRouteDeps): Promi
   api.post(
     '/ask',
     {
+      serializerCompiler: answerSerializer,
       schema: {
         summary: 'Ask a question; get a cited answer',
         tags: ['answers'],
-        body: AskRequest,
+        body: WebAskRequest,
         response: { 200: AskResponse, ...errorResponses(400, 413, 415, 429, 500) },
       },
     },
@@ -48,7 +80,7 @@ export async function askRoutes(app: FastifyInstance, deps: AskRouteDeps): Promi
         summary: 'Ask a question; the answer arrives as Server-Sent Events (meta, delta…, citations, links, done)',
         tags: ['answers'],
         produces: ['text/event-stream'],
-        body: AskRequest,
+        body: WebAskRequest,
         response: { ...errorResponses(400, 413, 415, 429, 500) },
       },
     },
@@ -87,7 +119,7 @@ export async function askRoutes(app: FastifyInstance, deps: AskRouteDeps): Promi
           send('done', response);
         } catch (error) {
           request.log.error({ err: error }, 'streamed answer failed');
-          const failure = error instanceof ApiError ? error : apiError('INTERNAL', {}, error);
+          const failure = error instanceof ApiError ? error : (fromEngine(error) ?? apiError('INTERNAL', {}, error));
           send('error', errorBody(failure, request.body.language ?? 'vi'));
         } finally {
           stream.end();

@@ -1,9 +1,9 @@
 // POST /api/ask: the engine's answer through the contract, and refusals in the user's language.
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AskResponse } from '../../../domain/contract.js';
 import { createUnansweredLog } from '../../../server/http/stores.js';
-import { buildTestApp } from './setup.js';
+import { buildTestApp, testEngine } from './setup.js';
 
 const BIRTH_QUESTION = 'Làm giấy khai sinh cần những giấy tờ gì?';
 let app: FastifyInstance;
@@ -99,6 +99,9 @@ describe('POST /api/ask', () => {
         },
         procedure: () => undefined,
         search: async () => [],
+        tasksFor: async () => {
+          throw new Error('not asked here');
+        },
       },
     });
     const res = await failing.inject({ method: 'POST', url: '/api/ask', payload: { question: 'khai sinh' } });
@@ -106,5 +109,55 @@ describe('POST /api/ask', () => {
     expect(res.statusCode).toBe(500);
     expect(res.json()).toEqual({ code: 'INTERNAL', message: 'Đã có lỗi trong hệ thống; vui lòng thử lại sau.' });
     expect(res.body).not.toContain('secret');
+  });
+
+  // The engine parses its answer against AskResponse (engine.ts); the HTTP layer used to parse
+  // it twice more (the route, then the serialiser). zod runs every parse through `_zod.run`.
+  it('parses the answer against the contract once per request, JSON or streamed', async () => {
+    const run = vi.spyOn(AskResponse._zod, 'run');
+    try {
+      const res = await ask({ question: BIRTH_QUESTION });
+      expect(res.statusCode).toBe(200);
+      expect(run).toHaveBeenCalledTimes(1);
+      run.mockClear();
+      const streamed = await app.inject({ method: 'POST', url: '/api/ask/stream', payload: { question: BIRTH_QUESTION } });
+      expect(streamed.body).toContain('event: done');
+      expect(run).toHaveBeenCalledTimes(1);
+    } finally {
+      run.mockRestore();
+    }
+  });
+});
+
+describe('web sessions cannot reach a channel\'s conversation', () => {
+  it('keeps a Telegram chat\'s procedure out of reach of an API caller naming its session', async () => {
+    const shared = await testEngine();
+    // A Telegram chat talks about marriage registration, through the engine as the bot does.
+    await shared.ask({ question: 'đăng ký kết hôn cần gì', sessionId: 'tg:5002' });
+    const web = await buildTestApp({ engine: shared });
+    try {
+      // Naming the chat's session is refused (not a random token), so nothing is read or steered.
+      const named = await web.inject({ method: 'POST', url: '/api/ask', payload: { question: 'còn lệ phí?', sessionId: 'tg:5002' } });
+      expect(named.statusCode).toBe(400);
+      // A random token of the same shape as the chat's key lives in the web's own namespace:
+      // the follow-up has no conversation to continue.
+      const token = 'tg-5002-aaaaaaaaaaaaaaaa';
+      const follow = await web.inject({ method: 'POST', url: '/api/ask', payload: { question: 'còn lệ phí?', sessionId: token } });
+      expect(follow.statusCode).toBe(200);
+      expect(follow.json().procedure?.name ?? '').not.toMatch(/kết hôn/i);
+      // And the chat's conversation is untouched: its follow-up still continues marriage registration.
+      const chat = await shared.ask({ question: 'còn lệ phí?', sessionId: 'tg:5002' });
+      expect(chat.procedure?.name).toMatch(/kết hôn/i);
+    } finally {
+      await web.close();
+    }
+  });
+
+  it('continues a web conversation under its own token', async () => {
+    const sessionId = 'b7c1e0f2-5d7a-4c1e-9f3a-2a6d8e4b1c90';
+    const first = await ask({ question: 'đăng ký kết hôn cần gì', sessionId });
+    const next = await ask({ question: 'còn lệ phí?', sessionId });
+    expect(next.json().procedure?.code).toBe(first.json().procedure?.code);
+    expect(next.json().aspect).toBe('fee');
   });
 });
