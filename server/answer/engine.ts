@@ -1,7 +1,8 @@
 // The one answer engine every channel calls: understand the question, retrieve, compose a
 // grounded answer with citations; optionally let an LLM rephrase the same facts.
 import { randomUUID } from 'node:crypto';
-import { findUnitMentions, fold, type IdentifiedEmbeddings, type ResolvedUnit, resolveUnit } from '../../ingest/index.js';
+import { type IdentifiedEmbeddings, type ResolvedUnit, resolveUnit } from '../../ingest/index.js';
+import { askedUnit } from './asked-unit.js';
 import type { Language, Procedure } from '../../domain/records.js';
 import {
   AskRequest,
@@ -11,7 +12,6 @@ import {
   type AnswerEngine,
   type AnswerPartKind,
   type Citation,
-  type Intent,
   type ProcedureAnswer,
   type SearchHit,
 } from '../../domain/contract.js';
@@ -33,7 +33,6 @@ import {
   hasDeadlineCue,
   hasTaskCue,
   isSubjectless,
-  withoutSalutation,
   hasDocumentCue,
   asksWhichDocument,
   englishUnit,
@@ -202,6 +201,30 @@ function askBackDraft(options: Array<Pick<ProcedureCandidate, 'entry'>>, lang: L
   };
 }
 
+/** Nothing in the documents or the catalogue answers this. */
+function nothingFound(lang: Language): Draft {
+  const nf = notFound(lang);
+  return { intent: 'out-of-scope', found: false, answer: nf.answer, citations: [], links: nf.links };
+}
+
+/** The question asks for a variant (e.g. with a foreign element) that the closest record is not. */
+function variantNotFound(lang: Language, variant: string, closest: Procedure): Draft {
+  const answer =
+    lang === 'vi'
+      ? `Tôi không tìm thấy đúng thủ tục cho trường hợp bạn hỏi (${variant}) trong dữ liệu đã nạp. Thủ tục gần nhất là "${closest.name}" (mã ${closest.code}); vui lòng tra cứu thêm trên Cổng Dịch vụ công quốc gia.`
+      : `I could not find the procedure for the case you ask about (${variant}) in the loaded data. The closest is "${closest.name}" (code ${closest.code}); please check the National Public Service Portal.`;
+  return { intent: 'procedure', found: false, answer, citations: [], links: notFound(lang).links, alternatives: [{ code: closest.code, name: closest.name }] };
+}
+
+/** A question about tasks that names no unit and matches no task. */
+function whichUnit(lang: Language): Draft {
+  const answer =
+    lang === 'vi'
+      ? 'Bạn hỏi về nhiệm vụ, thời hạn của đơn vị nào? Hãy nêu tên đơn vị, ví dụ: "Sở Tư pháp có hạn chót nào?" hoặc "UBND phường Ba Đình có nhiệm vụ gì?".'
+      : 'Which unit are you asking about? Name it, for example: "What deadlines does the Department of Justice have?".';
+  return { intent: 'deadline', found: false, answer, citations: [], links: notFound(lang).links };
+}
+
 export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
   const sessions = deps.sessions ?? createSessionMemory();
   const switches: ChooseSwitches = { ...CHOOSE_ALL_ON, ...deps.switches };
@@ -238,31 +261,7 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
     if (byCode) return { ...procedureDraft(k, { entry: byCode, chunks: [] }, question, lang, [], deps.today()), procedureCode: byCode.procedure.code };
 
     // Units: given by the channel, named in the question, or carried from the last turn.
-    const asked = withoutSalutation(question);
-    const en = englishUnit(asked);
-    const foldedAsked = fold(asked);
-    // "hạn gửi phương án … về Văn phòng UBND Thành phố": a unit after "về / gửi / tới" receives; it is not the subject.
-    const receiving = (m: string) => {
-      const at = foldedAsked.indexOf(fold(m));
-      return at > 0 && /\b(?:ve|gui|toi|den|len|nop cho|to)\s*$/.test(foldedAsked.slice(Math.max(0, at - 10), at));
-    };
-    // "bệnh viện ở phường Hà Đông": a ward after "ở / tại" is where the asker lives or works, not who is asked.
-    const placed = (m: string) => {
-      const at = foldedAsked.indexOf(fold(m));
-      return at > 0 && /^(?:phuong|xa|thi tran)\b/.test(fold(m)) && /\b(?:o|tai)\s*$/.test(foldedAsked.slice(Math.max(0, at - 5), at));
-    };
-    const mentions = [...(en ? [en] : []), ...findUnitMentions(asked).filter((m) => !receiving(m) && !placed(m))];
-    const mentioned = mentions
-      .map((m) => resolveUnit(m))
-      // The City People's Committee issues dispatches; named in a question it is the issuer, not the asker.
-      .find((u): u is ResolvedUnit => u !== null && u.kind !== 'ubnd-thanh-pho');
-    // A unit that opens the question is its subject ("Sở Tư pháp phải …", "When must the Department
-    // of Justice …"); one named in passing ("hộ khẩu của mẹ ở phường Hoàng Mai") is a place.
-    const unitLeads = !!en || mentions.some((m) => {
-      const at = foldedAsked.indexOf(fold(m));
-      return at >= 0 && at <= 12;
-    });
-    const given = req.unit ? resolveUnit(req.unit) : null;
+    const { mentioned, leads: unitLeads, given } = askedUnit(question, req.unit);
     const taskCue = hasTaskCue(question);
     const deadlineCue = hasDeadlineCue(question);
     const docs = documentsForQuestion(k, question, lang);
@@ -332,11 +331,7 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
       if (variant) {
         // The question asks for a variant (e.g. with a foreign element) that the best match is not:
         // say so rather than present the plain procedure as the answer.
-        const msg =
-          lang === 'vi'
-            ? `Tôi không tìm thấy đúng thủ tục cho trường hợp bạn hỏi (${variant}) trong dữ liệu đã nạp. Thủ tục gần nhất là "${best.entry.procedure.name}" (mã ${best.entry.procedure.code}); vui lòng tra cứu thêm trên Cổng Dịch vụ công quốc gia.`
-            : `I could not find the procedure for the case you ask about (${variant}) in the loaded data. The closest is "${best.entry.procedure.name}" (code ${best.entry.procedure.code}); please check the National Public Service Portal.`;
-        return { intent: 'procedure', found: false, answer: msg, citations: [], links: notFound(lang).links, alternatives: [{ code: best.entry.procedure.code, name: best.entry.procedure.name }] };
+        return variantNotFound(lang, variant, best.entry.procedure);
       }
       const alternatives = alternativesOf(best, candidates.slice(1));
       return { ...procedureDraft(k, best, question, lang, alternatives, deps.today()), procedureCode: best.entry.procedure.code };
@@ -347,15 +342,8 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
       if (topic) return topic;
       // "hạn chót nộp tờ khai là ngày nào" in a citizen's letter: a procedure's deadline, not a task.
       if (verdict.kind === 'ask') return askBackDraft(verdict.options, lang);
-      if (q.tokens.length > 40) {
-        const nf = notFound(lang);
-        return { intent: 'out-of-scope' as Intent, found: false, answer: nf.answer, citations: [], links: nf.links };
-      }
-      const msg =
-        lang === 'vi'
-          ? 'Bạn hỏi về nhiệm vụ, thời hạn của đơn vị nào? Hãy nêu tên đơn vị, ví dụ: "Sở Tư pháp có hạn chót nào?" hoặc "UBND phường Ba Đình có nhiệm vụ gì?".'
-          : 'Which unit are you asking about? Name it, for example: "What deadlines does the Department of Justice have?".';
-      return { intent: 'deadline', found: false, answer: msg, citations: [], links: notFound(lang).links };
+      if (q.tokens.length > 40) return nothingFound(lang);
+      return whichUnit(lang);
     }
     if ((!unit || !unitLeads) && deadlineCue) {
       // A topic question with a weak cue ("phải giảm bao nhiêu %", "by what date must …").
@@ -363,8 +351,7 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
       if (topic) return topic;
     }
     if (verdict.kind === 'ask') return askBackDraft(verdict.options, lang);
-    const nf = notFound(lang);
-    return { intent: 'out-of-scope' as Intent, found: false, answer: nf.answer, citations: [], links: nf.links };
+    return nothingFound(lang);
   }
 
   return {
