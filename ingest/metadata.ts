@@ -1,7 +1,7 @@
 // Document metadata read from the official layout (Decree 30/2020/NĐ-CP): issuer, number, type,
 // place and date, subject, addressees, recipients. Line-based and linear: any text in, never throws.
 import type { DocumentMeta, DocumentType, OfficialDocument } from '../domain/records.js';
-import { fold, foldAligned, hasVietnameseMarks, slug } from './text.js';
+import { detectLanguage, fold, foldAligned, hasVietnameseMarks, slug } from './text.js';
 import { resolveUnit } from './units.js';
 import { columns, linesOf } from './layout-lines.js';
 
@@ -55,24 +55,6 @@ const MONTHS_EN = ['january', 'february', 'march', 'april', 'may', 'june', 'july
 
 // The national motto block and decorations of the two-column header: never the issuer.
 const MOTTO = /cong hoa xa hoi chu nghia viet nam|doc lap\s*-\s*tu do\s*-\s*hanh phuc|dang cong san viet nam|socialist republic of viet ?nam|independence\s*-\s*freedom\s*-\s*happiness/g;
-
-export function detectLanguage(text: string): 'vi' | 'en' {
-  const sample = String(text ?? '').slice(0, 4000);
-  if (hasVietnameseMarks(sample)) {
-    const marks = sample.match(/[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]/giu)?.length ?? 0;
-    if (marks >= 3) return 'vi';
-  }
-  const words = fold(sample).match(/[a-z]+/g) ?? [];
-  let en = 0;
-  let vi = 0;
-  for (const w of words) {
-    if (EN_WORDS.has(w)) en++;
-    if (VI_WORDS.has(w)) vi++;
-  }
-  return en > vi ? 'en' : 'vi';
-}
-const EN_WORDS = new Set('the of and to shall in for on with by is are be this that from as'.split(' '));
-const VI_WORDS = new Set('cac va cua cho nhung duoc trong voi thuc hien theo tai ve nay so ngay thang nam'.split(' '));
 
 /** What the official layout says about a document. */
 export function readLayout(text: string): Partial<DocumentMeta> {

@@ -102,3 +102,32 @@ export function foldAligned(text: string): { folded: string; map: number[] } {
   map.push(i); // one past the end, so an exclusive end index maps too
   return { folded, map };
 }
+
+// Words that tell English from Vietnamese typed without marks (folded; "to" is in both).
+const EN_WORDS = new Set(
+  ('the a an how do does i my to for of in is are be this that from as with by on and shall what which where when much long need needs ' +
+    'get apply can register documents document fee fees cost take online papers required who deadline deadlines department about ask ' +
+    'asks dispatch plan decision please hello hi').split(' '),
+);
+const VI_WORDS = new Set(
+  ('lam can gi nhung giay to o dau bao nhieu mat may ngay thu tuc dang ky phi le xin cho toi nop khong duoc the nao sao hoi cua va co ' +
+    'cac trong voi thuc hien theo tai ve nay so thang nam').split(' '),
+);
+const MARKED_SYLLABLE = /[\p{L}]*[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ][\p{L}]*/giu;
+
+/**
+ * The language of a question or a document: one rule for both. Syllables with Vietnamese marks
+ * and Vietnamese function words count for Vietnamese, English function words for English; an
+ * English question naming "Sở Tư pháp" or "Hà Nội" stays English, a Vietnamese one typed without
+ * marks stays Vietnamese. Ties go to Vietnamese, the city's language.
+ */
+export function detectLanguage(text: string): 'vi' | 'en' {
+  const sample = String(text ?? '').slice(0, 4000).normalize('NFC');
+  let vi = sample.match(MARKED_SYLLABLE)?.length ?? 0;
+  let en = 0;
+  for (const w of fold(sample).match(/[a-z]+/g) ?? []) {
+    if (EN_WORDS.has(w)) en++;
+    if (VI_WORDS.has(w)) vi++;
+  }
+  return en > vi ? 'en' : 'vi';
+}

@@ -1,27 +1,11 @@
 // Reading a question: its language, what it asks about (aspect), and the cues that decide
 // the intent (a unit, a document number, a catalogue code, a greeting).
 import type { Language } from '../../domain/records.js';
-import { fold, hasVietnameseMarks, syllables } from '../../ingest/index.js';
+import { detectLanguage as ingestDetectLanguage, fold, hasVietnameseMarks, syllables } from '../../ingest/index.js';
 import type { ProcedureAspect } from '../../domain/contract.js';
 
-const EN_WORDS = new Set(
-  'the a an how do does i my to for of in is are what which where when much long need needs get apply can register documents document fee fees cost take online papers required who deadline deadlines department about ask asks dispatch plan decision please hello hi'.split(' '),
-);
-const VI_FOLDED_WORDS = new Set(
-  'lam can gi nhung giay to o dau bao nhieu mat may ngay thu tuc dang ky phi le xin cho toi nop khong duoc the nao sao hoi cua va co'.split(' '),
-);
-
-export function detectLanguage(question: string): Language {
-  if (hasVietnameseMarks(question)) return 'vi';
-  const toks = syllables(question);
-  let en = 0;
-  let vi = 0;
-  for (const t of toks) {
-    if (EN_WORDS.has(t)) en++;
-    if (VI_FOLDED_WORDS.has(t)) vi++;
-  }
-  return en > vi ? 'en' : 'vi';
-}
+/** The language of a question: the same rule the index reads documents with. */
+export const detectLanguage: (question: string) => Language = ingestDetectLanguage;
 
 /** Aspect cues, folded; the first that matches wins, in this order. */
 const ASPECTS: Array<[ProcedureAspect, RegExp]> = [

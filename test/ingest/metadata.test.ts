@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OfficialDocument } from '../../domain/records.js';
-import { buildDocument, detectLanguage, readLayout } from '../../ingest/metadata.js';
+import { buildDocument, readLayout } from '../../ingest/metadata.js';
+import { detectLanguage } from '../../ingest/text.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixture = (name: string) => readFileSync(path.resolve(here, '../fixtures/text', name), 'utf8');

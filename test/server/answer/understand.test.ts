@@ -179,3 +179,14 @@ describe('withoutSalutation', () => {
     expect(withoutSalutation('Sở Tư pháp phải báo cáo trước ngày nào?')).toBe('Sở Tư pháp phải báo cáo trước ngày nào?');
   });
 });
+
+describe('detectLanguage: one rule for questions and documents', () => {
+  it('keeps an English question English when it names a Vietnamese unit or place', () => {
+    expect(detectLanguage('What papers does the Sở Tư pháp need for a criminal record certificate?')).toBe('en');
+    expect(detectLanguage('How do I register a birth in Hà Nội?')).toBe('en');
+  });
+  it('reads a Vietnamese question with or without marks as Vietnamese', () => {
+    expect(detectLanguage('Sở Tư pháp có hạn chót nào?')).toBe('vi');
+    expect(detectLanguage('so tu phap co han chot nao')).toBe('vi');
+  });
+});
