@@ -110,9 +110,11 @@ try {
     entry.build = build;
     entry.chunks = build.chunks;
     if (c.id === 'catalogue') catalogueChunks = build.chunks;
-    entry.load = (await phase(`${c.label}: start-up load`, { phase: 'load', indexDir }, 5 * 60_000)) ?? undefined;
+    const load = await phase<NonNullable<CorpusResult['load']>>(`${c.label}: start-up load`, { phase: 'load', indexDir }, 5 * 60_000);
+    if (load) entry.load = load;
     const source: Source = { kind: 'index', indexDir };
-    entry.us = (await phase(`${c.label}: retrieval (us)`, { phase: 'retrieve', source, budget, concurrent, quality: !!c.quality }, 10 * 60_000)) ?? undefined;
+    const us = await phase<NonNullable<CorpusResult['us']>>(`${c.label}: retrieval (us)`, { phase: 'retrieve', source, budget, concurrent, quality: !!c.quality }, 10 * 60_000);
+    if (us) entry.us = us;
     for (const p of PEERS) {
       // Quick: peers' quality is left to the full run (Orama alone needs ~1 min for it).
       const r = await phase<NonNullable<CorpusResult['peers'][string]>>(`${c.label}: ${p}`, { phase: 'peer', peer: p, source, budget: peerBudget, quality: !!c.quality && !quick }, 15 * 60_000, 12_288);
@@ -150,7 +152,8 @@ try {
       const entry: CorpusResult = { id: 'synthetic-1m', label: 'synthetic 1M (in memory)', chunks: 0, peers: {} };
       results.corpora.push(entry);
       const source: Source = { kind: 'direct', baseIndexDir: path.join(work, 'index-catalogue'), extraChunks: 1_000_000 - catalogueChunks, seed: 2026 };
-      entry.us = (await phase(`${entry.label}: build + retrieval (us)`, { phase: 'retrieve', source, budget, concurrent, quality: false }, 45 * 60_000, 16_384)) ?? undefined;
+      const us = await phase<NonNullable<CorpusResult['us']>>(`${entry.label}: build + retrieval (us)`, { phase: 'retrieve', source, budget, concurrent, quality: false }, 45 * 60_000, 16_384);
+      if (us) entry.us = us;
       entry.chunks = entry.us?.chunks ?? 0;
       if (opts['peers-1m']) {
         for (const p of PEERS) {

@@ -8,8 +8,8 @@ export interface EmbedderIdentity {
 }
 
 export type EmbedderConfig =
-  | { kind: 'hashing'; dimension?: number }
-  | { kind: 'openai'; baseUrl: string; model: string; apiKey?: string; dimension: number }
+  | { kind: 'hashing'; dimension?: number | undefined }
+  | { kind: 'openai'; baseUrl: string; model: string; apiKey?: string | undefined; dimension: number }
   | { kind: 'transformers'; modelDir: string; dimension: number };
 
 export class EmbedderConfigError extends Error {

@@ -22,7 +22,7 @@ function fnv1a(text: string, seed = 0x811c9dc5): number {
 }
 
 export interface HashingOptions {
-  dimension?: number;
+  dimension?: number | undefined;
 }
 
 /**

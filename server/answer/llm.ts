@@ -17,7 +17,7 @@ export interface LlmConfig {
   provider: 'openai' | 'ollama';
   baseUrl: string;
   model: string;
-  apiKey?: string;
+  apiKey?: string | undefined;
   timeoutMs: number;
 }
 

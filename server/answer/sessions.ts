@@ -6,11 +6,11 @@ import type { Intent } from '../../domain/contract.js';
 export interface Turn {
   intent: Intent;
   language: Language;
-  procedureCode?: string;
+  procedureCode?: string | undefined;
   /** The choices offered when the engine asked back. */
   candidateCodes?: string[];
-  unit?: string;
-  documentId?: string;
+  unit?: string | undefined;
+  documentId?: string | undefined;
   at: number;
 }
 

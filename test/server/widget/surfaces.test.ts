@@ -65,7 +65,7 @@ async function bufferingProxy(target: string): Promise<string> {
     req.on('data', (c: Buffer) => body.push(c));
     req.on('end', () => {
       void fetch(`${target}${req.url ?? '/'}`, {
-        method: req.method,
+        method: req.method ?? 'GET',
         headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'host' && k !== 'connection') as Array<[string, string]>),
         ...(req.method === 'POST' ? { body: Buffer.concat(body) } : {}),
       }).then(async (upstream) => {
