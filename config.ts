@@ -48,7 +48,18 @@ const Env = z.object({
   WIDGET_ORIGINS: list.default([]),
   RATE_LIMIT_MAX: int(1, 1_000_000).default(60),
   RATE_LIMIT_WINDOW_MS: int(1000, 3_600_000).default(60_000),
+  /** Slow clients (server/http/connections.ts): headers, a JSON body, a whole request (uploads), idle keep-alive. */
+  HTTP_HEADERS_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  HTTP_BODY_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: int(1000, 3_600_000).default(120_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(100, 600_000).default(72_000),
+  /** Requests one client may have still arriving at once (bodies that trickle in). */
+  HTTP_SLOW_REQUESTS_PER_CLIENT: int(1, 100_000).default(10),
   UPLOAD_MAX_BYTES: int(1024, 200 * 1024 * 1024).default(20 * 1024 * 1024),
+  /** The admin's ingest runs (a child process): its heap, the time one file may take, the time a run may take. */
+  INGEST_MAX_MEMORY_MB: int(128, 65_536).default(2048),
+  INGEST_FILE_TIMEOUT_MS: int(1000, 86_400_000).default(10 * 60_000),
+  INGEST_TIMEOUT_MS: int(10_000, 86_400_000).default(60 * 60_000),
 
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling'),
@@ -96,6 +107,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   const zaloSet = [e.ZALO_APP_ID, e.ZALO_OA_SECRET_KEY, e.ZALO_OA_ACCESS_TOKEN].filter(Boolean).length;
   if (zaloSet > 0 && zaloSet < 3) problems.push('Zalo needs ZALO_APP_ID, ZALO_OA_SECRET_KEY and ZALO_OA_ACCESS_TOKEN together');
   if (e.ADMIN_TOKEN && e.ADMIN_TOKEN.length < 16) problems.push('ADMIN_TOKEN must be at least 16 characters');
+  for (const name of ['HTTP_HEADERS_TIMEOUT_MS', 'HTTP_BODY_TIMEOUT_MS'] as const)
+    if (e[name] > e.HTTP_REQUEST_TIMEOUT_MS) problems.push(`${name} must not exceed HTTP_REQUEST_TIMEOUT_MS (the whole request)`);
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
 
   const abs = (p: string) => path.resolve(cwd, p);
@@ -126,7 +139,15 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     adminToken: e.ADMIN_TOKEN,
     widgetOrigins: e.WIDGET_ORIGINS,
     rateLimit: { max: e.RATE_LIMIT_MAX, timeWindowMs: e.RATE_LIMIT_WINDOW_MS },
+    http: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      bodyTimeoutMs: e.HTTP_BODY_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      slowRequestsPerClient: e.HTTP_SLOW_REQUESTS_PER_CLIENT,
+    },
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    ingestBudget: { maxMemoryMb: e.INGEST_MAX_MEMORY_MB, fileTimeoutMs: e.INGEST_FILE_TIMEOUT_MS, timeoutMs: e.INGEST_TIMEOUT_MS },
     telegram: e.TELEGRAM_BOT_TOKEN
       ? { token: e.TELEGRAM_BOT_TOKEN, mode: e.TELEGRAM_MODE, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, webhookUrl: e.TELEGRAM_WEBHOOK_URL, apiRoot: e.TELEGRAM_API_ROOT }
       : null,

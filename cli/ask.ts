@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import type { AskResponse } from '../domain/contract.js';
+import { CONFIRMATIONS_FILE, createFileConfirmationStore, uploadPrecedence } from '../server/redefinitions.js';
 import { openAssistant } from '../service.js';
 
 function render(r: AskResponse): string {
@@ -33,6 +34,12 @@ async function main(): Promise<number> {
     ingestPaths: config.ingestPaths,
     baseDir: config.baseDir,
     llm: config.llm,
+    // The same record of each procedure the service serves: an unconfirmed upload does not redefine a bundled one.
+    precedence: uploadPrecedence({
+      uploadDir: path.join(config.dataDir, 'uploads'),
+      baseDir: config.baseDir,
+      confirmations: createFileConfirmationStore(path.join(config.stateDir, CONFIRMATIONS_FILE)),
+    }),
   });
   const language = values.lang === 'en' || values.lang === 'vi' ? values.lang : undefined;
   const r = await engine.ask({ question, ...(language ? { language } : {}), ...(values.unit ? { unit: values.unit } : {}) });

@@ -7,14 +7,17 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { LiveKnowledge } from './answer/live-knowledge.js';
 import { ingestBusy } from './http/errors.js';
-import type { AdminBackend, AdminDocumentView, IngestJobView } from './http/admin.js';
-import type { IndexStore, IngestSummary } from '../ingest/index.js';
+import type { AdminBackend, AdminDocumentView, IngestJobView, RedefinitionView } from './http/admin.js';
+import type { IndexStore, IngestSummary, Quarantine, QuarantineEntry } from '../ingest/index.js';
+import type { ConfirmationStore } from './redefinitions.js';
 
 /** How a run ended: its exit code (0 done, 2 done with failed files, else failed) and its summary or error. */
 export interface IngestRunResult {
   exitCode: number;
   summary?: IngestSummary | undefined;
   error?: string | undefined;
+  /** The file the run died on (out of memory or time), now quarantined: the next run goes on without it. */
+  quarantined?: QuarantineEntry | undefined;
 }
 
 /** One ingest run over the configured paths; `prune` drops documents whose file is gone. */
@@ -28,9 +31,13 @@ export interface AdminBackendDeps {
   uploadDir: string;
   /** The folder the index names its sources relative to (the runs' working folder). */
   baseDir: string;
+  /** The admin's confirmed redefinitions (the knowledge's precedence reads the same store). */
+  confirmations?: ConfirmationStore;
   /** Called after each run, for metrics. */
   onRun?: (outcome: 'succeeded' | 'failed') => void;
-  logger?: { info(o: object, m: string): void; error(o: object, m: string): void };
+  /** Files that took a run down, listed as failed until they change or go. */
+  quarantine?: Quarantine;
+  logger?: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
 }
 
 /** What the admin page shows of a finished run: counts and file names, never where files lie. */
@@ -43,9 +50,14 @@ export interface IngestRunSummary {
   failed: Array<{ file: string; code: string; reason: string }>;
   documents: number;
   procedures: number;
+  /** Uploads that redefine a bundled procedure: not served until confirmed. */
+  redefinitions?: RedefinitionView[];
 }
 
 const fileName = (source: string): string => path.basename(source);
+
+/** A job whose runs keep dying on new files stops after this many quarantines (each costs a run's start). */
+const MAX_QUARANTINES_PER_JOB = 3;
 
 /**
  * Error texts name files by their path (relative to the server's folder, or absolute): keep the
@@ -84,19 +96,29 @@ export function createAdminBackend(deps: AdminBackendDeps): AdminBackend {
     const job: IngestJobView = { id, status: 'running', startedAt: new Date().toISOString() };
     jobs.set(id, job);
     running = id;
-    void deps
-      .ingest({ prune, onProgress: (p) => (job.progress = p) })
-      .catch((e: Error): IngestRunResult => {
+    const once = () =>
+      deps.ingest({ prune, onProgress: (p) => (job.progress = p) }).catch((e: Error): IngestRunResult => {
         deps.logger?.error({ err: e, job: id }, 'ingest run could not be started');
         return { exitCode: 1, error: e.message };
-      })
+      });
+    // A run that died on a file has quarantined it: run again at once, so that what was uploaded
+    // beside it is published in this job, and the file is reported among the failed.
+    const untilNoneQuarantined = async (): Promise<IngestRunResult> => {
+      for (let quarantined = 0; ; ) {
+        const result = await once();
+        if (!result.quarantined) return result;
+        deps.logger?.warn({ job: id, file: fileName(result.quarantined.source), code: result.quarantined.code }, 'ingest run died on a file: quarantined, running again without it');
+        if (++quarantined >= MAX_QUARANTINES_PER_JOB) return result;
+      }
+    };
+    void untilNoneQuarantined()
       .then(async (result) => {
         const ok = result.exitCode === 0 || result.exitCode === 2;
         // Switch to the new version before reporting success, so "succeeded" means it is served.
         if (ok) await deps.live.refresh().catch((e: Error) => deps.logger?.error({ err: e }, 'new index could not be loaded'));
         job.status = ok ? 'succeeded' : 'failed';
         job.finishedAt = new Date().toISOString();
-        if (ok && result.summary) job.summary = runSummary(result.summary);
+        if (ok && result.summary) job.summary = { ...runSummary(result.summary), redefinitions: redefinitions() };
         if (!ok) job.error = withoutPaths(result.error ?? `exit ${result.exitCode}`);
         running = null;
         deps.onRun?.(job.status);
@@ -105,6 +127,20 @@ export function createAdminBackend(deps: AdminBackendDeps): AdminBackend {
         for (const k of [...jobs.keys()].slice(0, Math.max(0, jobs.size - 20))) jobs.delete(k);
       });
     return { jobId: id };
+  }
+
+  /** The served version's redefinitions, naming uploads by file name only. */
+  function redefinitions(): RedefinitionView[] {
+    return (deps.live.current()?.redefinitions ?? []).map((r) => ({
+      code: r.code,
+      name: r.name,
+      file: fileName(r.source),
+      fingerprint: r.fingerprint,
+      ...(r.bundledUrl ? { bundledUrl: r.bundledUrl } : {}),
+      ...(r.uploadUrl ? { uploadUrl: r.uploadUrl } : {}),
+      changed: r.changed,
+      status: r.confirmed ? 'confirmed' : 'pending',
+    }));
   }
 
   /** Every document with the source it came from (kept here: the view carries only the file name). */
@@ -127,7 +163,10 @@ export function createAdminBackend(deps: AdminBackendDeps): AdminBackend {
     for (const [source, entry] of Object.entries(manifest?.sources ?? {})) {
       if (entry.kind === 'catalogue') add(source, { id: `catalogue:${sourceId(source)}`, title: `${entry.procedureCodes.length} thủ tục`, kind: 'catalogue', status: 'indexed' });
     }
-    for (const f of manifest?.failures ?? []) {
+    const failures = [...(manifest?.failures ?? [])];
+    // A quarantined file is failed even when no run has published since it was set aside.
+    for (const q of (await deps.quarantine?.list()) ?? []) if (!failures.some((f) => f.source === q.source)) failures.push({ source: q.source, code: q.code, message: q.reason });
+    for (const f of failures) {
       add(f.source, { id: `failed:${sourceId(f.source)}`, title: fileName(f.source), kind: 'document', status: 'failed', error: withoutPaths(`${f.code}: ${f.message.split(f.source).join(fileName(f.source))}`) });
     }
     // Uploaded but not ingested yet.
@@ -151,6 +190,16 @@ export function createAdminBackend(deps: AdminBackendDeps): AdminBackend {
       return { name, path: `uploads/${name}` };
     },
     startIngest: () => run(false),
+    listRedefinitions: async () => redefinitions(),
+    async confirmRedefinition(which) {
+      const found = redefinitions().find((r) => r.code === which.code && r.file === which.file && r.fingerprint === which.fingerprint);
+      // Only a version the admin was shown: an upload changed since is listed again, not confirmed blind.
+      if (!found || !deps.confirmations) return false;
+      await deps.confirmations.confirm({ code: found.code, file: found.file, fingerprint: found.fingerprint });
+      deps.live.rebuild();
+      deps.logger?.info({ code: found.code, file: found.file }, 'upload confirmed over the bundled procedure');
+      return true;
+    },
     ingestJob: (id) => jobs.get(id),
     listDocuments: async () => (await listWithSources()).map((d) => d.view),
     async removeDocument(id) {

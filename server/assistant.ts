@@ -5,6 +5,7 @@ import type { AnswerEngine } from '../domain/contract.js';
 import { createAnswerEngine } from './answer/engine.js';
 import { createLiveKnowledge, type LiveKnowledge } from './answer/live-knowledge.js';
 import { createChatModel, createPhraser, type LlmConfig } from './answer/llm.js';
+import type { ProcedurePrecedence } from './answer/precedence.js';
 
 export interface AssistantLogger {
   info(obj: object, msg: string): void;
@@ -19,6 +20,8 @@ export interface AssistantDeps {
   logger?: AssistantLogger | undefined;
   /** The clock: deadline status is relative to it. */
   now?: (() => Date) | undefined;
+  /** Which record of a code is served when an upload redefines it (default: every source alike). */
+  precedence?: ProcedurePrecedence | undefined;
 }
 
 export interface Assistant {
@@ -36,7 +39,7 @@ export function hanoiDate(d: Date): string {
 /** Loads the published version (none yet: the engine answers "not ready" until one is). */
 export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
   const { store, embedder, llm } = deps;
-  const live = createLiveKnowledge({ store, embedder, ...(deps.logger ? { logger: deps.logger } : {}) });
+  const live = createLiveKnowledge({ store, embedder, ...(deps.logger ? { logger: deps.logger } : {}), ...(deps.precedence ? { precedence: deps.precedence } : {}) });
   await live.refresh();
   const phraser = llm ? createPhraser(await createChatModel(llm), { timeoutMs: llm.timeoutMs, ...(deps.logger ? { logger: deps.logger } : {}) }) : null;
   const now = deps.now ?? (() => new Date());

@@ -18,11 +18,13 @@
 //                  then "time; fee" and an optional "; note" (the rest of the item).
 //   legal_basis  Luật Hộ tịch 60/2014/QH13 | Nghị định 123/2015/NĐ-CP
 //                  a document number at the end of an item becomes its number.
-//   url          an https link to the procedure's page (from the portal; never guessed)
+//   url          an https link to the procedure's page on dichvucong.gov.vn or dichvucong.hanoi.gov.vn
+//                  (from the portal; never guessed); any other link is dropped with a warning
 // A literal " | " cannot appear inside an item.
 import type { FilingChannel, LegalBasis, PaperGroup, RequiredPaper } from '../../domain/records.js';
 import { Procedure } from '../../domain/records.js';
 import { nfc, tidy } from '../text.js';
+import { keepLink } from '../urls.js';
 import { CsvError, parseCsv, toCsv } from './csv.js';
 
 export const CATALOGUE_CSV_COLUMNS = [
@@ -91,6 +93,9 @@ export function parseCatalogueCsv(text: string): { procedures: Procedure[]; warn
       return i < 0 ? '' : tidy(row.cells[i] ?? '');
     };
     if (row.cells.length > names.length) warnings.push(`dòng ${row.line}: thừa ô (${row.cells.length} ô, tiêu đề có ${names.length})`);
+    // A link that may not be shown is dropped, with a warning; the row is kept.
+    const link = keepLink(get('url'), 'portal', `dòng ${row.line} (${get('code') || 'không mã'})`);
+    if (link.warning) warnings.push(link.warning);
     const result = Procedure.safeParse({
       code: get('code'),
       name: get('name'),
@@ -98,7 +103,7 @@ export function parseCatalogueCsv(text: string): { procedures: Procedure[]; warn
       level: items(get('level')),
       field: get('field') || undefined,
       agency: get('agency') || undefined,
-      url: get('url') || undefined,
+      url: link.url,
       aliases: items(get('aliases')),
       papers: papers(get('papers')),
       channels: channels(get('channels'), row.line, warnings),

@@ -5,6 +5,7 @@ import { DocumentMeta, emptyLoadResult, Procedure } from '../../domain/records.j
 import type { LoadResult } from '../../domain/records.js';
 import { CatalogueCsvError, parseCatalogueCsv } from './catalogue-csv.js';
 import { isPortalRecord, parsePortalRecord } from './portal.js';
+import { keepLink, type LinkKind } from '../urls.js';
 import { LoadError } from './types.js';
 import type { Loader, SourceFile } from './types.js';
 
@@ -68,11 +69,12 @@ function loadProcedures(relPath: string, records: unknown): LoadResult {
   if (records.length === 0) throw new LoadError('EMPTY', relPath, `${relPath}: danh mục không có thủ tục nào`);
   const result = emptyLoadResult();
   records.forEach((record, i) => {
-    const withOrigin = isObject(record) && record.origin === undefined ? { ...record, origin: 'curated' } : record;
+    const code = isObject(record) && typeof record.code === 'string' ? ` (${record.code})` : '';
+    const linked = withCheckedLink(record, 'portal', `${relPath}: procedures[${i}]${code}`, result.warnings);
+    const withOrigin = isObject(linked) && linked.origin === undefined ? { ...linked, origin: 'curated' } : linked;
     const parsed = Procedure.safeParse(withOrigin);
     if (parsed.success) result.procedures.push(parsed.data);
     else {
-      const code = isObject(record) && typeof record.code === 'string' ? ` (${record.code})` : '';
       result.warnings.push(`${relPath}: procedures[${i}]${code} bị bỏ qua: ${zodReason(parsed.error)}`);
     }
   });
@@ -82,6 +84,19 @@ function loadProcedures(relPath: string, records: unknown): LoadResult {
   return result;
 }
 
+/**
+ * The record with its `url` checked (ingest/urls.ts): a link that may not be shown is dropped
+ * with a warning and the record kept, rather than the record failing the schema or the link
+ * reaching an answer.
+ */
+function withCheckedLink(record: unknown, kind: LinkKind, where: string, warnings: string[]): unknown {
+  if (!isObject(record) || !('url' in record)) return record;
+  const { url: raw, ...rest } = record;
+  const { url, warning } = keepLink(raw, kind, where);
+  if (warning) warnings.push(warning);
+  return url === undefined ? rest : { ...rest, url };
+}
+
 function loadReferences(relPath: string, records: unknown): LoadResult {
   if (!Array.isArray(records)) {
     throw new LoadError('INVALID_RECORD', relPath, `${relPath}: "documents" phải là một mảng (must be an array)`);
@@ -89,11 +104,12 @@ function loadReferences(relPath: string, records: unknown): LoadResult {
   if (records.length === 0) throw new LoadError('EMPTY', relPath, `${relPath}: không có văn bản nào`);
   const result = emptyLoadResult();
   records.forEach((record, i) => {
+    const id = isObject(record) && typeof record.id === 'string' ? ` (${record.id})` : '';
+    const linked = withCheckedLink(record, 'document', `${relPath}: documents[${i}]${id}`, result.warnings);
     // A reference is a short record of a cited document: it never carries full text.
-    const parsed = DocumentMeta.safeParse(isObject(record) ? { ...record, summaryOnly: true } : record);
+    const parsed = DocumentMeta.safeParse(isObject(linked) ? { ...linked, summaryOnly: true } : linked);
     if (parsed.success) result.references.push(parsed.data);
     else {
-      const id = isObject(record) && typeof record.id === 'string' ? ` (${record.id})` : '';
       result.warnings.push(`${relPath}: documents[${i}]${id} bị bỏ qua: ${zodReason(parsed.error)}`);
     }
   });

@@ -1,6 +1,7 @@
 // One raw record of the national portal crawl (tthc-portal/<ministry>/<code>.json) → a Procedure,
 // with the issue kinds met on the way. A record is "clean" when it has no issue at all.
 import { Procedure } from '../../domain/records.js';
+import { checkLink } from '../urls.js';
 import { clean, isBlank, parseChannels, parseLegalBasis, parsePapers } from './portal-tables.js';
 
 export interface PortalParse {
@@ -44,8 +45,9 @@ export function parsePortalRecord(raw: unknown): PortalParse {
   const legal = parseLegalBasis(typeof raw.can_cu_phap_ly === 'string' ? raw.can_cu_phap_ly : undefined);
   issues.push(...papers.issues, ...channels.issues, ...legal.issues);
 
-  const url = httpsUrl(str('detail_url'));
-  if (str('detail_url') && !url) issues.push('url:invalid');
+  const link = typeof raw.detail_url === 'string' && !isBlank(raw.detail_url) ? checkLink(raw.detail_url, 'portal') : undefined;
+  const url = link?.ok ? link.url : undefined;
+  if (link && !link.ok) issues.push('url:invalid');
 
   const procedure = Procedure.parse({
     code,
@@ -68,16 +70,6 @@ export function parsePortalRecord(raw: unknown): PortalParse {
     origin: 'portal',
   });
   return { procedure, issues };
-}
-
-/** Only a well-formed https link from the data; a link is never built. */
-function httpsUrl(value: string | undefined): string | undefined {
-  if (!value || /\s/.test(value)) return undefined;
-  try {
-    return new URL(value).protocol === 'https:' ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -248,7 +248,7 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
     return { q, ...searchProcedures(k, q, vector, model, switches) };
   }
 
-  type Decided = Draft & { unit?: string; procedureCode?: string; documentId?: string };
+  type Decided = Draft & { procedureCode?: string | undefined; documentId?: string | undefined };
 
   async function decide(req: AskRequest, lang: Language, k: Knowledge): Promise<Decided> {
     const question = req.question;

@@ -1,7 +1,9 @@
 // What the engine knows, derived once from an index snapshot: procedures by code (a
-// curated record wins over the portal's), a name index for choosing among near
-// neighbours, documents by number, tasks by document.
+// curated record wins over the portal's; an upload redefines a bundled code only once the
+// admin confirms it: precedence.ts), a name index for choosing among near neighbours,
+// documents by number, tasks by document.
 import type { Procedure } from '../../domain/records.js';
+import { NO_UPLOADS, serveProcedure, type ProcedurePrecedence, type Redefinition } from './precedence.js';
 import { accentedSyllables, buildTermIndex, fold, newStyleTones, syllables, type IndexSnapshot, type StoredChunk, type StoredDocument, type StoredProcedure, type StoredTask, type TermIndex } from '../../ingest/index.js';
 
 export interface ProcedureEntry {
@@ -18,6 +20,8 @@ export interface Knowledge {
   snapshot: IndexSnapshot;
   procedures: Map<string, ProcedureEntry>;
   bySlot: ProcedureEntry[];
+  /** Uploads that give a bundled code other facts or another link: served only once confirmed. */
+  redefinitions: Redefinition[];
   /** Whether records beyond the curated ones are loaded (the national catalogue or an export). */
   catalogueLoaded: boolean;
   /** BM25 over names, aliases, English names and fields: one document per procedure. */
@@ -55,16 +59,6 @@ function nameTokensOf(name: string): string[] {
   return syllables(name).filter((t) => !NAME_NOISE.has(t));
 }
 
-/** Merge a curated record over the portal's: curated facts win, portal fills what is missing. */
-function merge(curated: StoredProcedure, portal: StoredProcedure): StoredProcedure {
-  const out: StoredProcedure = { ...portal, ...curated };
-  for (const k of Object.keys(portal) as Array<keyof Procedure>) {
-    const v = curated[k];
-    if (v === undefined || (Array.isArray(v) && v.length === 0)) (out as Record<string, unknown>)[k] = portal[k];
-  }
-  return out;
-}
-
 /** What a person may say about a procedure besides its name; long free text is cut so it cannot drown the name. */
 function recordText(p: Procedure): string {
   const papers = p.papers.flatMap((g) => g.papers.map((x) => x.name.slice(0, 160)));
@@ -81,14 +75,19 @@ function recordText(p: Procedure): string {
   ].join('\n');
 }
 
-export function buildKnowledge(snapshot: IndexSnapshot): Knowledge {
-  const byCode = new Map<string, StoredProcedure>();
+export function buildKnowledge(snapshot: IndexSnapshot, precedence: ProcedurePrecedence = NO_UPLOADS): Knowledge {
+  const recordsByCode = new Map<string, StoredProcedure[]>();
   for (const p of snapshot.records.procedures) {
-    const prev = byCode.get(p.code);
-    if (!prev) byCode.set(p.code, p);
-    else if (p.origin === 'curated' && prev.origin !== 'curated') byCode.set(p.code, merge(p, prev));
-    else if (prev.origin === 'curated' && p.origin !== 'curated') byCode.set(p.code, merge(prev, p));
-    else byCode.set(p.code, p); // same origin twice: the later source wins
+    const list = recordsByCode.get(p.code);
+    if (list) list.push(p);
+    else recordsByCode.set(p.code, [p]);
+  }
+  const byCode = new Map<string, StoredProcedure>();
+  const redefinitions: Redefinition[] = [];
+  for (const [code, records] of recordsByCode) {
+    const served = records.length === 1 ? { served: records[0]!, redefinitions: [] } : serveProcedure(records, precedence);
+    byCode.set(code, served.served);
+    redefinitions.push(...served.redefinitions);
   }
   const procedures = new Map<string, ProcedureEntry>();
   const bySlot: ProcedureEntry[] = [];
@@ -135,6 +134,7 @@ export function buildKnowledge(snapshot: IndexSnapshot): Knowledge {
     snapshot,
     procedures,
     bySlot,
+    redefinitions,
     catalogueLoaded: bySlot.some((e) => e.procedure.origin !== 'curated'),
     names,
     records,

@@ -3,6 +3,7 @@
 // one assignment, so no request ever sees half an index.
 import type { EmbedderIdentity, IndexStore } from '../../ingest/index.js';
 import { buildKnowledge, type Knowledge } from './knowledge.js';
+import type { ProcedurePrecedence } from './precedence.js';
 
 export interface LiveKnowledgeLogger {
   info(obj: object, msg: string): void;
@@ -14,6 +15,8 @@ export interface LiveKnowledge {
   version(): string | null;
   /** Load the published version if it differs from the one served. True when it switched. */
   refresh(): Promise<boolean>;
+  /** Build the served version's knowledge again (the precedence changed: an admin confirmed an upload). */
+  rebuild(): void;
   /** Poll for new versions every `intervalMs`; returns a stop function. */
   watch(intervalMs?: number): () => void;
 }
@@ -23,7 +26,7 @@ export class EmbedderMismatchOnLoadError extends Error {
   readonly code = 'EMBEDDER_MISMATCH';
 }
 
-export function createLiveKnowledge(deps: { store: IndexStore; embedder: EmbedderIdentity; logger?: LiveKnowledgeLogger }): LiveKnowledge {
+export function createLiveKnowledge(deps: { store: IndexStore; embedder: EmbedderIdentity; logger?: LiveKnowledgeLogger; precedence?: ProcedurePrecedence }): LiveKnowledge {
   let served: Knowledge | null = null;
   let loading: Promise<boolean> | null = null;
 
@@ -39,7 +42,7 @@ export function createLiveKnowledge(deps: { store: IndexStore; embedder: Embedde
         `Index version ${version} was built with embedder "${e.id}" (${e.dimension} dims) but "${deps.embedder.id}" is configured; run \`npm run ingest -- --rebuild\`.`,
       );
     }
-    served = buildKnowledge(snapshot);
+    served = buildKnowledge(snapshot, deps.precedence);
     deps.logger?.info({ version, chunks: snapshot.chunks.length, ms: Date.now() - started }, 'index loaded');
     return true;
   }
@@ -56,6 +59,9 @@ export function createLiveKnowledge(deps: { store: IndexStore; embedder: Embedde
     current: () => served,
     version: () => served?.snapshot.version ?? null,
     refresh,
+    rebuild() {
+      if (served) served = buildKnowledge(served.snapshot, deps.precedence);
+    },
     watch(intervalMs = 2000) {
       const timer = setInterval(() => {
         refresh().catch((err: Error) => deps.logger?.error({ err }, 'new index version could not be loaded; still serving the previous one'));

@@ -1,9 +1,10 @@
 // The admin surface: what an admin backend must offer (the lead implements it over the index)
 // and the token-protected /admin/* routes over it.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { ApiError, apiError } from './errors.js';
 import { adminSecurity } from './openapi.js';
 import {
@@ -23,6 +24,25 @@ import { sanitiseUploadName, sniffUpload } from './upload.js';
 
 export type { AdminDocumentView, IngestJobView } from './schemas.js';
 
+/** An upload that gives a bundled procedure other facts or another link, as the admin page shows it. */
+export const RedefinitionView = z.object({
+  code: z.string(),
+  name: z.string(),
+  /** The upload's file name only. */
+  file: z.string(),
+  /** The version of the upload's record this concerns: a confirmation holds for it only. */
+  fingerprint: z.string(),
+  bundledUrl: z.string().optional(),
+  uploadUrl: z.string().optional(),
+  changed: z.array(z.string()),
+  /** pending: the bundled record is served; confirmed: the upload's. */
+  status: z.enum(['pending', 'confirmed']),
+});
+export type RedefinitionView = z.infer<typeof RedefinitionView>;
+const RedefinitionList = z.object({ redefinitions: z.array(RedefinitionView) });
+const ConfirmRequest = z.object({ code: z.string().trim().min(1).max(64), file: z.string().trim().min(1).max(255), fingerprint: z.string().trim().min(1).max(64) }).strict();
+const Confirmed = z.object({ confirmed: z.literal(true), code: z.string(), file: z.string() });
+
 export interface AdminBackend {
   /** Stores an already-checked file in the data folder; `name` is a safe base name. */
   saveUpload(name: string, bytes: Buffer): Promise<{ name: string; path: string }>;
@@ -31,6 +51,10 @@ export interface AdminBackend {
   ingestJob(id: string): IngestJob | undefined;
   listDocuments(): Promise<AdminDocumentView[]>;
   removeDocument(id: string): Promise<boolean>;
+  /** Uploads that redefine a bundled procedure (none when the backend does not track them). */
+  listRedefinitions?(): Promise<RedefinitionView[]>;
+  /** Serve the upload's version of a code; false when no such redefinition is listed now. */
+  confirmRedefinition?(which: { code: string; file: string; fingerprint: string }): Promise<boolean>;
 }
 
 export interface AdminRouteDeps {
@@ -55,8 +79,13 @@ const mib = (bytes: number): string => `${Math.round((bytes / 1024 / 1024) * 10)
 export async function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): Promise<void> {
   // preservePath: see the name as sent ("../x.pdf"), so a path is refused rather than silently cut.
   await app.register(multipart, { preservePath: true, limits: { fileSize: deps.uploadLimitBytes, files: 1, fields: 5, parts: 6 } });
-  app.addHook('onRequest', async (request: FastifyRequest) => {
-    if (!tokenMatches(request.headers.authorization, deps.token)) throw apiError('UNAUTHORIZED');
+  // onRequest runs before any byte of the body is read. Connection: close, so node does not read
+  // (and throw away) the rest of an unauthorised body to keep the connection for another request:
+  // an upload claiming 1 GB costs what its headers cost.
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (tokenMatches(request.headers.authorization, deps.token)) return;
+    reply.header('connection', 'close');
+    throw apiError('UNAUTHORIZED');
   });
   const api = app.withTypeProvider<ZodTypeProvider>();
   // Every admin operation is documented as needing the Bearer token the onRequest hook checks.
@@ -132,6 +161,29 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): P
     async (request) => {
       if (!(await deps.backend.removeDocument(request.params.id))) throw apiError('DOCUMENT_NOT_FOUND', { id: request.params.id });
       return { removed: true as const, id: request.params.id };
+    },
+  );
+
+  api.get(
+    '/redefinitions',
+    { schema: { summary: 'Uploads that redefine a bundled procedure', ...doc, response: { 200: RedefinitionList, ...errorResponses(401, 500) } } },
+    async () => ({ redefinitions: (await deps.backend.listRedefinitions?.()) ?? [] }),
+  );
+
+  api.post(
+    '/redefinitions/confirm',
+    {
+      schema: {
+        summary: "Serve an upload's version of a bundled procedure",
+        ...doc,
+        body: ConfirmRequest,
+        response: { 200: Confirmed, ...errorResponses(400, 401, 404, 500) },
+      },
+    },
+    async (request) => {
+      const which = request.body;
+      if (!(await deps.backend.confirmRedefinition?.(which))) throw apiError('REDEFINITION_NOT_FOUND', { code: which.code, file: which.file });
+      return { confirmed: true as const, code: which.code, file: which.file };
     },
   );
 

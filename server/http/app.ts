@@ -9,6 +9,8 @@ import swagger from '@fastify/swagger';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AnswerEngine } from '../../domain/contract.js';
 import { loadWidgetAssets } from '../widget/assets.js';
+import { DEFAULT_CONNECTION_LIMITS, guardConnections, serverTimeouts } from './connections.js';
+import type { ConnectionLimits } from './connections.js';
 import { adminRoutes } from './admin.js';
 import type { AdminBackend } from './admin.js';
 import { ApiError, apiError, errorBody, fromEngine, pickLanguage } from './errors.js';
@@ -33,6 +35,8 @@ export interface AppDeps {
   widgetOrigins: string[];
   /** Per client IP, on /api/*. Default: 60 requests a minute. */
   rateLimit?: { max: number; timeWindowMs: number };
+  /** Timeouts for slow clients and the cap on one client's slow requests (defaults: DEFAULT_CONNECTION_LIMITS). */
+  connections?: Partial<ConnectionLimits>;
   /** JSON body limit. Default 16 KiB. */
   bodyLimitBytes?: number;
   /** Admin routes exist only when both a backend and a token are given. */
@@ -56,12 +60,17 @@ const KIB = 1024;
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const metrics = deps.metrics ?? createMetrics();
   const assets = await loadWidgetAssets(deps.staticDir);
+  const limits: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS, ...deps.connections };
 
   const app = Fastify({
     ...(deps.loggerInstance ? { loggerInstance: deps.loggerInstance } : { logger: loggerOptions(deps.logger) }),
     trustProxy: deps.trustProxy ?? false,
     bodyLimit: deps.bodyLimitBytes ?? 16 * KIB,
+    // Fastify leaves node's request timeout off: a body sent a byte at a time would hold its connection forever.
+    ...serverTimeouts(limits),
   });
+  // First of all hooks: a client over its cap of slow requests is refused before anything else runs.
+  guardConnections(app, limits);
   // The API speaks JSON only; a text/plain body is refused (415) rather than parsed as a string.
   app.removeContentTypeParser('text/plain');
 
@@ -187,7 +196,7 @@ function toApiError(error: FastifyError): ApiError {
   return apiError('INTERNAL', {}, error);
 }
 
-function loggerOptions(logger: AppDeps['logger']): FastifyServerOptions['logger'] {
+function loggerOptions(logger: AppDeps['logger']): NonNullable<FastifyServerOptions['logger']> {
   if (!logger) return false;
   // The admin token travels in the Authorization header; keep it out of every log line.
   const redact = { paths: ['req.headers.authorization', 'headers.authorization'], censor: '[redacted]' };

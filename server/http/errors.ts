@@ -42,6 +42,11 @@ const CATALOGUE = {
     vi: (p: Params) => `Bạn gửi quá nhiều yêu cầu; vui lòng thử lại sau ${p.after ?? 'ít phút'}.`,
     en: (p: Params) => `Too many requests; please try again in ${p.after ?? 'a few minutes'}.`,
   },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    vi: () => 'Yêu cầu gửi đến quá lâu nên kết nối đã bị đóng; vui lòng gửi lại.',
+    en: () => 'The request took too long to arrive, so the connection was closed; please send it again.',
+  },
   UNAUTHORIZED: {
     status: 401,
     vi: () => 'Cần mã truy cập quản trị hợp lệ.',
@@ -66,6 +71,11 @@ const CATALOGUE = {
     status: 404,
     vi: (p: Params) => `Không tìm thấy tài liệu ${p.id ?? ''}.`,
     en: (p: Params) => `No document ${p.id ?? ''}.`,
+  },
+  REDEFINITION_NOT_FOUND: {
+    status: 404,
+    vi: (p: Params) => `Không có bản định nghĩa lại thủ tục ${p.code ?? ''} trong tệp ${p.file ?? ''} đang chờ xác nhận (tệp có thể đã đổi; hãy tải lại danh sách).`,
+    en: (p: Params) => `No redefinition of procedure ${p.code ?? ''} by ${p.file ?? ''} is listed (the file may have changed; reload the list).`,
   },
   UPLOAD_REJECTED: {
     status: 400,

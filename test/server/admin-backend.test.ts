@@ -1,8 +1,9 @@
 // The admin path end to end over the real backend: upload a catalogue file over HTTP, run an
 // ingest (a real child process), and see the new procedure answered without a restart.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createAdminBackend } from '../../server/admin-backend.js';
@@ -49,7 +50,7 @@ describe('admin upload → ingest → new answer (real backend)', () => {
       admin: createAdminBackend({
         store: assistant.store,
         live: assistant.live,
-        ingest: ingestInChild({ indexDir, paths: [dataDir], baseDir: projectRoot, embedder: { kind: 'hashing' } }),
+        ingest: ingestInChild({ indexDir, paths: [dataDir], baseDir: projectRoot, embedder: { kind: 'hashing' } }, { maxMemoryMb: 1024, fileTimeoutMs: 60_000, timeoutMs: 120_000 }),
         uploadDir: path.join(dataDir, 'uploads'),
         baseDir: projectRoot,
       }),
@@ -115,5 +116,38 @@ describe('admin upload → ingest → new answer (real backend)', () => {
     const bundled = docs.documents.find((d) => d.file === '2458-UBND-SNV-2023.vi.md')!;
     const refused = await fetch(`${base}/admin/documents/${encodeURIComponent(bundled.id)}`, { method: 'DELETE', headers: { authorization: `Bearer ${TOKEN}` } });
     expect(refused.status).toBe(404);
+  }, 120_000);
+
+  it('refuses an uploaded DOCX zip bomb with its reason and publishes the file uploaded beside it', async () => {
+    // A 100 MB document.xml in the real DOCX fixture: about 360 KB on the wire.
+    const zip = await JSZip.loadAsync(readFileSync(path.join(projectRoot, 'test/fixtures/documents/dispatch.docx')));
+    const para = '<w:p><w:r><w:t>Ủy ban nhân dân thành phố Hà Nội đề nghị các sở, ban, ngành thực hiện.</w:t></w:r></w:p>';
+    zip.file('word/document.xml', para.repeat(Math.ceil((100 * 1024 * 1024) / Buffer.byteLength(para))), { compression: 'DEFLATE', compressionOptions: { level: 9 } });
+    const bomb = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    const upload = async (name: string, bytes: Uint8Array<ArrayBuffer> | string) => {
+      const form = new FormData();
+      form.append('file', new Blob([bytes]), name);
+      return (await fetch(`${base}/admin/documents`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: form })).status;
+    };
+    expect(await upload('bom.docx', new Uint8Array(bomb))).toBe(201);
+    const sparrow = { ...FIXTURE, procedures: [{ ...FIXTURE.procedures[0]!, code: '9.999984', name: 'Thủ tục thử nghiệm cấp giấy xác nhận nuôi chim sáo' }] };
+    expect(await upload('chim-sao.json', JSON.stringify(sparrow))).toBe(201);
+
+    const { jobId } = (await (await fetch(`${base}/admin/ingest`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { jobId: string };
+    let job: Record<string, any> = {};
+    await waitFor(
+      async () => {
+        job = (await (await fetch(`${base}/admin/ingest/${jobId}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as Record<string, any>;
+        return job.status !== 'running';
+      },
+      { timeoutMs: 60_000, intervalMs: 250, what: 'the ingest job to end', detail: () => JSON.stringify(job) },
+    );
+    expect(job.status).toBe('succeeded');
+    expect(job.summary).toMatchObject({ published: true, added: ['chim-sao.json'] });
+    expect(job.summary.failed).toContainEqual({ file: 'bom.docx', code: 'TOO_LARGE', reason: 'bom.docx: the archive unpacks to 100 MB (at most 50 MB); refused as a possible zip bomb. / Tệp DOCX giải nén ra 100 MB (tối đa 50 MB); nghi là "bom nén", không đọc.' });
+    const after = await (await fetch(`${base}/api/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: 'thủ tục cấp giấy xác nhận nuôi chim sáo' }) })).json();
+    expect(after.procedure?.code).toBe('9.999984');
+    const docs = (await (await fetch(`${base}/admin/documents`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { documents: Array<{ file: string; status: string; error?: string }> };
+    expect(docs.documents.find((d) => d.file === 'bom.docx')).toMatchObject({ status: 'failed', error: expect.stringMatching(/^TOO_LARGE: bom\.docx: the archive unpacks to 100 MB/) });
   }, 120_000);
 });

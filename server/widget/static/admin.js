@@ -6,6 +6,7 @@
   var $ = function (id) { return document.getElementById(id); };
   var KINDS = { document: 'Văn bản', references: 'Văn bản được trích dẫn', catalogue: 'Danh mục thủ tục' };
   var STATES = { indexed: 'Đã lập chỉ mục', pending: 'Chờ cập nhật chỉ mục', failed: 'Lỗi' };
+  var FIELDS = { url: 'liên kết', name: 'tên', nameEn: 'tên tiếng Anh', level: 'cấp', field: 'lĩnh vực', agency: 'cơ quan thực hiện', applicants: 'đối tượng', decision: 'quyết định công bố', steps: 'trình tự', papers: 'thành phần hồ sơ', channels: 'cách nộp, thời hạn, phí', legalBasis: 'căn cứ pháp lý', conditions: 'điều kiện', result: 'kết quả', aliases: 'tên gọi khác' };
   var PHASES = { scan: 'Tìm tệp', load: 'Đọc tệp', embed: 'Tạo vector', index: 'Lập chỉ mục', write: 'Ghi chỉ mục', done: 'Hoàn tất' };
   var dateFormat = new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric' });
 
@@ -26,7 +27,8 @@
   }
   function call(method, path, body) {
     var init = { method: method, headers: { authorization: 'Bearer ' + token, 'accept-language': 'vi' } };
-    if (body) init.body = body;
+    if (body instanceof FormData) init.body = body;
+    else if (body) { init.body = JSON.stringify(body); init.headers['content-type'] = 'application/json'; }
     return fetch(path, init).then(function (res) {
       return res.json().catch(function () { return {}; }).then(function (data) {
         var message = data.message || 'Lỗi máy chủ (HTTP ' + res.status + ').';
@@ -70,6 +72,32 @@
       }));
     });
   }
+  /** Serving the upload's version of a code is the admin's explicit choice, for the version shown. */
+  function confirmButton(r) {
+    var b = el('button', 'Dùng bản tải lên');
+    b.type = 'button';
+    b.setAttribute('aria-label', 'Dùng bản trong tệp ' + r.file + ' cho thủ tục ' + r.code);
+    b.addEventListener('click', function () {
+      var what = 'Dùng bản trong tệp “' + r.file + '” cho thủ tục ' + r.code + ' thay cho bản có sẵn?' + (r.uploadUrl !== r.bundledUrl ? '\nLiên kết sẽ là: ' + (r.uploadUrl || '(không có)') : '');
+      if (!window.confirm(what)) return;
+      call('POST', '/admin/redefinitions/confirm', { code: r.code, file: r.file, fingerprint: r.fingerprint }).then(function () {
+        status('Đã xác nhận bản tải lên cho thủ tục ' + r.code + '.');
+        loadRedefinitions();
+      }, function (e) { status(e.message, true); loadRedefinitions(); });
+    });
+    return b;
+  }
+  function loadRedefinitions() {
+    return call('GET', '/admin/redefinitions').then(function (data) {
+      var pending = data.redefinitions.filter(function (r) { return r.status === 'pending'; }).length;
+      $('redefinitions-totals').textContent = data.redefinitions.length ? pending + ' chờ xác nhận · ' + (data.redefinitions.length - pending) + ' đã xác nhận' : 'Không có.';
+      fill($('redefinitions'), data.redefinitions.map(function (r) {
+        var changed = r.changed.map(function (f) { return FIELDS[f] || f; }).join(', ');
+        var state = r.status === 'pending' ? 'Chờ xác nhận — đang dùng bản có sẵn' : 'Đã xác nhận — đang dùng bản tải lên';
+        return [r.code, r.name, r.file, r.bundledUrl || '', r.uploadUrl || '', changed, state, r.status === 'pending' ? confirmButton(r) : ''];
+      }));
+    });
+  }
   function loadUnanswered() {
     return call('GET', '/admin/unanswered').then(function (data) {
       var asked = data.questions.reduce(function (n, q) { return n + q.count; }, 0);
@@ -86,7 +114,7 @@
     });
   }
   function loadAll() {
-    return Promise.all([loadDocuments(), loadUnanswered(), loadFeedback()]).catch(function (e) { status(e.message, true); });
+    return Promise.all([loadDocuments(), loadRedefinitions(), loadUnanswered(), loadFeedback()]).catch(function (e) { status(e.message, true); });
   }
 
   /** The job panel: the phase while it runs, the summary (with reasons for failures) when it ends. */
@@ -107,6 +135,13 @@
     box.appendChild(el('p', 'Hoàn tất lúc ' + when(job.finishedAt) + (s.published === false ? ' (chỉ mục không thay đổi)' : '') + '.'));
     box.appendChild(el('p', 'Thêm mới: ' + (s.added || []).length + ' · Cập nhật: ' + (s.updated || []).length + ' · Không đổi: ' + (s.unchanged || 0) + ' · Đã gỡ: ' + (s.removed || []).length + ' · Lỗi: ' + failed.length));
     if ((s.added || []).length) box.appendChild(el('p', 'Tệp mới: ' + s.added.join(', ')));
+    var redefined = (s.redefinitions || []).filter(function (r) { return r.status === 'pending'; });
+    if (redefined.length) {
+      box.appendChild(el('p', redefined.length + ' thủ tục có sẵn bị tệp tải lên định nghĩa lại; vẫn dùng bản có sẵn cho đến khi bạn xác nhận (xem mục “Thủ tục bị tệp tải lên định nghĩa lại”):')).className = 'error';
+      var rl = el('ul');
+      redefined.forEach(function (r) { rl.appendChild(el('li', r.code + ' ' + r.name + ' — ' + r.file)); });
+      box.appendChild(rl);
+    }
     if (failed.length) {
       var list = el('ul');
       failed.forEach(function (f) { list.appendChild(el('li', f.file + ' — ' + f.reason)); });
@@ -121,7 +156,7 @@
       // The "started" banner gives way to the outcome.
       if (job.status === 'failed') status('Cập nhật chỉ mục thất bại.', true);
       else status('Đã cập nhật chỉ mục.');
-      loadDocuments().catch(function (e) { status(e.message, true); });
+      Promise.all([loadDocuments(), loadRedefinitions()]).catch(function (e) { status(e.message, true); });
     }, function (e) { $('ingest').disabled = false; status(e.message, true); });
   }
 

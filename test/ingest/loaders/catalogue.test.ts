@@ -182,3 +182,66 @@ describe('loadCatalogue: files it cannot take', () => {
     expect(err.message).toMatch(/"tthc-catalogue\/v2"/);
   });
 });
+
+describe('loadCatalogue: links are checked on the way in (issue 13.5)', () => {
+  const EVIL = 'javascript:alert(document.cookie)';
+  const record = (url: unknown) => ({ code: '9.900001', name: 'Thủ tục thử nghiệm liên kết', url });
+
+  it('catalogue JSON: a javascript:, foreign or credentialed link is dropped with a warning, the record kept', async () => {
+    const json = JSON.stringify({
+      format: 'tthc-catalogue/v1',
+      procedures: [record(EVIL), { ...record('https://dichvucong-gov.vn/khai-sinh'), code: '9.900002' }, { ...record('https://u:p@dichvucong.gov.vn/x'), code: '9.900003' }, { ...record(7), code: '9.900004' }],
+    });
+    const r = await loadCatalogue(inline('up.json', json));
+    expect(r.procedures.map((p) => [p.code, p.url])).toEqual([
+      ['9.900001', undefined],
+      ['9.900002', undefined],
+      ['9.900003', undefined],
+      ['9.900004', undefined],
+    ]);
+    expect(r.warnings).toHaveLength(4);
+    expect(r.warnings[0]).toMatch(/^up\.json: procedures\[0\] \(9\.900001\): bỏ liên kết "javascript:alert\(document\.cookie\)": giao thức "javascript:"/);
+    expect(r.warnings[1]).toMatch(/"dichvucong-gov\.vn" không thuộc cổng dịch vụ công/);
+    expect(r.warnings[2]).toMatch(/tên đăng nhập hoặc mật khẩu/);
+  });
+
+  it('catalogue JSON: a portal link over plain http is dropped too, never rewritten', async () => {
+    const r = await loadCatalogue(inline('up.json', JSON.stringify({ format: 'tthc-catalogue/v1', procedures: [record('http://dichvucong.gov.vn/thu-tuc-hanh-chinh/abc')] })));
+    expect(r.procedures[0]!.url).toBeUndefined();
+    expect(r.warnings).toEqual([expect.stringMatching(/giao thức "http:" không được phép \(chỉ https\)/)]);
+  });
+
+  it('references JSON: a document link must be https without credentials; any host', async () => {
+    const docs = [
+      { id: 'a', title: 'Kế hoạch A', url: 'data:text/html,<script>alert(1)</script>' },
+      { id: 'b', title: 'Kế hoạch B', url: 'https://vanban.chinhphu.vn/?docid=1' },
+    ];
+    const r = await loadCatalogue(inline('refs.json', JSON.stringify({ format: 'document-references/v1', documents: docs })));
+    expect(r.references.map((d) => [d.id, d.url])).toEqual([
+      ['a', undefined],
+      ['b', 'https://vanban.chinhphu.vn/?docid=1'],
+    ]);
+    expect(r.warnings).toEqual([expect.stringMatching(/^refs\.json: documents\[0\] \(a\): bỏ liên kết "data:text\/html,<script>alert\(1\)<\/script>": giao thức "data:"/)]);
+  });
+
+  it('catalogue CSV: the url cell is checked the same way, the row kept', async () => {
+    const csv = `code,name,url\n9.900001,Thủ tục thử nghiệm,${EVIL}\n9.900002,Thủ tục hai,https://evil.example/dang-ky\n1.001193,Đăng ký khai sinh,https://dichvucong.gov.vn/thu-tuc-hanh-chinh/x\n`;
+    const r = await loadCatalogue(inline('up.csv', csv));
+    expect(r.procedures.map((p) => [p.code, p.url])).toEqual([
+      ['9.900001', undefined],
+      ['9.900002', undefined],
+      ['1.001193', 'https://dichvucong.gov.vn/thu-tuc-hanh-chinh/x'],
+    ]);
+    expect(r.warnings).toEqual([
+      expect.stringMatching(/^up\.csv: dòng 2 \(9\.900001\): bỏ liên kết "javascript:alert\(document\.cookie\)"/),
+      expect.stringMatching(/^up\.csv: dòng 3 \(9\.900002\): bỏ liên kết "https:\/\/evil\.example\/dang-ky": "evil\.example" không thuộc cổng/),
+    ]);
+  });
+
+  it('portal records: a detail_url off the portal is dropped and the record counted as partial', async () => {
+    const r = await loadCatalogue(inline('p.json', JSON.stringify({ ma_thu_tuc: '9.900001', ten_thu_tuc: 'Thủ tục thử nghiệm', detail_url: 'https://dichvucong.gov.vn.evil.example/x' })));
+    expect(r.procedures[0]!.url).toBeUndefined();
+    expect(r.stats).toEqual({ records: 1, clean: 0, partial: 1 });
+    expect(r.warnings).toEqual([expect.stringContaining('url:invalid')]);
+  });
+});

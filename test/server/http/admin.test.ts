@@ -1,8 +1,9 @@
 // The admin surface: present only when configured, Bearer-token protected, careful with uploads.
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminBackend, IngestJobView } from '../../../server/http/admin.js';
@@ -115,6 +116,23 @@ describe('POST /admin/documents', () => {
     expect((await readdir(dir)).sort()).toEqual(['Công văn 2458 _bản ký_.pdf', 'ke-hoach.docx']);
   });
 
+  it('accepts Word 97 (.doc), OpenDocument (.odt) and RTF files as offices send them', async () => {
+    const work = await mkdtemp(path.join(os.tmpdir(), 'admin-legacy-'));
+    try {
+      const profile = pathToFileURL(path.join(work, 'profile')).href;
+      for (const filter of ['doc:MS Word 97', 'odt:writer8', 'rtf:Rich Text Format']) {
+        execFileSync('soffice', [`-env:UserInstallation=${profile}`, '--headless', '--convert-to', filter, '--outdir', work, path.join(FIXTURES, 'dispatch.docx')], { stdio: 'ignore' });
+      }
+      for (const ext of ['doc', 'odt', 'rtf']) {
+        const res = await upload(`cong-van-999.${ext}`, await readFile(path.join(work, `dispatch.${ext}`)));
+        expect(res.statusCode, ext).toBe(201);
+        expect(await readdir(dir)).toContain(`cong-van-999.${ext}`);
+      }
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+
   it.each([
     ['a path', '../x.pdf', Buffer.from('%PDF-1.4 x')],
     ['a nested path', 'a/b.txt', Buffer.from('hello')],
@@ -123,6 +141,9 @@ describe('POST /admin/documents', () => {
     ['a fake PDF', 'report.pdf', Buffer.from('<html>not a pdf</html>')],
     ['a DOCX that is not a zip', 'plan.docx', Buffer.from('just text')],
     ['binary text', 'notes.txt', Buffer.from([0x68, 0x00, 0x69])],
+    ['a .doc that is neither Word 97 nor RTF', 'cv.doc', Buffer.from('<html>not a doc</html>')],
+    ['an .odt that is not a zip', 'cv.odt', Buffer.from('just text')],
+    ['an .rtf that is not RTF', 'cv.rtf', Buffer.from('just text')],
   ])('refuses %s', async (_name, filename, bytes) => {
     const res = await upload(filename, bytes);
     expect(res.statusCode).toBe(400);
