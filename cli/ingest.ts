@@ -1,13 +1,13 @@
 // `npm run ingest -- [--index DIR] [--prune] [--rebuild] [--json] [PATH ...]`
 // Builds or updates the index; a progress bar on a terminal, a summary at the end.
-// Exit codes: 0 done; 2 done but some files failed; 1 error; 3 another ingest is running;
-// 130 stopped by a signal.
+// Exit codes: 0 done; 2 done but some files failed or were skipped (not read: listed with the
+// reason); 1 error; 3 another ingest is running; 130 stopped by a signal.
 import { text } from 'node:stream/consumers';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '../config.js';
-import { createEmbeddings, createFileIndexStore, IndexBusyError, runIngest, type EmbedderConfig, type IngestProgress, type IngestSummary } from '../ingest/index.js';
+import { createEmbeddings, createFileIndexStore, createFileQuarantine, IndexBusyError, quarantineFile, runIngest, type EmbedderConfig, type IngestProgress, type IngestSummary } from '../ingest/index.js';
 import type { IngestSettings } from '../service.js';
 
 const HELP = `Usage: npm run ingest -- [options] [PATH ...]
@@ -64,7 +64,7 @@ function printSummary(s: IngestSummary): void {
   const secs = (s.elapsedMs / 1000).toFixed(2);
   out.write(
     `\n${s.published ? `Published index version ${s.version}` : 'Index unchanged (nothing new to publish)'} in ${secs} s\n` +
-      `  files: ${s.added.length} added, ${s.updated.length} updated, ${s.unchanged} unchanged, ${s.removed.length} removed, ${s.failed.length} failed\n` +
+      `  files: ${s.added.length} added, ${s.updated.length} updated, ${s.unchanged} unchanged, ${s.removed.length} removed, ${s.failed.length} failed, ${s.skipped.length} skipped\n` +
       `  index: ${s.chunks} chunks (${s.newChunks} new), ${s.procedures} procedures, ${s.documents} documents, ${s.tasks} tasks\n`,
   );
   if (s.records.total) {
@@ -73,6 +73,11 @@ function printSummary(s: IngestSummary): void {
   }
   if (s.warnings.length) out.write(`  warnings: ${s.warnings.length} (first: ${s.warnings[0]})\n`);
   for (const f of s.failed) out.write(`  FAILED ${f.source} [${f.code}]: ${f.message}\n`);
+  for (const f of s.skipped) out.write(`  SKIPPED ${f.source} [${f.code}]: ${f.reason}\n`);
+  const { hidden, lockFiles, readmes } = s.ignored;
+  if (hidden + lockFiles + readmes) {
+    out.write(`  left out on purpose: ${hidden} hidden, ${lockFiles} editor lock ${lockFiles === 1 ? 'file' : 'files'}, ${readmes} ${readmes === 1 ? 'README' : 'READMEs'}\n`);
+  }
 }
 
 async function main(): Promise<number> {
@@ -100,7 +105,9 @@ async function main(): Promise<number> {
     if (values.json) process.stdout.write(`${JSON.stringify({ error: { code: err.code ?? 'CONFIG_INVALID', message: err.message } })}\n`);
     return 1;
   }
-  const store = createFileIndexStore(values.index ? path.resolve(values.index) : settings.indexDir);
+  const indexDir = values.index ? path.resolve(values.index) : settings.indexDir;
+  const store = createFileIndexStore(indexDir);
+  const quarantine = createFileQuarantine(quarantineFile(indexDir));
   const embedder = await createEmbeddings(settings.embedder);
 
   // SIGTERM/SIGINT stop cleanly: the run aborts between steps, the unfinished version
@@ -129,7 +136,10 @@ async function main(): Promise<number> {
   };
   const paths = positionals.length ? positionals : settings.paths;
   try {
-    const summary = await runIngest({ store, embedder, paths, baseDir: settings.baseDir, prune: values.prune, rebuild: values.rebuild, signal: controller.signal, onProgress });
+    // Under --json, each file a loader works on, as it starts and ends: if the process dies of its
+    // memory or time budget, the service that started it knows which file to quarantine.
+    const onReading = values.json ? (reading: { source: string; hash: string } | null) => process.stdout.write(`${JSON.stringify({ reading })}\n`) : undefined;
+    const summary = await runIngest({ store, embedder, paths, baseDir: settings.baseDir, prune: values.prune, rebuild: values.rebuild, signal: controller.signal, onProgress, quarantine, ...(onReading ? { onReading } : {}) });
     if (tty) process.stderr.write('\r\x1b[K');
     printSummary(summary);
     if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -68,6 +68,17 @@ export type ProcedureAnswer = z.infer<typeof ProcedureAnswer>;
 export const TaskStatus = z.enum(['past', 'upcoming', 'due-soon', 'recurring', 'unknown']);
 export type TaskStatus = z.infer<typeof TaskStatus>;
 
+/** The document that changed a task (moved its deadline, repealed it), as cited. */
+export const TaskChange = z.object({
+  kind: z.enum(['deadline', 'supplement', 'replace', 'repeal', 'expire']),
+  id: z.string(),
+  title: z.string(),
+  number: z.string().optional(),
+  date: IsoDate.optional(),
+  text: z.string(),
+});
+export type TaskChange = z.infer<typeof TaskChange>;
+
 export const TaskAnswer = z.object({
   text: z.string(),
   units: z.array(z.string()),
@@ -84,6 +95,13 @@ export const TaskAnswer = z.object({
    * so that channels (reminders) never re-derive recurrences.
    */
   next: IsoDate.optional(),
+  /** The asked unit's part, when the text says: it leads ("chủ trì") or supports ("phối hợp"). */
+  role: z.enum(['lead', 'support']).optional(),
+  /** The document whose amendment set the deadline in force; `previous` holds the deadlines it replaced, oldest first. */
+  amendedBy: TaskChange.optional(),
+  previous: z.array(Deadline).optional(),
+  /** Its document (or item) was repealed, replaced or has expired: no longer in force. */
+  repealedBy: TaskChange.optional(),
 });
 export type TaskAnswer = z.infer<typeof TaskAnswer>;
 

@@ -44,8 +44,26 @@ export const DocumentMeta = z.object({
   note: z.string().optional(),
   /** Only a short record (a document cited by another); no full text is held. */
   summaryOnly: z.boolean().default(false),
+  /** Read by OCR from a scan (all pages, or the listed pages of a mixed PDF): how sure the reading is. */
+  ocr: z.lazy(() => OcrProvenance).optional(),
+  /** What this document changes in others it names (deadlines moved, documents repealed …). */
+  amends: z.array(z.lazy(() => Amendment)).optional(),
 });
 export type DocumentMeta = z.infer<typeof DocumentMeta>;
+
+/** How a scanned document was read: by OCR, with what confidence, and where to doubt it. */
+export const OcrProvenance = z.object({
+  engine: z.string(), // "tesseract 5 (vie)"
+  /** Pages read by OCR (1-based); the others of a mixed PDF had a text layer. */
+  pages: z.array(z.number().int().positive()),
+  /** Mean word confidence, 0..100. */
+  confidence: z.number().min(0).max(100),
+  /** Pages whose confidence is below the threshold: worth a look by a person. */
+  lowConfidencePages: z.array(z.number().int().positive()).default([]),
+  /** Dates and numbers that could not be read for sure, as read ("3?/11/2026"). */
+  uncertain: z.array(z.string()).default([]),
+});
+export type OcrProvenance = z.infer<typeof OcrProvenance>;
 
 /** A loaded official document: metadata plus NFC text. */
 export const OfficialDocument = DocumentMeta.extend({
@@ -153,8 +171,32 @@ export const Task = z.object({
   units: z.array(z.string()).default([]), // as written: "Sở Nội vụ", "UBND các quận, huyện, thị xã"
   groups: z.array(UnitGroup).default([]), // groups among `units`, normalised
   deadline: Deadline,
+  /** Units named as helping ("phối hợp với Sở Nội vụ"): they support, `units` lead. */
+  support: z.array(z.string()).optional(),
+  /** The text says who leads ("Sở Tư pháp chủ trì"), so `units` are leads, not merely assignees. */
+  leadStated: z.boolean().optional(),
+  /** What the task delivers, from a task table's "Sản phẩm" column ("Quyết định của UBND Thành phố"). */
+  product: z.string().optional(),
 });
 export type Task = z.infer<typeof Task>;
+
+/**
+ * What an amending document does to another it names: moves a deadline of one of its items,
+ * adds to it, replaces or repeals it (whole, or one item when `section` is given), or declares
+ * it no longer in force.
+ */
+export const Amendment = z.object({
+  kind: z.enum(['deadline', 'supplement', 'replace', 'repeal', 'expire']),
+  /** The amended document's number as written: "1234/UBND-KSTTHC". */
+  target: z.string().min(1),
+  /** The item named: "4", "3.b". */
+  section: z.string().optional(),
+  /** The deadline in force from the amendment on (kind 'deadline'). */
+  deadline: Deadline.optional(),
+  /** The amending sentence, for the citation. */
+  text: z.string(),
+});
+export type Amendment = z.infer<typeof Amendment>;
 
 /** A retrievable passage with its document's metadata and section. */
 export const Chunk = z.object({

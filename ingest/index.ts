@@ -37,6 +37,8 @@ export { createFileIndexStore } from './file-store.js';
 // An ingest run.
 export type { IngestFailure, IngestOptions, IngestProgress, IngestSummary } from './ingest-types.js';
 export { EmbedderMismatchError, IngestInputError } from './ingest-types.js';
+// Files that took a run down (out of memory or time), skipped until they change.
+export { createFileQuarantine, quarantineFile, type Quarantine, type QuarantineEntry } from './quarantine.js';
 
 /** Run an ingest. The pipeline and its parsers (pdf.js, mammoth, cheerio) load on first use: a server that never ingests never loads them. */
 export async function runIngest(options: IngestOptions): Promise<IngestSummary> {
@@ -58,7 +60,7 @@ export { chunkProcedure, indexedText } from './chunk.js';
 export { accentedSyllables, detectLanguage, fold, foldAligned, hasVietnameseMarks, newStyleTones, nfc, syllables } from './text.js';
 
 // Units and their succession, deadlines, document types.
-export { findUnitMentions, resolveUnit, TWO_TIER_SINCE, unitConcernedBy, viDate, type FormerName, type ResolvedUnit } from './units.js';
+export { findUnitMentions, groupsOfAssignee, resolveUnit, TWO_TIER_SINCE, unitConcernedBy, viDate, type FormerName, type ResolvedUnit } from './units.js';
 export {
   bundledSuccession,
   KNOWN_UNITS,

@@ -1,5 +1,6 @@
 // What an ingest run is asked to do, what it reports while running and when done, and how it fails.
 import type { IdentifiedEmbeddings } from './embeddings.js';
+import type { Quarantine } from './quarantine.js';
 import type { IndexCounts, IndexStore } from './store.js';
 
 export interface IngestProgress {
@@ -20,12 +21,39 @@ export interface IngestOptions {
   rebuild?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: IngestProgress) => void;
+  /** Files that took an earlier run down: skipped (and reported) until they change or go. */
+  quarantine?: Quarantine;
+  /** The file whose loader is running (its source key and content hash), then null: who watches the process knows whom to blame if it dies. */
+  onReading?: (file: { source: string; hash: string } | null) => void;
 }
 
 export interface IngestFailure {
   source: string;
   code: string;
   message: string;
+}
+
+/** Why a file under the given paths was not read at all (a failure is a file read and refused). */
+export type SkipCode =
+  | 'UNSUPPORTED_FORMAT' // no loader for its extension
+  | 'ORPHAN_SIDECAR' // a `<name>.meta.json` whose document is not read in this run
+  | 'BROKEN_LINK' // a symbolic link to nothing
+  | 'NOT_A_FILE'; // a socket, a device, a pipe
+
+export interface IngestSkip {
+  source: string;
+  code: SkipCode;
+  reason: string;
+}
+
+/** Left out on purpose and only counted: they are never documents. */
+export interface IgnoredCounts {
+  /** Hidden files and folders (".git", ".DS_Store"), and node_modules. */
+  hidden: number;
+  /** Editor lock and owner files: Word's "~$x.docx", LibreOffice's ".~lock.x.docx#". */
+  lockFiles: number;
+  /** Folder READMEs: they describe a folder, they are not documents to answer from. */
+  readmes: number;
 }
 
 export interface IngestSummary {
@@ -36,6 +64,9 @@ export interface IngestSummary {
   unchanged: number;
   removed: string[];
   failed: IngestFailure[];
+  /** Files found under the paths and not read, with the reason: they make the exit code 2 like failures. */
+  skipped: IngestSkip[];
+  ignored: IgnoredCounts;
   warnings: string[];
   partialRecords: number;
   records: { total: number; clean: number; partial: number };
@@ -67,6 +98,8 @@ export function emptySummary(version: string | null): IngestSummary {
     unchanged: 0,
     removed: [],
     failed: [],
+    skipped: [],
+    ignored: { hidden: 0, lockFiles: 0, readmes: 0 },
     warnings: [],
     partialRecords: 0,
     records: { total: 0, clean: 0, partial: 0 },
@@ -86,7 +119,8 @@ export function finishSummary(s: IngestSummary, counts: Pick<IndexCounts, 'chunk
   s.procedures = counts.procedures;
   s.documents = counts.documents;
   s.tasks = counts.tasks;
-  s.exitCode = s.failed.length ? 2 : 0;
+  // Skipped files count like failed ones: either way something the operator gave was not indexed.
+  s.exitCode = s.failed.length || s.skipped.length ? 2 : 0;
   s.elapsedMs = Date.now() - started;
   return s;
 }

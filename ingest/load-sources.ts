@@ -9,8 +9,10 @@ import { createIdentity } from './identity.js';
 import type { IngestProgress, IngestSummary } from './ingest-types.js';
 import { loadFile, parseSidecar } from './loaders/index.js';
 import { LoadError } from './loaders/types.js';
+import type { QuarantineEntry } from './quarantine.js';
 import type { FoundFile } from './scan.js';
 import type { IndexRecords, SourceEntry, SourceKind } from './store.js';
+import { extractAmendments } from './amendments.js';
 import { extractTasks } from './tasks.js';
 
 /** A source read in this run: its manifest entry, chunks and records. */
@@ -42,7 +44,8 @@ function digest(rel: string, hash: string, stamp: string, result: LoadResult): F
   const records: IndexRecords = { procedures: [], documents: [], tasks: [] };
   for (const doc of result.documents) {
     const { text: _text, sourcePath: _sp, ...meta } = doc;
-    records.documents.push({ ...meta, source: rel });
+    const amends = extractAmendments(doc);
+    records.documents.push({ ...meta, ...(amends.length ? { amends } : {}), source: rel });
     chunks.push(...chunkDocument(doc));
     for (const t of extractTasks(doc)) records.tasks.push({ ...t, source: rel });
   }
@@ -69,6 +72,13 @@ function digest(rel: string, hash: string, stamp: string, result: LoadResult): F
   return { entry, chunks, records };
 }
 
+/** The quarantine as one run sees it: entries by source; those found changed are released. */
+export interface Held {
+  entries: ReadonlyMap<string, QuarantineEntry>;
+  released: string[];
+  onReading?: ((file: { source: string; hash: string } | null) => void) | undefined;
+}
+
 type Read = { bytes: Buffer; sidecarBytes: Buffer | null } | Error | 'unchanged';
 
 /**
@@ -83,6 +93,7 @@ export async function loadChanged(
   summary: IngestSummary,
   progress: (p: IngestProgress) => void,
   signal?: AbortSignal,
+  held: Held = { entries: new Map(), released: [] },
 ): Promise<Loaded> {
   const loaded: Loaded = { fresh: new Map(), restamped: new Map(), seen: new Set() };
   const { fresh, restamped, seen } = loaded;
@@ -96,7 +107,13 @@ export async function loadChanged(
           ([bytes, sidecarBytes]) => ({ bytes, sidecarBytes }),
           (e: Error) => e,
         );
+  let reading = false;
+  const doneReading = () => {
+    if (reading) held.onReading?.(null);
+    reading = false;
+  };
   for (let i = 0; i < files.length; i++) {
+    doneReading();
     signal?.throwIfAborted();
     if (i % WINDOW === 0) window = files.slice(i, i + WINDOW).map(read);
     const f = files[i]!;
@@ -111,6 +128,12 @@ export async function loadChanged(
       }
       const { bytes, sidecarBytes } = got;
       const hash = createHash('sha256').update(bytes).update(sidecarBytes ?? '').digest('hex');
+      const quarantined = held.entries.get(f.rel);
+      if (quarantined?.hash === hash) {
+        summary.failed.push({ source: f.rel, code: quarantined.code, message: quarantined.reason });
+        continue;
+      }
+      if (quarantined) held.released.push(f.rel); // changed since it took a run down: read it again
       const before = prevSources[f.rel];
       if (before && before.hash === hash) {
         summary.unchanged++;
@@ -124,6 +147,8 @@ export async function loadChanged(
         summary.warnings.push(`${f.rel}: same content as ${copyOf}; indexed once`);
         continue;
       }
+      held.onReading?.({ source: f.rel, hash });
+      reading = true;
       const result = await loadFile({ path: f.abs, relPath: f.rel, bytes }, sidecar);
       const sameNumber = before ? undefined : await identity.sameDocuments(result);
       if (sameNumber) {
@@ -146,6 +171,7 @@ export async function loadChanged(
       summary.failed.push({ source: f.rel, code, message: (e as Error).message });
     }
   }
+  doneReading();
   progress({ phase: 'load', done: files.length, total: files.length });
   return loaded;
 }

@@ -5,7 +5,7 @@
 import { indexedText } from './chunk.js';
 import type { IdentifiedEmbeddings } from './embeddings.js';
 import { EmbedderMismatchError, emptySummary, finishSummary, type IngestOptions, type IngestProgress, type IngestSummary } from './ingest-types.js';
-import { loadChanged, type Loaded } from './load-sources.js';
+import { loadChanged, type Held, type Loaded } from './load-sources.js';
 import { findSources, vanishedSources } from './scan.js';
 import type { IndexStore, Manifest, SourceEntry, SourcedChunk, VersionDraft } from './store.js';
 
@@ -15,7 +15,7 @@ export { EmbedderMismatchError, IngestInputError, type IngestFailure, type Inges
  * Bump when parsing, chunking or task extraction changes what a file yields: the next run then
  * re-reads every source instead of trusting the stored results of unchanged files.
  */
-export const PIPELINE_VERSION = '2026-12-01.3';
+export const PIPELINE_VERSION = '2026-12-01.4';
 
 /** The previous version worth building on: none when rebuilding or when extraction changed since. */
 async function previousManifest(store: IndexStore, embedder: IdentifiedEmbeddings, rebuild: boolean): Promise<Manifest | null> {
@@ -85,11 +85,16 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     await store.cleanup();
     const prev = await previousManifest(store, embedder, !!options.rebuild);
     progress({ phase: 'scan', done: 0, total: 0 });
-    const files = await findSources(options.paths, baseDir);
+    const { files, skipped, ignored } = await findSources(options.paths, baseDir);
     const prevSources = prev?.sources ?? {};
-    const summary = emptySummary(prev?.version ?? null);
+    const summary = { ...emptySummary(prev?.version ?? null), skipped, ignored };
 
-    const loaded = await loadChanged(files, prevSources, baseDir, summary, progress, signal);
+    // Files that took an earlier run down are skipped until they change; those gone are released.
+    const quarantined = (await options.quarantine?.list()) ?? [];
+    const held: Held = { entries: new Map(quarantined.map((e) => [e.source, e])), released: [], onReading: options.onReading };
+    const loaded = await loadChanged(files, prevSources, baseDir, summary, progress, signal, held);
+    const gone = await vanishedSources(Object.fromEntries(quarantined.map((e) => [e.source, e])), loaded.seen, baseDir);
+    await options.quarantine?.release([...held.released, ...gone]);
     // Sources outside this run's paths stay; --prune drops those whose file is gone.
     if (options.prune) summary.removed.push(...(await vanishedSources(prevSources, loaded.seen, baseDir)));
 

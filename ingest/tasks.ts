@@ -2,8 +2,10 @@
 // each item that asks for work becoming a Task with its units, groups and deadline.
 import { createHash } from 'node:crypto';
 import type { OfficialDocument, Task, UnitGroup } from '../domain/records.js';
+import { isAmendment } from './amendments.js';
 import { chooseDeadline, findDeadlines, type FoundDeadline } from './deadline.js';
-import { fold, nfc } from './text.js';
+import { withoutTaskTables, withTableTasks } from './task-tables.js';
+import { fold, foldAligned, nfc } from './text.js';
 import { findUnitMentions, groupsOfAssignee, resolveUnit } from './units.js';
 
 /** A numbered item of a document's body. `text` is its own text (numbering stripped), without its sub-items. */
@@ -122,6 +124,8 @@ const RECIPIENT_BEFORE = /\b(?:ve|gui|trinh|cho|toi|den|to|submit to)\s*$/;
 // Units named after these words only help the lead unit ("Sở Tài chính chủ trì, phối hợp với các
 // cơ quan, đơn vị liên quan …"): the task is the lead's, not theirs and not everyone's.
 const COORDINATION_BEFORE = /\b(?:phoi hop(?: chat che)?(?: voi| cung)?|cung voi|voi su phoi hop cua|co su phoi hop cua|in coordination with|coordinating with|together with)\s*$/;
+// The text names the lead ("Sở Tư pháp chủ trì", "take charge"): its units lead, others support.
+const LEAD_STATED = /\b(?:chu tri|take charge|takes charge|lead(?:s)? the|in charge)\b/;
 // What may stand between two units of one list: "Sở Nội vụ, Sở Y tế và các cơ quan, đơn vị".
 const LIST_GAP = /^[\s,;]*(?:(?:va|cung|hoac|and|or)\s+)?$/;
 // "các cơ quan, đơn vị liên quan", "các sở, ngành có liên quan": helpers unless no one else is named.
@@ -133,7 +137,8 @@ const DOCUMENT_CITATION =
 const DOCUMENT_LIST = /\b(?:cac|nhung)\s+(?:van ban|ke hoach|chuong trinh|quyet dinh|nghi quyet|chi thi)\b.{0,60}\b(?:sau|duoi day)\b|\bfollowing (?:documents|plans|decisions)\b/;
 
 export function extractTasks(doc: OfficialDocument): Task[] {
-  const body = readBody(doc.text);
+  // Task tables (an appendix's "STT | Nhiệm vụ | Chủ trì | …" rows) are read by task-tables.ts.
+  const body = readBody(withoutTaskTables(doc.text));
   const bySection = new Map(body.items.map((i) => [i.section, i]));
   const parents = new Set(body.items.map((i) => i.parent));
   const tasks: Task[] = [];
@@ -161,13 +166,15 @@ export function extractTasks(doc: OfficialDocument): Task[] {
       const text = tidyText(candidate);
       if (!text) continue;
       if (headingOnly && isReference(text, own)) continue;
+      // "Điều chỉnh thời hạn … tại mục 4 Công văn số …", "Bãi bỏ Công văn số …": a change to another document, read by amendments.ts.
+      if (isAmendment(text)) continue;
       const found = findDeadlines(text, ctx);
       const f = fold(text);
       if (found.length === 0 && (CITATION.test(f) || !ACTION.test(f))) continue;
       if (found.length === 0 && headingOnly && item.bullets.length === 0) continue;
       for (const part of splitByDeadline(text, found, ctx)) {
-        const units = assignees(part.text);
-        const chosen = units.length ? units : fallbackUnits;
+        const roles = unitRoles(part.text);
+        const chosen = roles.leads.length ? roles.leads : fallbackUnits;
         const shown = trimText(part.text);
         tasks.push({
           id: sha1Hex(doc.id + item.section + shown),
@@ -177,11 +184,13 @@ export function extractTasks(doc: OfficialDocument): Task[] {
           units: chosen,
           groups: unionGroups(chosen),
           deadline: part.deadline?.deadline ?? { text: '', kind: 'none' },
+          ...(roles.support.length ? { support: roles.support } : {}),
+          ...(LEAD_STATED.test(fold(part.text)) || roles.support.length ? { leadStated: true } : {}),
         });
       }
     }
   }
-  return tasks;
+  return withTableTasks(tasks, doc);
 }
 
 /**
@@ -190,12 +199,27 @@ export function extractTasks(doc: OfficialDocument): Task[] {
  * and no date to meet.
  */
 function isReference(text: string, heading: string): boolean {
-  const f = fold(text).replace(/^[\s\-–•+*]+/, '');
+  // Who carries it out ("Đơn vị thực hiện: …", "(các sở, ban, ngành)") does not make a citation a task.
+  const core = withoutResponsibility(text);
+  const f = fold(core).replace(/^[\s\-–•+*]+/, '');
   if (!DOCUMENT_CITATION.test(f)) return false;
   if (DOCUMENT_LIST.test(fold(heading))) return true;
-  const dated = findDeadlines(text).some((d) => d.deadline.kind === 'date' || d.deadline.kind === 'recurring');
+  const dated = findDeadlines(core).some((d) => d.deadline.kind === 'date' || d.deadline.kind === 'recurring');
   // A citation that names no unit and no date to meet states a fact about the cited document ("… đã kết thúc").
-  return !dated && assignees(text).length === 0;
+  return !dated && assignees(core).length === 0;
+}
+
+// "Đơn vị thực hiện: …", "Cơ quan chủ trì: …", "Responsible: …": the item's assignment line.
+const RESPONSIBILITY = /(?:^|\s)(?:(?:don vi|co quan) (?:thuc hien|chu tri|phoi hop)|responsible|lead units?)\s*:/;
+
+/** The item without its assignment line and a closing parenthesis of units. */
+function withoutResponsibility(text: string): string {
+  const { folded, map } = foldAligned(text);
+  const at = folded.search(RESPONSIBILITY);
+  let core = at >= 0 ? text.slice(0, map[at]) : text;
+  const paren = /\(([^()]*)\)\s*[.;]?\s*$/.exec(core);
+  if (paren && findUnitMentions(paren[1] ?? '').length) core = core.slice(0, paren.index);
+  return core.trim();
 }
 
 /** One part per deadline-bearing sentence when a passage carries different deadlines. */
@@ -234,9 +258,18 @@ export function sentences(text: string): string[] {
  * recipients and the units that only coordinate ("phối hợp với …", "… liên quan").
  */
 function assignees(text: string): string[] {
+  return unitRoles(text).leads;
+}
+
+/**
+ * The units a passage assigns (leads) and the units it names as helping them ("phối hợp với Sở
+ * Nội vụ"); a generic "các cơ quan, đơn vị liên quan" helper is nobody in particular and left out.
+ */
+function unitRoles(text: string): { leads: string[]; support: string[] } {
   const f = fold(text);
   const leads: string[] = [];
   const related: string[] = [];
+  const support: string[] = [];
   let from = 0;
   let prevEnd = 0;
   // A list after "phối hợp với" or "báo cáo về" keeps its role until something else intervenes.
@@ -257,16 +290,24 @@ function assignees(text: string): string[] {
     if (subjectListOpen === null) subjectListOpen = /^[\s\-–•*\d.)(a-z]{0,4}$/.test(f.slice(0, at)) && !/^(cac|nhung) /.test(f.slice(at)) ? true : false;
     else if (subjectListOpen && !LIST_GAP.test(gap)) subjectListOpen = false;
     const subjectMode = leads.length > 0 && subjectListOpen === false && /^[\s\-–•*\d.)(a-z]{0,4}$/.test(f.slice(0, f.indexOf(fold(leads[0]!)))) && !/^(cac|nhung) /.test(fold(leads[0]!));
-    if (subjectMode) continue;
+    if (subjectMode) {
+      // Objects of the lead's sentence; those it works with ("phối hợp với Sở Nội vụ") support it.
+      if (COORDINATION_BEFORE.test(f.slice(Math.max(0, at - 30), at)) || (role === 'coordinator' && LIST_GAP.test(gap))) {
+        role = 'coordinator';
+        if (!RELATED_AFTER.test(f.slice(end, end + 16)) && resolveUnit(mention)?.kind !== 'ubnd-thanh-pho') support.push(mention);
+      } else role = null;
+      continue;
+    }
     const before = f.slice(Math.max(0, at - 30), at);
     if (COORDINATION_BEFORE.test(before)) role = 'coordinator';
     else if (RECIPIENT_BEFORE.test(f.slice(Math.max(0, at - 12), at))) role = 'recipient';
     else if (!(role && LIST_GAP.test(gap))) role = null;
+    if (role === 'coordinator' && !RELATED_AFTER.test(f.slice(end, end + 16)) && resolveUnit(mention)?.kind !== 'ubnd-thanh-pho') support.push(mention);
     if (role || resolveUnit(mention)?.kind === 'ubnd-thanh-pho') continue;
     if (RELATED_AFTER.test(f.slice(end, end + 16))) related.push(mention);
     else leads.push(mention);
   }
-  return leads.length ? leads : related;
+  return { leads: leads.length ? leads : related, support: support.filter((u) => !leads.includes(u)) };
 }
 
 function unionGroups(units: string[]): UnitGroup[] {

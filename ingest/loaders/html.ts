@@ -1,8 +1,10 @@
-// HTML text with cheerio: the page's main content, one line per block, table cells joined by " | ".
+// HTML text with cheerio: the page's main content, one line per block. Tables keep their cells
+// apart (tables.ts): a two-column official header side by side, a task appendix row by row.
 import * as cheerio from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import type { DocumentMeta } from '../../domain/records.js';
 import { nfc, tidy } from '../text.js';
+import { tableText, withColumnGaps, type TableCell } from './tables.js';
 import type { TextExtractor } from './types.js';
 
 const DROP = 'script, style, noscript, nav, form, template, iframe, svg';
@@ -34,12 +36,14 @@ export const extractHtml: TextExtractor = async (file) => {
   const root = $('main').first().length ? $('main').first() : $('article').first().length ? $('article').first() : $('body');
   const out: string[] = [];
   for (const node of root.contents().toArray()) render(node, out, false);
-  const text = tidy(
-    nfc(out.join(''))
-      .split('\n')
-      .map((l) => l.replace(/[ \t]+/g, ' ').trim())
-      .filter((l) => l !== '')
-      .join('\n'),
+  const text = withColumnGaps(
+    tidy(
+      nfc(out.join(''))
+        .split('\n')
+        .map((l) => l.replace(/[ \t]+/g, ' ').trim())
+        .filter((l) => l !== '')
+        .join('\n'),
+    ),
   );
   return { text, meta, warnings: [] };
 };
@@ -53,10 +57,10 @@ function render(node: AnyNode, out: string[], pre: boolean): void {
   const el = node as Element;
   const name = el.name.toLowerCase();
   if (name === 'br') return void out.push('\n');
-  if (name === 'td' || name === 'th') {
-    if (previousCell(el)) out.push(' | ');
-    for (const child of el.children) render(child, out, pre);
-    return;
+  if (name === 'table') {
+    // A caption ("Phụ lục I: Danh mục nhiệm vụ") names the table: a line of its own above it.
+    for (const c of el.children) if (c.type === 'tag' && (c as Element).name.toLowerCase() === 'caption') render(c, out, pre);
+    return void out.push(`\n${tableText(rowsOf(el, pre))}\n`);
   }
   const block = BLOCK.has(name);
   if (block) out.push('\n');
@@ -65,11 +69,32 @@ function render(node: AnyNode, out: string[], pre: boolean): void {
   if (block) out.push('\n');
 }
 
-function previousCell(el: Element): boolean {
-  for (let p = el.prev; p; p = p.prev) {
-    if (p.type === 'tag' && /^t[dh]$/i.test((p as Element).name)) return true;
-  }
-  return false;
+/** The table's own rows (not a nested table's), each cell's text split into its lines. */
+function rowsOf(table: Element, pre: boolean): TableCell[][] {
+  const rows: Element[] = [];
+  const collect = (el: Element): void => {
+    for (const child of el.children) {
+      if (child.type !== 'tag') continue;
+      const tag = (child as Element).name.toLowerCase();
+      if (tag === 'tr') rows.push(child as Element);
+      else if (tag === 'thead' || tag === 'tbody' || tag === 'tfoot') collect(child as Element);
+    }
+  };
+  collect(table);
+  return rows.map((tr) =>
+    tr.children
+      .filter((c): c is Element => c.type === 'tag' && /^t[dh]$/i.test((c as Element).name))
+      .map((td) => {
+        const buf: string[] = [];
+        for (const child of td.children) render(child, buf, pre);
+        return { lines: buf.join('').split('\n'), colSpan: span(td.attribs['colspan']), rowSpan: span(td.attribs['rowspan']) };
+      }),
+  );
+}
+
+function span(value: string | undefined): number {
+  const n = Number.parseInt(value ?? '1', 10);
+  return Number.isFinite(n) && n > 0 ? n : 1;
 }
 
 /** "- " in a bulleted list, "n. " in a numbered one, unless the item writes its own marker. */

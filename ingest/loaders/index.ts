@@ -3,6 +3,7 @@
 import { extname } from 'node:path';
 import type { DocumentMeta, LoadResult } from '../../domain/records.js';
 import { buildDocument } from '../metadata.js';
+import { keepLink } from '../urls.js';
 import { nfc } from '../text.js';
 import { checkMeta, extractMarkdown } from './markdown.js';
 import { LoadError, type Loader, type SourceFile, type TextExtractor } from './types.js';
@@ -12,12 +13,27 @@ import { LoadError, type Loader, type SourceFile, type TextExtractor } from './t
 const extractPdf: TextExtractor = async (file) => (await import('./pdf.js')).extractPdf(file);
 const extractDocx: TextExtractor = async (file) => (await import('./docx.js')).extractDocx(file);
 const extractHtml: TextExtractor = async (file) => (await import('./html.js')).extractHtml(file);
+const extractImage: TextExtractor = async (file) => (await import('./image.js')).extractImage(file);
+const extractXlsx: TextExtractor = async (file) => (await import('./xlsx.js')).extractXlsx(file);
+// .doc, .odt, .rtf: converted to DOCX by LibreOffice, then read by whatever reads .docx here.
+const extractLegacyOffice: TextExtractor = async (file) =>
+  (await import('./legacy-office.js')).createLegacyOfficeExtractor({ extractDocx: (docx) => EXTRACTORS['.docx']!(docx) })(file);
 
 const EXTRACTORS: Readonly<Record<string, TextExtractor>> = {
   '.pdf': extractPdf,
   '.docx': extractDocx,
   '.html': extractHtml,
   '.htm': extractHtml,
+  '.xlsx': extractXlsx, // a plan's task appendix kept as a spreadsheet
+  '.doc': extractLegacyOffice,
+  '.odt': extractLegacyOffice,
+  '.rtf': extractLegacyOffice,
+  // Scans and photos of pages: read by OCR (ingest/ocr).
+  '.png': extractImage,
+  '.jpg': extractImage,
+  '.jpeg': extractImage,
+  '.tif': extractImage,
+  '.tiff': extractImage,
   '.md': extractMarkdown,
   '.markdown': extractMarkdown,
   '.txt': extractMarkdown,
@@ -78,7 +94,11 @@ export async function loadFile(file: SourceFile, sidecar?: Partial<DocumentMeta>
       throw new LoadError('EMPTY', file.relPath, `${file.relPath}: no text to index. / Tệp không có nội dung văn bản.`);
     }
     const doc = buildDocument({ text: extracted.text, sourcePath: file.relPath, overrides: { ...extracted.meta, ...sidecar } });
-    return { documents: [doc], procedures: [], references: [], warnings: extracted.warnings };
+    // A link given by front matter, <meta> or a sidecar is checked like a catalogue's (ingest/urls.ts).
+    const link = keepLink(doc.url, 'document', 'url');
+    if (link.url === undefined) delete doc.url;
+    else doc.url = link.url;
+    return { documents: [doc], procedures: [], references: [], warnings: link.warning ? [...extracted.warnings, link.warning] : extracted.warnings };
   } catch (err) {
     if (err instanceof LoadError) throw err;
     const why = err instanceof Error ? err.message : String(err);

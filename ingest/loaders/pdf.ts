@@ -1,18 +1,22 @@
 // PDF text: pdf.js (via pdf-parse) first; poppler's pdftotext when pdf.js scrambles the
-// Vietnamese text (PDFs from Word/LibreOffice drawn with fallback fonts) or cannot read the file.
+// Vietnamese text (PDFs from Word/LibreOffice drawn with fallback fonts) or cannot read the file;
+// OCR for the pages without a text layer (a scan, or the scanned pages of a mixed PDF).
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PasswordException, PDFParse } from 'pdf-parse';
+import { createOcrCache, createScanReader, DEFAULT_OCR_CACHE, type ScanReader } from '../ocr/index.js';
 import { nfc, tidy } from '../text.js';
-import { LoadError, type SourceFile, type TextExtractor } from './types.js';
+import { type ExtractedText, LoadError, type SourceFile, type TextExtractor } from './types.js';
 
 export interface PdfExtractorOptions {
   /** The pdftotext binary (a name looked up on PATH, or a path); null: never fall back. */
   pdftotext?: string | null;
   /** How long pdftotext may run on one file. */
   timeoutMs?: number;
+  /** Reads the pages without a text layer; null: never OCR (such a PDF is refused as before). */
+  ocr?: ScanReader | null;
 }
 
 const INSTALL_HINT =
@@ -23,9 +27,11 @@ const INSTALL_HINT =
 export function createPdfExtractor(options: PdfExtractorOptions = {}): TextExtractor {
   const pdftotext = options.pdftotext === undefined ? 'pdftotext' : options.pdftotext;
   const timeoutMs = options.timeoutMs ?? 60_000;
+  const ocr = options.ocr === undefined ? createScanReader({ cache: createOcrCache(DEFAULT_OCR_CACHE) }) : options.ocr;
+  const finish = (file: SourceFile, pages: string[], warnings: string[]) => finishPages(file, pages, warnings, ocr);
 
   return async (file) => {
-    let first: string | undefined;
+    let first: string[] | undefined;
     let failure: unknown;
     try {
       first = await readWithPdfJs(file.bytes);
@@ -35,7 +41,7 @@ export function createPdfExtractor(options: PdfExtractorOptions = {}): TextExtra
       }
       failure = err;
     }
-    if (first !== undefined && !looksScrambled(first)) return finish(file, first, []);
+    if (first !== undefined && !looksScrambled(first.join('\n\n'))) return finish(file, first, []);
 
     const why = first === undefined ? `pdf.js could not read it (${message(failure)})` : 'pdf.js returned scrambled Vietnamese text';
     const second = pdftotext === null ? undefined : await readWithPdftotext(file, pdftotext, timeoutMs);
@@ -45,8 +51,8 @@ export function createPdfExtractor(options: PdfExtractorOptions = {}): TextExtra
       }
       throw new LoadError('GARBLED_TEXT', file.relPath, `${file.relPath}: the text pdf.js extracts is scrambled (Vietnamese letters out of place) and pdftotext is not available to recover it. ${INSTALL_HINT}`);
     }
-    const repaired = rejoinSplitSyllables(second);
-    if (looksScrambled(repaired)) {
+    const repaired = second.map(rejoinSplitSyllables);
+    if (looksScrambled(repaired.join('\n\n'))) {
       throw new LoadError('GARBLED_TEXT', file.relPath,
         `${file.relPath}: the text is scrambled (${why}, and pdftotext's text is scrambled too: fonts without Vietnamese glyphs or without a Unicode map). ` +
           'Re-export the PDF with embedded Vietnamese fonts, or supply the DOCX. / Văn bản bị lỗi phông chữ; hãy xuất lại PDF có nhúng phông tiếng Việt hoặc nạp bản DOCX.');
@@ -57,28 +63,44 @@ export function createPdfExtractor(options: PdfExtractorOptions = {}): TextExtra
 
 export const extractPdf: TextExtractor = createPdfExtractor();
 
-function finish(file: SourceFile, raw: string, warnings: string[]) {
-  const text = tidy(nfc(raw));
-  if (!/[\p{L}\p{N}]/u.test(text)) {
-    throw new LoadError('EMPTY', file.relPath,
-      `${file.relPath}: the PDF has no text layer (a scan?); it needs OCR before it can be indexed. / Tệp PDF không có lớp chữ (bản quét?), cần nhận dạng ký tự (OCR).`);
+const hasText = (page: string) => /[\p{L}\p{N}]/u.test(page);
+
+/** The pages' text; pages without a text layer are read by OCR first (unless OCR is off). */
+async function finishPages(file: SourceFile, pages: string[], warnings: string[], ocr: ScanReader | null): Promise<ExtractedText> {
+  const blank = pages.flatMap((p, i) => (hasText(p) ? [] : [i + 1]));
+  if (blank.length === 0 || ocr === null) {
+    const text = tidy(nfc(pages.join('\n\n')));
+    if (!hasText(text)) {
+      throw new LoadError('EMPTY', file.relPath,
+        `${file.relPath}: the PDF has no text layer (a scan?); it needs OCR before it can be indexed. / Tệp PDF không có lớp chữ (bản quét?), cần nhận dạng ký tự (OCR).`);
+    }
+    return { text, warnings };
   }
-  return { text, warnings };
+  const read = await ocr.readPdf(file.relPath, file.bytes, blank);
+  const filled = [...pages];
+  for (const p of read.pages) filled[p.page - 1] = p.text;
+  const text = tidy(nfc(filled.join('\n\n')));
+  if (!hasText(text)) {
+    throw new LoadError('EMPTY', file.relPath, `${file.relPath}: OCR found no text in the scan. / Không nhận dạng được chữ trong bản quét.`);
+  }
+  // Blank pages of a born-digital file (a trailing empty page) do not make it a scan.
+  if (!read.pages.some((p) => hasText(p.text))) return { text, warnings };
+  return { text, meta: { ocr: read.ocr }, warnings: [...warnings, ...read.warnings] };
 }
 
-async function readWithPdfJs(bytes: Buffer): Promise<string> {
+async function readWithPdfJs(bytes: Buffer): Promise<string[]> {
   // pdf.js may detach the buffer it is given: hand it a copy.
   const parser = new PDFParse({ data: new Uint8Array(bytes) });
   try {
     const result = await parser.getText({ pageJoiner: '' });
-    return result.pages.map((p) => p.text).join('\n\n');
+    return result.pages.map((p) => p.text);
   } finally {
     await parser.destroy();
   }
 }
 
-/** pdftotext's text, or undefined when the binary is missing. Throws UNREADABLE when it fails on the file. */
-async function readWithPdftotext(file: SourceFile, bin: string, timeoutMs: number): Promise<string | undefined> {
+/** pdftotext's text by page, or undefined when the binary is missing. Throws UNREADABLE when it fails on the file. */
+async function readWithPdftotext(file: SourceFile, bin: string, timeoutMs: number): Promise<string[] | undefined> {
   const dir = await mkdtemp(join(tmpdir(), 'ingest-pdf-'));
   try {
     const path = join(dir, 'in.pdf');
@@ -89,7 +111,7 @@ async function readWithPdftotext(file: SourceFile, bin: string, timeoutMs: numbe
         else resolve(stdout);
       });
     });
-    return out.replace(/\f/g, '\n\n'); // pdftotext ends each page with a form feed
+    return out.replace(/\f$/, '').split('\f'); // pdftotext ends each page with a form feed
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim().split('\n')[0] ?? '';

@@ -4,10 +4,11 @@
 // answered by topic.ts (re-exported here).
 import { relevanceTo } from './topic.js';
 import type { Language } from '../../domain/records.js';
-import { bundledSuccession, fold, type FormerName, predecessorsOf, type ResolvedUnit, resolveUnit, type StoredDocument, type StoredTask, type Succession, successionOf, type SuccessionSource, type SuccessionTable, unitConcernedBy, viDate as dispatchDate } from '../../ingest/index.js';
+import { bundledSuccession, fold, type FormerName, groupsOfAssignee, predecessorsOf, type ResolvedUnit, resolveUnit, type StoredDocument, type StoredTask, type Succession, successionOf, type SuccessionSource, type SuccessionTable, unitConcernedBy, viDate as dispatchDate } from '../../ingest/index.js';
 import type { AnswerPart, Link, TaskAnswer } from '../../domain/contract.js';
 import type { Knowledge } from './knowledge.js';
-import { asOf, byStatus, documentFamilies, notesFor, partsText, taskAnswer, taskLine, type Draft } from './task-answers.js';
+import { asOf, byStatus, type Changes, changesIn, documentFamilies, notesFor, partsText, taskAnswer, taskLine, type Draft } from './task-answers.js';
+import { citationOf } from './documents.js';
 
 export { answerTopicDeadlines } from './topic.js';
 
@@ -34,13 +35,20 @@ function receives(unit: ResolvedUnit, text: string): boolean {
 }
 const REPORT_TO = /\b(?:ve|gui|cho|toi|den|trinh)\s+(?:(?:ubnd|uy ban nhan dan)\s+)?$/;
 
-function concernedTasks(k: Knowledge, doc: StoredDocument, unit: ResolvedUnit, today: string, formerNames: readonly FormerName[]): TaskAnswer[] {
+function concernedTasks(k: Knowledge, doc: StoredDocument, unit: ResolvedUnit, today: string, formerNames: readonly FormerName[], changes: Changes, asked: boolean): TaskAnswer[] {
   const out: TaskAnswer[] = [];
   for (const t of k.tasksByDocument.get(doc.id) ?? ([] as StoredTask[])) {
-    const c = unitConcernedBy(unit, t, asOf(doc), formerNames);
+    const lead = unitConcernedBy(unit, t, asOf(doc), formerNames);
+    // Named among those who help ("phối hợp với Sở Nội vụ"): the task concerns it as support.
+    const helps = !lead.concerned && t.support?.length ? unitConcernedBy(unit, { ...t, units: t.support, groups: t.support.flatMap(groupsOfAssignee) }, asOf(doc), formerNames) : { concerned: false as const };
+    const c = lead.concerned ? lead : helps;
     if (!c.concerned) continue;
     if (c.scope !== 'own' && receives(unit, t.text)) continue;
-    out.push({ ...taskAnswer(doc, t, today), ...(c.via ? { via: c.via } : {}), ...(c.scope ? { scope: c.scope } : {}) });
+    const answer = taskAnswer(doc, t, today, changes);
+    // A repealed document's tasks leave the list, unless the question names that document.
+    if (answer.repealedBy && !asked) continue;
+    const role = helps.concerned ? 'support' : t.leadStated ? 'lead' : undefined;
+    out.push({ ...answer, ...(c.via ? { via: c.via } : {}), ...(c.scope ? { scope: c.scope } : {}), ...(role ? { role } : {}) });
   }
   return out;
 }
@@ -56,9 +64,10 @@ export function tasksForUnit(
 ): { tasks: TaskAnswer[]; docs: StoredDocument[] } {
   const out: TaskAnswer[] = [];
   const docs: StoredDocument[] = [];
+  const changes = changesIn(k);
   for (const family of documentFamilies(k, lang, only)) {
     for (const doc of family) {
-      const found = concernedTasks(k, doc, unit, today, formerNames);
+      const found = concernedTasks(k, doc, unit, today, formerNames, changes, only.includes(doc));
       if (!found.length) continue;
       out.push(...found);
       docs.push(doc);
@@ -256,8 +265,20 @@ export function answerDeadlines(k: Knowledge, unit: ResolvedUnit, only: StoredDo
     answer: partsText(parts),
     parts,
     ...(notes.length ? { notes } : {}),
-    citations: tasks.map((t) => t.citation),
+    citations: [...tasks.map((t) => t.citation), ...changeCitations(k, tasks)],
     links: all.links,
     tasks,
   };
+}
+
+/** The documents that moved a listed task's deadline or repealed it, cited once each. */
+function changeCitations(k: Knowledge, tasks: TaskAnswer[]) {
+  const seen = new Set<string>();
+  return tasks.flatMap((t) => {
+    const c = t.amendedBy ?? t.repealedBy;
+    const doc = c && k.documents.get(c.id);
+    if (!c || !doc || seen.has(c.id)) return [];
+    seen.add(c.id);
+    return [citationOf(doc, null, c.text)];
+  });
 }

@@ -23,10 +23,13 @@ export function documentsForQuestion(k: Knowledge, question: string, lang: Langu
   return docs.sort((a, b) => rank(a) - rank(b));
 }
 
+/** A document read by OCR says so wherever it is cited: its text may hold the scanner's slips. */
+const SCANNED = { vi: ' (bản quét, nhận dạng tự động)', en: ' (scanned copy, machine-read)' } as const;
+
 export function citationOf(doc: StoredDocument, chunk: StoredChunk | null, quote?: string): Citation {
   return {
     id: chunk?.id ?? doc.id,
-    title: doc.title,
+    title: doc.ocr ? doc.title + SCANNED[doc.language] : doc.title,
     ...(doc.number ? { number: doc.number } : {}),
     ...(doc.date ? { date: doc.date } : {}),
     ...(doc.url ? { url: doc.url } : {}),

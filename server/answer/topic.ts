@@ -7,7 +7,7 @@ import type { AnswerPart, TaskAnswer } from '../../domain/contract.js';
 import { truncate } from './compose.js';
 import type { Knowledge } from './knowledge.js';
 import { buildLexicon, type LexiconEntry } from './lexicon.js';
-import { byStatus, documentFamilies, notesFor, partsText, STATUS_LABEL, taskAnswer, taskLine, type Draft } from './task-answers.js';
+import { byStatus, changesIn, documentFamilies, notesFor, partsText, STATUS_LABEL, taskAnswer, taskLine, type Draft } from './task-answers.js';
 
 /** Words that carry a deadline question's form, not its topic (folded). */
 const FORM_PHRASES = /\b(?:cong van|ke hoach|quyet dinh|nghi quyet|van ban|bao nhieu|bao gio|bao lau|khi nao|ngay nao|truoc ngay|han chot|thoi han|la gi|nhu the nao|by when|how much|how many|what date|which date|no later than)\b/g;
@@ -153,9 +153,14 @@ export function answerTopicDeadlines(
   // "Công văn 1234 có những mốc thời hạn nào?": a named document and no topic: all its deadlines.
   if (!query.length) return only.length ? allDeadlinesOf(k, only, lang, today) : null;
   const pool: Array<{ doc: StoredDocument; task: StoredTask; words: Set<string> }> = [];
+  const inForce = changesIn(k);
   for (const family of documentFamilies(k, lang, only)) {
     const doc = family[0]!;
-    for (const task of k.tasksByDocument.get(doc.id) ?? []) pool.push({ doc, task, words: new Set(topicTokens(task.text)) });
+    for (const task of k.tasksByDocument.get(doc.id) ?? []) {
+      // A repealed document's tasks are answered only when the question names the document.
+      if (!only.includes(doc) && inForce.ofTask(doc, task).repealedBy) continue;
+      pool.push({ doc, task, words: new Set(topicTokens(task.text)) });
+    }
   }
   if (!pool.length) return null;
   const df = new Map<string, number>();
@@ -187,7 +192,8 @@ export function answerTopicDeadlines(
   const best = scored[0];
   if (!best || best.score < TOPIC_THRESHOLD) return null;
   const chosen = scored.filter((s) => s.score >= Math.max(TOPIC_THRESHOLD, best.score - 0.1)).slice(0, TOPIC_MAX);
-  const tasks = chosen.map((c) => taskAnswer(c.doc, c.task, today));
+  const changes = changesIn(k);
+  const tasks = chosen.map((c) => taskAnswer(c.doc, c.task, today, changes));
   const docs = [...new Set(chosen.map((c) => c.doc))];
   return {
     intent: 'deadline',
@@ -204,7 +210,8 @@ function allDeadlinesOf(k: Knowledge, only: StoredDocument[], lang: Language, to
   const family = documentFamilies(k, lang, only)[0];
   const doc = family?.[0];
   if (!doc) return null;
-  const tasks = (k.tasksByDocument.get(doc.id) ?? []).map((t) => taskAnswer(doc, t, today)).filter((t) => t.deadline.kind !== 'none');
+  const changes = changesIn(k);
+  const tasks = (k.tasksByDocument.get(doc.id) ?? []).map((t) => taskAnswer(doc, t, today, changes)).filter((t) => t.deadline.kind !== 'none');
   if (!tasks.length) return null;
   tasks.sort(byStatus);
   const shown = tasks.slice(0, 8);

@@ -2,7 +2,7 @@
 // an allowed extension, and content that matches it (a ".pdf" must start with %PDF).
 import path from 'node:path';
 
-export const ALLOWED_EXTENSIONS = ['.pdf', '.docx', '.html', '.htm', '.md', '.txt', '.json', '.csv'] as const;
+export const ALLOWED_EXTENSIONS = ['.pdf', '.docx', '.doc', '.odt', '.rtf', '.html', '.htm', '.md', '.txt', '.json', '.csv'] as const;
 
 export type UploadCheck = { ok: true; name: string } | { ok: false; reason: { vi: string; en: string } };
 
@@ -28,6 +28,12 @@ export function sanitiseUploadName(raw: string): UploadCheck {
   return { ok: true, name: safe.slice(0, -ext.length) + ext };
 }
 
+const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+const RTF_MAGIC = Buffer.from('{\\rtf', 'latin1');
+/** Formats whose bytes may hold NUL: every other accepted file is text. */
+const BINARY = new Set(['.pdf', '.docx', '.doc', '.odt']);
+
 /** Whether the bytes look like what the extension says. */
 export function sniffUpload(name: string, bytes: Buffer): UploadCheck {
   const ext = path.extname(name).toLowerCase();
@@ -38,7 +44,17 @@ export function sniffUpload(name: string, bytes: Buffer): UploadCheck {
   if (ext === '.docx' && !bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
     return refuse('nội dung không phải tệp DOCX.', 'the content is not a DOCX file.');
   }
-  if (ext !== '.pdf' && ext !== '.docx' && bytes.subarray(0, 8192).includes(0)) {
+  // Word 97 files are OLE compound files; offices also save RTF under ".doc", which Word and LibreOffice open alike.
+  if (ext === '.doc' && !bytes.subarray(0, 8).equals(OLE_MAGIC) && !bytes.subarray(0, 5).equals(RTF_MAGIC)) {
+    return refuse('nội dung không phải tệp Word (.doc).', 'the content is not a Word (.doc) file.');
+  }
+  if (ext === '.odt' && !bytes.subarray(0, 4).equals(ZIP_MAGIC)) {
+    return refuse('nội dung không phải tệp ODT.', 'the content is not an ODT file.');
+  }
+  if (ext === '.rtf' && !bytes.subarray(0, 5).equals(RTF_MAGIC)) {
+    return refuse('nội dung không phải tệp RTF.', 'the content is not an RTF file.');
+  }
+  if (!BINARY.has(ext) && bytes.subarray(0, 8192).includes(0)) {
     return refuse('tệp văn bản chứa dữ liệu nhị phân.', 'the text file contains binary data.');
   }
   return { ok: true, name };

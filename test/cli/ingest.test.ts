@@ -1,10 +1,11 @@
 // `npm run ingest` (cli/ingest.ts) as a shell and the service run it: settings from the
 // environment, or, for the service's admin runs, the resolved settings whole on standard input
 // with the environment ignored; a summary as the last JSON line; exit codes that say what happened.
-import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFileIndexStore } from '../../ingest/index.js';
 import { projectRoot } from '../helpers/engine.js';
@@ -82,5 +83,22 @@ describe('npm run ingest', () => {
     expect(run.last()).toMatchObject({ error: { code: 'CONFIG_INVALID' } });
     expect(run.last().error.message).toMatch(/baseDir/);
     expect(existsSync(path.join(dir, 'half-index'))).toBe(false);
+  });
+
+  it('reads a .doc dispatch, lists a file it cannot read with the reason, counts lock files, and exits 2', async () => {
+    const mixed = path.join(dir, 'mixed');
+    mkdirSync(mixed);
+    // A Word 97 dispatch, saved by LibreOffice from our test DOCX.
+    const profile = pathToFileURL(path.join(dir, 'soffice-profile')).href;
+    execFileSync('soffice', [`-env:UserInstallation=${profile}`, '--headless', '--convert-to', 'doc:MS Word 97', '--outdir', mixed, path.join(projectRoot, 'test/fixtures/documents/dispatch.docx')], { stdio: 'ignore' });
+    writeFileSync(path.join(mixed, 'bang-tinh.xyz'), 'a format no loader reads');
+    writeFileSync(path.join(mixed, '~$dispatch.docx'), 'Word owner file');
+    const run = await ingest(['--json'], { INDEX_DIR: path.join(dir, 'mixed-index'), DATA_DIR: mixed, EMBEDDINGS_DIM: '64' });
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.last()).toMatchObject({ published: true, exitCode: 2, failed: [], ignored: { hidden: 0, lockFiles: 1, readmes: 0 } });
+    expect(run.last().added).toEqual([expect.stringMatching(/dispatch\.doc$/)]);
+    expect(run.stderr).toContain('1 added, 0 updated, 0 unchanged, 0 removed, 0 failed, 1 skipped');
+    expect(run.stderr).toMatch(/SKIPPED \S*bang-tinh\.xyz \[UNSUPPORTED_FORMAT\]: no loader for "\.xyz"/);
+    expect(run.stderr).toContain('left out on purpose: 0 hidden, 1 editor lock file, 0 READMEs');
   });
 });

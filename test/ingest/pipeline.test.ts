@@ -1,7 +1,7 @@
 // The ingest run in its parts: scanning finds the sources, an incremental run embeds only what
 // changed, and when the store compacts its vectors the kept chunks keep theirs (nothing
 // unchanged is embedded again) and are still found by them.
-import { mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Embeddings } from '@langchain/core/embeddings';
@@ -59,12 +59,56 @@ describe('scanning', () => {
     await writeFile(path.join(dir, 'data', 'b.pdf'), '%PDF-1.4');
     await writeFile(path.join(dir, 'data', 'b.pdf.meta.json'), '{}');
     await writeFile(path.join(dir, 'data', 'notes.xyz'), 'not a source');
-    const found = await findSources(['data'], dir);
+    const { files: found } = await findSources(['data'], dir);
     expect(found.map((f) => f.rel)).toEqual(['data/a.md', 'data/b.pdf']);
     const pdf = found.find((f) => f.rel === 'data/b.pdf')!;
     expect(pdf.sidecar).toBe(path.join(dir, 'data', 'b.pdf.meta.json'));
     expect(pdf.stamp).toMatch(/^\d+:[\d.]+\+\d+:[\d.]+$/);
     await expect(findSources(['missing'], dir)).rejects.toBeInstanceOf(IngestInputError);
+  });
+
+  it('skips nothing silently: a file it does not read is listed with the reason and the run exits 2', async () => {
+    const data = path.join(dir, 'data');
+    await writeFile(path.join(data, 'cv-1.md'), dispatch(1));
+    await writeFile(path.join(data, 'bang-tinh.xyz'), 'not a source');
+    await writeFile(path.join(data, 'LICENSE'), 'no extension');
+    await writeFile(path.join(data, 'cu.pdf.meta.json'), '{"title": "metadata for a PDF that is not there"}');
+    await symlink(path.join(data, 'gone.md'), path.join(data, 'lien-ket.md'));
+    // Left out on purpose, and counted: a folder README, hidden files and folders, editor lock files.
+    await writeFile(path.join(data, 'README.md'), '# what this folder is');
+    await writeFile(path.join(data, '.DS_Store'), 'x');
+    await mkdir(path.join(data, '.git'));
+    await writeFile(path.join(data, '.git', 'HEAD'), 'ref: refs/heads/main');
+    await writeFile(path.join(data, '~$cv-2.docx'), 'Word owner file');
+    await writeFile(path.join(data, '.~lock.cv-2.docx#'), 'LibreOffice lock');
+    const store = createFileIndexStore(path.join(dir, 'index'));
+    const summary = await runIngest({ store, embedder: { id: 'hash-ngram-v1/256', dimension: 256, embeddings: new HashingEmbeddings() }, paths: ['data'], baseDir: dir });
+    expect(summary.added).toEqual(['data/cv-1.md']);
+    expect(summary.failed).toEqual([]);
+    expect(summary.skipped.map((s) => [s.source, s.code])).toEqual([
+      ['data/LICENSE', 'UNSUPPORTED_FORMAT'],
+      ['data/bang-tinh.xyz', 'UNSUPPORTED_FORMAT'],
+      ['data/cu.pdf.meta.json', 'ORPHAN_SIDECAR'],
+      ['data/lien-ket.md', 'BROKEN_LINK'],
+    ]);
+    expect(summary.skipped[1]!.reason).toMatch(/^no loader for "\.xyz"; supported: \.pdf, \.docx, /);
+    expect(summary.skipped[2]!.reason).toContain('"cu.pdf"');
+    expect(summary.ignored).toEqual({ hidden: 2, lockFiles: 2, readmes: 1 });
+    expect(summary.published).toBe(true);
+    expect(summary.exitCode).toBe(2);
+    // Nothing changed on the next run, yet the files are still not read: still said, still exit 2.
+    const again = await runIngest({ store, embedder: { id: 'hash-ngram-v1/256', dimension: 256, embeddings: new HashingEmbeddings() }, paths: ['data'], baseDir: dir });
+    expect(again).toMatchObject({ published: false, exitCode: 2 });
+    expect(again.skipped).toHaveLength(4);
+  });
+
+  it('exits 0 when everything found is read or left out on purpose', async () => {
+    await writeFile(path.join(dir, 'data', 'cv-1.md'), dispatch(1));
+    await writeFile(path.join(dir, 'data', 'cv-1.md.meta.json'), '{"title": "Công văn 1"}');
+    await writeFile(path.join(dir, 'data', '.~lock.cv-1.md#'), 'LibreOffice lock');
+    const store = createFileIndexStore(path.join(dir, 'index'));
+    const summary = await runIngest({ store, embedder: { id: 'hash-ngram-v1/256', dimension: 256, embeddings: new HashingEmbeddings() }, paths: ['data'], baseDir: dir });
+    expect(summary).toMatchObject({ added: ['data/cv-1.md'], skipped: [], ignored: { hidden: 0, lockFiles: 1, readmes: 0 }, exitCode: 0 });
   });
 });
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Task } from '../../domain/records.js';
 import { buildDocument } from '../../ingest/metadata.js';
 import { extractTasks, readBody } from '../../ingest/tasks.js';
+import { fold } from '../../ingest/text.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const load = (name: string) =>
@@ -209,5 +210,53 @@ describe('who a task is assigned to, and what is not a task', () => {
       sourcePath: 'en.txt',
     });
     expect(extractTasks(doc).map((t) => t.section)).toEqual(['3']);
+  });
+});
+
+describe('references, amendments and roles (issue 14)', () => {
+  const tasksOf = (body: string) =>
+    extractTasks(buildDocument({ text: `Số: 78/UBND-TEST\nHà Nội, ngày 14 tháng 10 năm 2026\nKính gửi: Các sở, ban, ngành Thành phố; UBND các xã, phường.\n${body}`, sourcePath: 't.txt' }));
+
+  it('a bare citation with an "Đơn vị thực hiện" line (the bundled dispatch\'s layout) is a reference, not a task dated by its title', () => {
+    const tasks = tasksOf(
+      [
+        '1. Kế hoạch số 136/KH-UBND ngày 01/6/2021 của UBND Thành phố về cải cách hành chính nhà nước giai đoạn 2021 - 2025.',
+        '',
+        '   Đơn vị thực hiện: Các sở, ban, ngành; UBND các xã, phường.',
+        '',
+        '2. Quyết định số 280/QĐ-UBND của UBND Thành phố ban hành Kế hoạch cải cách hành chính năm 2023 (các sở, ban, ngành; UBND các xã, phường).',
+        '3. Các sở, ban, ngành rà soát thủ tục hành chính nội bộ trước ngày 15/12/2026.',
+        '',
+        '   Đơn vị thực hiện: Các sở, ban, ngành.',
+      ].join('\n'),
+    );
+    expect(tasks.map((t) => t.section)).toEqual(['3']);
+  });
+
+  it('the bundled dispatch 2458/UBND-SNV lists only its work items, none of its cited documents', () => {
+    const doc = buildDocument({ text: readFileSync(path.resolve(here, '../../data/documents/2458-UBND-SNV-2023.vi.md'), 'utf8'), sourcePath: 'data/documents/2458-UBND-SNV-2023.vi.md' });
+    const tasks = extractTasks(doc);
+    expect(tasks.map((t) => t.section)).toEqual(['2', '3.a', '3.b', '7']);
+    for (const t of tasks) expect(fold(t.text)).not.toMatch(/^(?:thuc hien )?(?:ke hoach|quyet dinh|nghi quyet|cong van|chuong trinh) so/);
+  });
+
+  it('an item that moves another document\'s deadline or repeals it is no task of its own', () => {
+    const tasks = tasksOf(
+      [
+        '1. Điều chỉnh thời hạn thực hiện nhiệm vụ tại mục 4 Công văn số 1234/UBND-KSTTHC ngày 14/10/2026 của UBND Thành phố từ trước ngày 15/12/2026 thành trước ngày 12/01/2027.',
+        '2. Bãi bỏ Công văn số 4501/UBND-KT ngày 05/3/2024 của UBND Thành phố.',
+        '3. Sở Tư pháp chủ trì, phối hợp với Sở Nội vụ rà soát văn bản, báo cáo trước ngày 31/12/2026.',
+      ].join('\n'),
+    );
+    expect(tasks.map((t) => t.section)).toEqual(['3']);
+  });
+
+  it('keeps who leads and who supports: "X chủ trì, phối hợp với Y"', () => {
+    const [t] = tasksOf('1. Sở Tư pháp chủ trì, phối hợp với Sở Nội vụ và Sở Tài chính rà soát văn bản quy phạm pháp luật, báo cáo trước ngày 31/12/2026.');
+    expect(t).toMatchObject({ units: ['Sở Tư pháp'], support: ['Sở Nội vụ', 'Sở Tài chính'], leadStated: true });
+    const [generic] = tasksOf('1. Sở Tài chính chủ trì, phối hợp với các cơ quan, đơn vị liên quan rà soát quy trình nội bộ trước ngày 20/11/2026.');
+    expect(generic?.support).toBeUndefined();
+    const [plain] = tasksOf('1. Sở Y tế rà soát quy trình nội bộ trước ngày 20/11/2026.');
+    expect(plain?.leadStated).toBeUndefined();
   });
 });

@@ -81,10 +81,16 @@ describe('extractPdf', () => {
     expect(withoutFallback.cause).toBeInstanceOf(Error);
   });
 
-  it('reports a PDF without a text layer as empty, needing OCR', async () => {
+  it('reports a blank PDF (no text layer, and nothing for OCR to read) as empty', async () => {
     const err = await loadError(extractPdf(fixture('blank.pdf')));
     expect(err.code).toBe('EMPTY');
-    expect(err.message).toMatch(/OCR/);
+    expect(err.message).toMatch(/OCR found no text/);
+  });
+
+  it('refuses a PDF without a text layer as before when OCR is off', async () => {
+    const err = await loadError(createPdfExtractor({ ocr: null })(fixture('blank.pdf')));
+    expect(err.code).toBe('EMPTY');
+    expect(err.message).toMatch(/needs OCR/);
   });
 });
 

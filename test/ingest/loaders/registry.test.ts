@@ -31,7 +31,8 @@ describe('which files are sources', () => {
     expect(isSupported('van-ban/CV-2458.PDF')).toBe(true);
     expect(isSupported('danh-muc/thu-tuc.csv')).toBe(true);
     expect(isSupported('danh-muc/thu-tuc.json')).toBe(true);
-    expect(isSupported('van-ban/cu.doc')).toBe(false);
+    expect(isSupported('van-ban/cu.doc')).toBe(true); // through LibreOffice
+    expect(isSupported('van-ban/cu.wpd')).toBe(false);
     expect(isSupported('van-ban/cv.pdf.meta.json')).toBe(false);
   });
 
@@ -75,7 +76,7 @@ describe('loadFile', () => {
   });
 
   it('refuses unsupported files and sidecars loaded on their own', async () => {
-    expect((await loadError(loadFile(inline('van-ban/bang.xlsx', 'x')))).code).toBe('UNSUPPORTED_FORMAT');
+    expect((await loadError(loadFile(inline('van-ban/trinh-chieu.pptx', 'x')))).code).toBe('UNSUPPORTED_FORMAT');
     expect((await loadError(loadFile(inline('van-ban/cv.pdf.meta.json', '{}')))).code).toBe('UNSUPPORTED_FORMAT');
   });
 

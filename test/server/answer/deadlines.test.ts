@@ -1,5 +1,8 @@
 // A unit's tasks: its own and its groups' first, those addressed to everyone in a short section
 // after, never another named unit's; old names answered for their successors, with the source.
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deadline } from '../../../domain/records.js';
 import { loadSuccession } from '../../../ingest/unit-directory.js';
@@ -7,8 +10,11 @@ import { resolveUnit } from '../../../ingest/units.js';
 import { AskResponse, type TaskAnswer } from '../../../domain/contract.js';
 import { answerDeadlines, answerTopicDeadlines, composeUnitTasks, unitTaskList } from '../../../server/answer/deadlines.js';
 import { buildTestEngine } from '../../helpers/engine.js';
-import type { Knowledge } from '../../../server/answer/knowledge.js';
-import { fixtureKnowledge } from './fixture-knowledge.js';
+import { buildKnowledge, type Knowledge } from '../../../server/answer/knowledge.js';
+import { createEmbeddings } from '../../../ingest/embeddings.js';
+import { runIngest } from '../../../ingest/pipeline.js';
+import { createFileIndexStore } from '../../../ingest/index.js';
+import { FIXTURE_DOCUMENTS, fixtureKnowledge } from './fixture-knowledge.js';
 
 const TODAY = '2026-11-27';
 let k: Knowledge;
@@ -222,5 +228,78 @@ describe('engine.tasksFor: a unit\'s tasks as data', () => {
     await engine.tasksFor({ unit: 'Sở Tư pháp', language: 'vi', sessionId: 'tasks-for-follow-up' });
     const next = await engine.ask({ question: 'còn Sở Y tế thì sao?', sessionId: 'tasks-for-follow-up' });
     expect(next).toMatchObject({ intent: 'deadline', unit: 'Sở Y tế' });
+  });
+});
+
+describe('documents that change other documents (issue 14)', () => {
+  // The real pipeline over the evaluation dispatch 1234/UBND-KSTTHC, the 2024 fixture 4501/UBND-KT and
+  // the amending fixture 1500/UBND-KSTTHC (20/11/2026): item 4's deadline moves from 15/12/2026 to
+  // 12/01/2027 (four weeks later), 4501/UBND-KT is repealed, and a new task is led by Sở Tư pháp
+  // with Sở Nội vụ's support.
+  let amended: Knowledge;
+  let done: () => void;
+  beforeAll(async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'tthc-amended-'));
+    const docs = path.join(tmp, 'documents');
+    mkdirSync(docs);
+    copyFileSync(path.resolve(FIXTURE_DOCUMENTS, '../../eval/corpus/dispatch-eval-2026.md'), path.join(docs, 'dispatch-eval-2026.md'));
+    for (const n of ['cong-van-4501-2024-test-fixture.md', 'cong-van-1500-2026-amending-test-fixture.md']) copyFileSync(path.join(FIXTURE_DOCUMENTS, n), path.join(docs, n));
+    const store = createFileIndexStore(path.join(tmp, 'index'));
+    const summary = await runIngest({ store, embedder: await createEmbeddings({ kind: 'hashing' }), paths: [docs], baseDir: tmp });
+    expect(summary.failed).toEqual([]);
+    amended = buildKnowledge((await store.open())!);
+    done = () => rmSync(tmp, { recursive: true, force: true });
+  });
+  afterAll(() => done?.());
+
+  const askAmended = (unit: string, lang: 'vi' | 'en' = 'vi', only: string[] = []) =>
+    answerDeadlines(amended, resolveUnit(unit)!, only.map((id) => amended.documents.get(id)!), lang, TODAY);
+
+  it('gives the deadline in force, the amending document and its date, and keeps the old deadline as history', () => {
+    const r = askAmended('Sở Nội vụ');
+    const par = starts(r.tasks, 'Sở Nội vụ chủ trì tổ chức đánh giá')!;
+    expect(par.deadline).toMatchObject({ kind: 'date', date: '2027-01-12' });
+    expect(par.next).toBe('2027-01-12');
+    expect(par.amendedBy).toMatchObject({ kind: 'deadline', id: '1500-ubnd-kstthc-2026', number: '1500/UBND-KSTTHC', date: '2026-11-20' });
+    expect(par.previous).toEqual([expect.objectContaining({ date: '2026-12-15', text: 'trước ngày 15/12/2026' })]);
+    expect(r.answer).toContain('Thời hạn: trước ngày 12/01/2027');
+    expect(r.answer).toContain('Thời hạn đã được điều chỉnh theo văn bản 1500/UBND-KSTTHC ngày 20/11/2026; thời hạn cũ: trước ngày 15/12/2026');
+    expect(r.citations.some((c) => c.number === '1500/UBND-KSTTHC' && c.quote.startsWith('Điều chỉnh thời hạn'))).toBe(true);
+    // The amendment itself is no task: no one is asked to "adjust the deadline".
+    expect((r.tasks ?? []).some((t) => t.text.startsWith('Điều chỉnh thời hạn'))).toBe(false);
+    expect(() => asResponse(r)).not.toThrow();
+    const en = askAmended('Sở Nội vụ', 'en');
+    expect(en.answer).toContain('Deadline changed by document 1500/UBND-KSTTHC of 2026-11-20; previous deadline: trước ngày 15/12/2026');
+  });
+
+  it('leaves the other items of the amended dispatch as they were', () => {
+    const r = askAmended('Sở Tài chính');
+    const finance = (r.tasks ?? []).find((t) => t.deadline.date === '2026-11-20');
+    expect(finance).toBeDefined();
+    expect(finance!.amendedBy).toBeUndefined();
+    expect(finance!.previous).toBeUndefined();
+  });
+
+  it('drops a repealed document\'s tasks from the list, and shows them as repealed when that document is asked about', () => {
+    const r = askAmended('Sở Tài chính');
+    expect(starts(r.tasks, 'Sở Kế hoạch và Đầu tư rà soát')).toBeUndefined(); // 4501/UBND-KT, repealed
+    const asked = askAmended('Sở Tài chính', 'vi', ['4501-ubnd-kt-2024']);
+    const old = starts(asked.tasks, 'Sở Kế hoạch và Đầu tư rà soát')!;
+    expect(old.repealedBy).toMatchObject({ kind: 'repeal', number: '1500/UBND-KSTTHC', date: '2026-11-20' });
+    expect(asked.answer).toContain('Không còn hiệu lực: bị bãi bỏ theo văn bản 1500/UBND-KSTTHC ngày 20/11/2026');
+  });
+
+  it('says whether the unit leads or supports a task when the text says so', () => {
+    const support = starts(askAmended('Sở Nội vụ').tasks, 'Sở Tư pháp chủ trì, phối hợp với Sở Nội vụ')!;
+    expect(support).toMatchObject({ role: 'support', scope: 'own', deadline: { date: '2026-12-31' } });
+    const lead = askAmended('Sở Tư pháp');
+    expect(starts(lead.tasks, 'Sở Tư pháp chủ trì, phối hợp với Sở Nội vụ')).toMatchObject({ role: 'lead' });
+    expect(lead.answer).toContain('Vai trò: chủ trì');
+    expect(askAmended('Sở Nội vụ').answer).toContain('Vai trò: phối hợp');
+    expect(askAmended('Sở Nội vụ', 'en').answer).toContain('Role: support');
+    // No role is claimed where the text names none ("Các sở, ban, ngành Thành phố rà soát …").
+    expect(starts(lead.tasks, 'Các sở, ban, ngành Thành phố rà soát')?.role).toBeUndefined();
+    // Sở Nội vụ's own PAR task says "chủ trì": it leads it.
+    expect(starts(askAmended('Sở Nội vụ').tasks, 'Sở Nội vụ chủ trì tổ chức đánh giá')).toMatchObject({ role: 'lead' });
   });
 });
