@@ -10,12 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../config.js';
-import type { AdminBackend } from '../../../server/http/admin.js';
-import type { ConnectionLimits } from '../../../server/http/connections.js';
-import { ingestBusy } from '../../../server/http/errors.js';
-import { waitFor } from '../../helpers/wait.js';
-import { buildTestApp } from './setup.js';
+import { ConfigError, loadConfig } from '../../config.js';
+import type { AdminBackend } from '../../server/http/admin.js';
+import type { ConnectionLimits } from '../../server/http/connections.js';
+import { ingestBusy } from '../../server/http/errors.js';
+import { waitFor } from '../helpers/wait.js';
+import { buildTestApp } from '../server/http/setup.js';
 
 const TOKEN = 'admin-token-slow-clients-0123456789';
 /** What the server may take beyond a configured timeout before the test calls it a hang (scheduling on a busy machine). */
