@@ -45,6 +45,8 @@ const Env = z.object({
   LLM_TIMEOUT_MS: int(100, 120_000).default(8000),
 
   ADMIN_TOKEN: optionalString,
+  /** Bearer token a Prometheus scraper sends for /metrics; /metrics is open without it. */
+  METRICS_TOKEN: optionalString,
   WIDGET_ORIGINS: list.default([]),
   RATE_LIMIT_MAX: int(1, 1_000_000).default(60),
   RATE_LIMIT_WINDOW_MS: int(1000, 3_600_000).default(60_000),
@@ -107,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   const zaloSet = [e.ZALO_APP_ID, e.ZALO_OA_SECRET_KEY, e.ZALO_OA_ACCESS_TOKEN].filter(Boolean).length;
   if (zaloSet > 0 && zaloSet < 3) problems.push('Zalo needs ZALO_APP_ID, ZALO_OA_SECRET_KEY and ZALO_OA_ACCESS_TOKEN together');
   if (e.ADMIN_TOKEN && e.ADMIN_TOKEN.length < 16) problems.push('ADMIN_TOKEN must be at least 16 characters');
+  if (e.METRICS_TOKEN && e.METRICS_TOKEN.length < 16) problems.push('METRICS_TOKEN must be at least 16 characters');
   for (const name of ['HTTP_HEADERS_TIMEOUT_MS', 'HTTP_BODY_TIMEOUT_MS'] as const)
     if (e[name] > e.HTTP_REQUEST_TIMEOUT_MS) problems.push(`${name} must not exceed HTTP_REQUEST_TIMEOUT_MS (the whole request)`);
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
@@ -137,6 +140,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
         ? null
         : { provider: e.LLM_PROVIDER, baseUrl: e.LLM_BASE_URL!, model: e.LLM_MODEL!, apiKey: e.LLM_API_KEY, timeoutMs: e.LLM_TIMEOUT_MS },
     adminToken: e.ADMIN_TOKEN,
+    metricsToken: e.METRICS_TOKEN,
     widgetOrigins: e.WIDGET_ORIGINS,
     rateLimit: { max: e.RATE_LIMIT_MAX, timeWindowMs: e.RATE_LIMIT_WINDOW_MS },
     http: {

@@ -2,13 +2,16 @@
 // Builds or updates the index; a progress bar on a terminal, a summary at the end.
 // Exit codes: 0 done; 2 done but some files failed or were skipped (not read: listed with the
 // reason); 1 error; 3 another ingest is running; 130 stopped by a signal.
+// The work runs in a child process of this same CLI within the admin runs' budget
+// (INGEST_MAX_MEMORY_MB, INGEST_FILE_TIMEOUT_MS, INGEST_TIMEOUT_MS): a file that exhausts it is
+// quarantined and the run goes on without it, so a hostile file cannot take the machine down.
 import { text } from 'node:stream/consumers';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '../config.js';
 import { createEmbeddings, createFileIndexStore, createFileQuarantine, IndexBusyError, quarantineFile, runIngest, type EmbedderConfig, type IngestProgress, type IngestSummary } from '../ingest/index.js';
-import type { IngestSettings } from '../service.js';
+import { ingestInChild, type IngestBudget, type IngestSettings } from './ingest-child.js';
 
 const HELP = `Usage: npm run ingest -- [options] [PATH ...]
 
@@ -22,6 +25,9 @@ Options:
   --json        print progress as JSON lines and one JSON summary object as the last line
   --config-stdin  read the settings (index folder, paths, embedder) as JSON from standard
                 input instead of the environment: how the service starts its admin runs
+                (implies --in-process: the service has set the limits)
+  --in-process  do the work in this process, without the memory and time limits of the
+                child process (INGEST_MAX_MEMORY_MB, INGEST_FILE_TIMEOUT_MS, INGEST_TIMEOUT_MS)
   -h, --help    this help
 `;
 
@@ -37,16 +43,19 @@ const Settings = z.object({
   ]),
 });
 
-/** The settings from standard input (the service's), else from the environment like `npm start`. */
-async function readSettings(fromStdin: boolean): Promise<IngestSettings> {
+/** The settings from standard input (the service's), else from the environment like `npm start` (with the run's budget). */
+async function readSettings(fromStdin: boolean): Promise<IngestSettings & { budget?: IngestBudget }> {
   if (fromStdin) {
     const parsed = Settings.safeParse(JSON.parse(await text(process.stdin)));
     if (!parsed.success) throw new ConfigError(`Invalid settings on standard input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     return { ...parsed.data, embedder: parsed.data.embedder as EmbedderConfig };
   }
   const config = loadConfig(process.env);
-  return { indexDir: config.indexDir, paths: [config.dataDir], baseDir: config.baseDir, embedder: config.embedder };
+  return { indexDir: config.indexDir, paths: [config.dataDir], baseDir: config.baseDir, embedder: config.embedder, budget: config.ingestBudget };
 }
+
+/** A run that keeps dying on new files stops after this many quarantines (as the admin's jobs do). */
+const MAX_QUARANTINES = 3;
 
 function progressBar(p: IngestProgress): string {
   const width = 28;
@@ -88,6 +97,7 @@ async function main(): Promise<number> {
       rebuild: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       'config-stdin': { type: 'boolean', default: false },
+      'in-process': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: true,
@@ -96,7 +106,7 @@ async function main(): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  let settings: IngestSettings;
+  let settings: IngestSettings & { budget?: IngestBudget };
   try {
     settings = await readSettings(values['config-stdin']);
   } catch (e) {
@@ -106,9 +116,6 @@ async function main(): Promise<number> {
     return 1;
   }
   const indexDir = values.index ? path.resolve(values.index) : settings.indexDir;
-  const store = createFileIndexStore(indexDir);
-  const quarantine = createFileQuarantine(quarantineFile(indexDir));
-  const embedder = await createEmbeddings(settings.embedder);
 
   // SIGTERM/SIGINT stop cleanly: the run aborts between steps, the unfinished version
   // is removed, the lock released; the served index is untouched.
@@ -116,6 +123,11 @@ async function main(): Promise<number> {
   const stop = () => controller.abort(new Error('Ingest stopped by signal'));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  if (values['config-stdin']) {
+    // A child whose supervisor was killed outright (SIGKILL) stops cleanly instead of running on unwatched.
+    const parent = process.ppid;
+    setInterval(() => process.ppid !== parent && stop(), 1000).unref();
+  }
 
   const tty = process.stderr.isTTY && !values.json;
   let last = 0;
@@ -135,6 +147,14 @@ async function main(): Promise<number> {
     process.stderr.write(`\r${progressBar(p)}\x1b[K`);
   };
   const paths = positionals.length ? positionals : settings.paths;
+  if (settings.budget && !values['in-process']) {
+    // The child works from the base folder: it is given the paths as this shell meant them.
+    const run = ingestInChild({ ...settings, indexDir, paths: paths.map((p) => path.resolve(p)) }, settings.budget);
+    return supervise(run, { prune: values.prune, rebuild: values.rebuild, json: values.json, tty, onProgress, signal: controller.signal });
+  }
+  const store = createFileIndexStore(indexDir);
+  const quarantine = createFileQuarantine(quarantineFile(indexDir));
+  const embedder = await createEmbeddings(settings.embedder);
   try {
     // Under --json, each file a loader works on, as it starts and ends: if the process dies of its
     // memory or time budget, the service that started it knows which file to quarantine.
@@ -155,6 +175,40 @@ async function main(): Promise<number> {
     process.stderr.write(`Ingest failed: ${err.message}\n`);
     if (values.json) process.stdout.write(`${JSON.stringify({ error: { code: err.code ?? 'INGEST_FAILED', message: err.message } })}\n`);
     return e instanceof IndexBusyError ? 3 : 1;
+  }
+}
+
+/**
+ * The run in the child, reported as the in-process run reports it (summary, failures, exit code).
+ * A file that took the child over its budget is quarantined; the run starts again without it and
+ * lists it among the failed (exit 2), as the admin's jobs do.
+ */
+async function supervise(
+  run: ReturnType<typeof ingestInChild>,
+  o: { prune: boolean; rebuild: boolean; json: boolean; tty: boolean; onProgress: (p: IngestProgress) => void; signal: AbortSignal },
+): Promise<number> {
+  for (let quarantined = 0; ; ) {
+    const result = await run({ prune: o.prune, rebuild: o.rebuild, onProgress: o.onProgress, signal: o.signal });
+    if (o.tty) process.stderr.write('\r\x1b[K');
+    if (result.quarantined && ++quarantined < MAX_QUARANTINES && !o.signal.aborted) {
+      process.stderr.write(`Quarantined ${result.quarantined.source} [${result.quarantined.code}]: ${result.quarantined.reason}\nRunning again without it.\n`);
+      continue;
+    }
+    if (result.summary) {
+      printSummary(result.summary);
+      if (o.json) process.stdout.write(`${JSON.stringify(result.summary)}\n`);
+      return result.exitCode;
+    }
+    const message = result.error ?? `exit ${result.exitCode}`;
+    if (result.exitCode === 130 || o.signal.aborted) {
+      process.stderr.write('Ingest stopped; the index was left as it was.\n');
+      if (o.json) process.stdout.write(`${JSON.stringify({ error: { code: 'INGEST_ABORTED', message: 'stopped by signal' } })}\n`);
+      return 130;
+    }
+    const code = result.exitCode === 3 ? 'INGEST_BUSY' : result.quarantined ? result.quarantined.code : 'INGEST_FAILED';
+    process.stderr.write(`Ingest failed: ${message}\n`);
+    if (o.json) process.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
+    return result.exitCode === 3 ? 3 : 1;
   }
 }
 

@@ -21,7 +21,14 @@ export interface IngestRunResult {
 }
 
 /** One ingest run over the configured paths; `prune` drops documents whose file is gone. */
-export type IngestRunner = (run: { prune: boolean; onProgress: (p: NonNullable<IngestJobView['progress']>) => void }) => Promise<IngestRunResult>;
+export type IngestRunner = (run: {
+  prune: boolean;
+  onProgress: (p: NonNullable<IngestJobView['progress']>) => void;
+  /** Start afresh (the CLI's --rebuild). */
+  rebuild?: boolean | undefined;
+  /** Aborted: the run is asked to stop (it leaves the index as it was). */
+  signal?: AbortSignal | undefined;
+}) => Promise<IngestRunResult>;
 
 export interface AdminBackendDeps {
   store: IndexStore;
@@ -183,10 +190,18 @@ export function createAdminBackend(deps: AdminBackendDeps): AdminBackend {
     async saveUpload(name, bytes) {
       await fs.mkdir(deps.uploadDir, { recursive: true });
       const target = path.join(deps.uploadDir, name);
-      // Write beside, then rename: a half-written upload is never picked up by an ingest.
-      const tmp = path.join(deps.uploadDir, `.${name}.${process.pid}.part`);
-      await fs.writeFile(tmp, bytes);
-      await fs.rename(tmp, target);
+      // Write beside, then rename: a half-written upload is never picked up by an ingest. Each
+      // upload has its own temporary name (parallel uploads of one name shared one and failed
+      // with ENOENT), not derived from the name so it stays within the file system's limit; the
+      // renames are atomic, so the last complete write wins.
+      const tmp = path.join(deps.uploadDir, `.upload-${randomUUID()}.part`);
+      try {
+        await fs.writeFile(tmp, bytes);
+        await fs.rename(tmp, target);
+      } catch (err) {
+        await fs.rm(tmp, { force: true });
+        throw err;
+      }
       return { name, path: `uploads/${name}` };
     },
     startIngest: () => run(false),

@@ -15,9 +15,21 @@ export interface PdfExtractorOptions {
   pdftotext?: string | null;
   /** How long pdftotext may run on one file. */
   timeoutMs?: number;
+  /** Most pages a PDF may have; a longer one is refused (TOO_LARGE) before its pages are read. */
+  maxPages?: number;
+  /** Longest the text of one file may take to read (pdf.js and pdftotext; OCR has its own budget), ms. */
+  fileTimeoutMs?: number;
   /** Reads the pages without a text layer; null: never OCR (such a PDF is refused as before). */
   ocr?: ScanReader | null;
 }
+
+/**
+ * A dispatch, even with its annexes, runs to tens of pages; a hostile 100,000-page PDF kept the
+ * ingest (and its lock) busy for more than 10 minutes. Past these the file is refused with the
+ * reason, in the in-process runs too (the admin child's budget only stops a run that goes on).
+ */
+export const PDF_MAX_PAGES = 500;
+export const PDF_FILE_TIMEOUT_MS = 120_000;
 
 const INSTALL_HINT =
   'Install poppler-utils (apt-get install poppler-utils) and run the ingestion again, ' +
@@ -27,15 +39,19 @@ const INSTALL_HINT =
 export function createPdfExtractor(options: PdfExtractorOptions = {}): TextExtractor {
   const pdftotext = options.pdftotext === undefined ? 'pdftotext' : options.pdftotext;
   const timeoutMs = options.timeoutMs ?? 60_000;
+  const maxPages = options.maxPages ?? PDF_MAX_PAGES;
+  const fileTimeoutMs = options.fileTimeoutMs ?? PDF_FILE_TIMEOUT_MS;
   const ocr = options.ocr === undefined ? createScanReader({ cache: createOcrCache(DEFAULT_OCR_CACHE) }) : options.ocr;
   const finish = (file: SourceFile, pages: string[], warnings: string[]) => finishPages(file, pages, warnings, ocr);
 
   return async (file) => {
+    const deadline = Date.now() + fileTimeoutMs;
     let first: string[] | undefined;
     let failure: unknown;
     try {
-      first = await readWithPdfJs(file.bytes);
+      first = await readWithPdfJs(file, maxPages, fileTimeoutMs);
     } catch (err) {
+      if (err instanceof LoadError) throw err;
       if (err instanceof PasswordException) {
         throw new LoadError('UNREADABLE', file.relPath, `${file.relPath}: the PDF is encrypted (password protected). / Tệp PDF có mật khẩu.`, { cause: err });
       }
@@ -44,7 +60,7 @@ export function createPdfExtractor(options: PdfExtractorOptions = {}): TextExtra
     if (first !== undefined && !looksScrambled(first.join('\n\n'))) return finish(file, first, []);
 
     const why = first === undefined ? `pdf.js could not read it (${message(failure)})` : 'pdf.js returned scrambled Vietnamese text';
-    const second = pdftotext === null ? undefined : await readWithPdftotext(file, pdftotext, timeoutMs);
+    const second = pdftotext === null ? undefined : await readWithPdftotext(file, pdftotext, Math.max(1, Math.min(timeoutMs, deadline - Date.now())), maxPages);
     if (second === undefined) {
       if (first === undefined) {
         throw new LoadError('UNREADABLE', file.relPath, `${file.relPath}: unreadable PDF (${message(failure)}); pdftotext is not available to try again. ${INSTALL_HINT}`, { cause: failure });
@@ -88,32 +104,56 @@ async function finishPages(file: SourceFile, pages: string[], warnings: string[]
   return { text, meta: { ocr: read.ocr }, warnings: [...warnings, ...read.warnings] };
 }
 
-async function readWithPdfJs(bytes: Buffer): Promise<string[]> {
+const tooManyPages = (file: SourceFile, pages: number | string, maxPages: number) =>
+  new LoadError('TOO_LARGE', file.relPath,
+    `${file.relPath}: the PDF has ${pages} pages, more than the ${maxPages} a file may have; split it or supply the pages that matter. / Tệp PDF có ${pages} trang, vượt quá giới hạn ${maxPages} trang cho mỗi tệp; hãy tách tệp hoặc chỉ nạp các trang cần thiết.`);
+
+const tooSlow = (file: SourceFile, fileTimeoutMs: number) =>
+  new LoadError('TIME_BUDGET', file.relPath,
+    `${file.relPath}: reading the PDF took longer than ${fileTimeoutMs / 1000} s, the time budget of one file. / Đọc tệp PDF quá ${fileTimeoutMs / 1000} giây (giới hạn cho mỗi tệp).`);
+
+/** pdf.js's text by page, within the page and time bounds (the page count is read before any page). */
+async function readWithPdfJs(file: SourceFile, maxPages: number, fileTimeoutMs: number): Promise<string[]> {
+  const deadline = Date.now() + fileTimeoutMs;
   // pdf.js may detach the buffer it is given: hand it a copy.
-  const parser = new PDFParse({ data: new Uint8Array(bytes) });
+  const parser = new PDFParse({ data: new Uint8Array(file.bytes) });
   try {
-    const result = await parser.getText({ pageJoiner: '' });
-    return result.pages.map((p) => p.text);
+    const { total } = await parser.getInfo();
+    if (total > maxPages) throw tooManyPages(file, total, maxPages);
+    // Page by page with the clock read between pages: pdf.js's in-process worker answers through
+    // promises only, so a timer would not fire until it had read the whole file.
+    const pages: string[] = [];
+    for (let page = 1; page <= total; page++) {
+      if (Date.now() > deadline) throw tooSlow(file, fileTimeoutMs);
+      const result = await parser.getText({ partial: [page], pageJoiner: '' });
+      pages.push(result.pages[0]?.text ?? '');
+    }
+    return pages;
   } finally {
-    await parser.destroy();
+    await parser.destroy().catch(() => undefined);
   }
 }
 
 /** pdftotext's text by page, or undefined when the binary is missing. Throws UNREADABLE when it fails on the file. */
-async function readWithPdftotext(file: SourceFile, bin: string, timeoutMs: number): Promise<string[] | undefined> {
+async function readWithPdftotext(file: SourceFile, bin: string, timeoutMs: number, maxPages: number): Promise<string[] | undefined> {
   const dir = await mkdtemp(join(tmpdir(), 'ingest-pdf-'));
   try {
     const path = join(dir, 'in.pdf');
     await writeFile(path, file.bytes);
     const out = await new Promise<string>((resolve, reject) => {
-      execFile(bin, ['-enc', 'UTF-8', path, '-'], { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
+      // One page past the bound is enough to know the file is over it.
+      execFile(bin, ['-enc', 'UTF-8', '-l', String(maxPages + 1), path, '-'], { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
         if (err) reject(Object.assign(err, { stderr }));
         else resolve(stdout);
       });
     });
-    return out.replace(/\f$/, '').split('\f'); // pdftotext ends each page with a form feed
+    const pages = out.replace(/\f$/, '').split('\f'); // pdftotext ends each page with a form feed
+    if (pages.length > maxPages) throw tooManyPages(file, `over ${maxPages}`, maxPages);
+    return pages;
   } catch (err) {
+    if (err instanceof LoadError) throw err;
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if ((err as { killed?: boolean }).killed) throw tooSlow(file, timeoutMs);
     const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim().split('\n')[0] ?? '';
     throw new LoadError('UNREADABLE', file.relPath, `${file.relPath}: unreadable PDF (pdftotext: ${stderr || message(err)}). / Tệp PDF bị hỏng.`, { cause: err });
   } finally {

@@ -25,7 +25,8 @@ export type LoadErrorCode =
   | 'UNREADABLE' // the file is broken (truncated PDF, not a zip, invalid JSON)
   | 'GARBLED_TEXT' // text came out scrambled and could not be recovered
   | 'EMPTY' // nothing to index
-  | 'TOO_LARGE' // over the size limits before it is unpacked (a zip bomb: zip-guard.ts)
+  | 'TOO_LARGE' // over the size limits before it is unpacked (a zip bomb: zip-guard.ts), or a PDF over its page limit
+  | 'TIME_BUDGET' // reading it took longer than one file may (a PDF: loaders/pdf.ts)
   | 'OCR_UNAVAILABLE' // a scan, and tesseract (or its Vietnamese model) is not installed
   | 'CONVERTER_UNAVAILABLE' // a .doc/.odt/.rtf, and LibreOffice (soffice) is not installed
   | 'INVALID_RECORD'; // a catalogue file whose records fail the schema entirely

@@ -37,7 +37,7 @@ export async function ingestInProcess(indexDir: string, paths: string[], opts: {
 
 /** The CLI as a single child process (node + the tsx loader), so its pid is the lock holder's. */
 export function spawnIngest(args: string[]): ChildProcess & { output: { stdout: string; stderr: string }; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'cli/ingest.ts'), ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'cli/ingest.ts'), '--in-process', ...args], {
     cwd: projectRoot,
     env: { ...process.env, EMBEDDINGS: 'hashing', EMBEDDINGS_DIM: '', LLM_PROVIDER: 'none' },
     stdio: ['ignore', 'pipe', 'pipe'],
