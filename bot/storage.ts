@@ -1,15 +1,34 @@
 // Small persistent stores of the bots: chat sessions (a grammY StorageAdapter), reminder
-// subscriptions and Zalo OA tokens. One JSON file each, rewritten atomically (temp + rename).
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+// subscriptions and Zalo OA tokens. One JSON file each, rewritten atomically (temp + rename),
+// readable by the service's user only: tokens are secrets, sessions and chat ids personal data.
+import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import type { StorageAdapter } from 'grammy';
 import type { Language } from '../domain/records.js';
 import { ChannelError } from './errors.js';
 
+/** Files 0600 in a folder 0700: no other user of the host reads the bots' state. */
+const PRIVATE_FILE = 0o600;
+const PRIVATE_DIR = 0o700;
+
+/**
+ * Takes group and world access away from `path` if it has any (a folder or file from before).
+ * Only what the service's user owns: a shared folder such as /tmp is not ours to change.
+ */
+async function restrict(path: string, mode: number): Promise<void> {
+  try {
+    const { mode: current, uid } = await stat(path);
+    if ((current & 0o077) !== 0 && uid === process.getuid?.()) await chmod(path, mode);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
 /**
  * A JSON object on disk, read once, written whole and atomically, writes serialised. One instance
- * per file and process: it caches what it read.
+ * per file and process: it caches what it read. Its folder and the file are private to the
+ * service's user, also when an earlier version left them readable by all.
  */
 export class JsonFile<T> {
   private cache: T | undefined;
@@ -23,6 +42,7 @@ export class JsonFile<T> {
   async read(): Promise<T> {
     if (this.cache === undefined) {
       try {
+        await restrict(this.path, PRIVATE_FILE);
         this.cache = JSON.parse(await readFile(this.path, 'utf8')) as T;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
@@ -39,9 +59,12 @@ export class JsonFile<T> {
     const run = this.queue.then(async () => {
       const value = await this.read();
       const result = change(value);
-      await mkdir(dirname(this.path), { recursive: true });
+      // The folder may predate us (created 0755 by another store): tighten it, not only new ones.
+      await mkdir(dirname(this.path), { recursive: true, mode: PRIVATE_DIR });
+      await restrict(dirname(this.path), PRIVATE_DIR);
       const temp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      await writeFile(temp, JSON.stringify(value, null, 2), 'utf8');
+      // Created 0600 (flag wx: never through a file someone placed there), then renamed over the old one.
+      await writeFile(temp, JSON.stringify(value, null, 2), { encoding: 'utf8', mode: PRIVATE_FILE, flag: 'wx' });
       await rename(temp, this.path);
       return result;
     });

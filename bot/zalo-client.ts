@@ -80,8 +80,11 @@ export function createZaloClient(opts: ZaloClientOptions): ZaloClient {
   const maxAttempts = opts.maxAttempts ?? 3;
   const backoffMs = opts.backoffMs ?? 300;
   const maxRetryAfterMs = opts.maxRetryAfterMs ?? 30_000;
+  // A blank secret (an unset variable written as spaces) is no secret: Zalo would be sent an empty
+  // secret_key with a single-use refresh token, so such a refresh is never tried.
+  const appSecret = opts.secretKey?.trim() ? opts.secretKey : undefined;
   // Tokens are read at each call and go into the redaction list as they change.
-  const secrets = new Set<string>(opts.secretKey ? [opts.secretKey] : []);
+  const secrets = new Set<string>(appSecret ? [appSecret] : []);
   const log = redactingLogger(opts.logger ?? silentLogger, secrets);
   const clean = (text: string): string => describeError(new Error(text), [...secrets]).replace(/^Error: /, '');
   const http = ky.create({
@@ -151,7 +154,7 @@ export function createZaloClient(opts: ZaloClientOptions): ZaloClient {
 
   /** What refreshing lacks, named as the operator sets it; empty when a refresh can be tried. */
   const missingForRefresh = (tokens: ZaloTokens): string[] => [
-    ...(opts.secretKey ? [] : ['ZALO_APP_SECRET']),
+    ...(appSecret ? [] : ['ZALO_APP_SECRET']),
     ...(tokens.refreshToken ? [] : ['ZALO_OA_REFRESH_TOKEN']),
   ];
 
@@ -160,7 +163,7 @@ export function createZaloClient(opts: ZaloClientOptions): ZaloClient {
   function refreshTokens(): Promise<void> {
     refreshing ??= (async () => {
       const tokens = await currentTokens();
-      const { secretKey } = opts;
+      const secretKey = appSecret;
       const { refreshToken } = tokens;
       if (!secretKey || !refreshToken) {
         throw new ZaloApiError('ZALO_CONFIG', `Không làm mới được access token Zalo OA: thiếu ${missingForRefresh(tokens).join(' và ')}.`);

@@ -49,7 +49,11 @@ interface ZaloEvent {
   message?: { text?: string; msg_id?: string };
 }
 
-/** Message ids seen within the replay window; bounded so a flood cannot grow it without end. */
+/**
+ * Message ids and body hashes seen within the replay window; bounded so a flood cannot grow it
+ * without end (past `max`, the oldest go first: only a replay older than 10,000 newer keys, some
+ * 5,000 texts at two keys each, could get through, and the timestamp window refuses it soon after).
+ */
 class RecentIds {
   private readonly seen = new Map<string, number>();
   constructor(
@@ -194,8 +198,12 @@ export async function zaloWebhookPlugin(app: FastifyInstance, opts: ZaloWebhookO
         log.warn({ event: event.event_name, timestamp }, 'zalo event outside the time window refused');
         return reply.code(401).send({ code: 'ZALO_STALE_EVENT', message: 'timestamp outside the accepted window' });
       }
+      // A replay is the same signed bytes sent again. Events without a msg_id (follow, some texts)
+      // are known by a hash of their body; the timestamp inside it ties a hash to the window.
       const msgId = event.message?.msg_id;
-      if (msgId && recent.check(msgId, at)) return { ok: true, ignored: 'duplicate' };
+      const seenBody = recent.check(`body:${sha256(raw).toString('hex')}`, at);
+      const seenId = msgId ? recent.check(`msg:${msgId}`, at) : false;
+      if (seenBody || seenId) return { ok: true, ignored: 'duplicate' };
       if (event.event_name !== 'user_send_text' && event.event_name !== 'follow') return { ok: true, ignored: 'event' };
 
       // Zalo wants its 200 within about 2 s: the answer goes out on its own.

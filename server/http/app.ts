@@ -12,7 +12,7 @@ import { loadWidgetAssets } from '../widget/assets.js';
 import { DEFAULT_CONNECTION_LIMITS, guardConnections, serverTimeouts } from './connections.js';
 import type { ConnectionLimits } from './connections.js';
 import { adminRoutes } from './admin.js';
-import type { AdminBackend } from './admin.js';
+import type { AdminBackend, TokenThrottleOptions } from './admin.js';
 import { ApiError, apiError, errorBody, fromEngine, pickLanguage } from './errors.js';
 import { createMetrics } from './metrics.js';
 import type { Metrics } from './metrics.js';
@@ -42,11 +42,15 @@ export interface AppDeps {
   /** Admin routes exist only when both a backend and a token are given. */
   admin?: AdminBackend;
   adminToken?: string;
+  /** Wrong admin tokens one client may send before a 429 (default: 10 a minute). */
+  adminThrottle?: Partial<TokenThrottleOptions>;
   /** Upload size limit for POST /admin/documents. Default 20 MiB. */
   uploadLimitBytes?: number;
   feedback: FeedbackStore;
   unanswered: UnansweredLog;
   metrics?: Metrics;
+  /** When set, GET /metrics needs it as a Bearer token (METRICS_TOKEN). */
+  metricsToken?: string | undefined;
   logger?: boolean | object;
   /** The service's one logger (wins over `logger`): request lines go where every other line goes. */
   loggerInstance?: FastifyBaseLogger;
@@ -151,8 +155,8 @@ async function houseRoutes(app: FastifyInstance, deps: AppDeps, metrics: Metrics
     { prefix: '/api' },
   );
 
-  await app.register(async (ops) => opsRoutes(ops, { isReady: deps.isReady, metrics }));
-  await app.register(async (docs) => docsRoutes(docs));
+  await app.register(async (ops) => opsRoutes(ops, { isReady: deps.isReady, metrics, metricsToken: deps.metricsToken }));
+  await app.register(async (docs) => docsRoutes(docs, { adminToken: deps.admin ? deps.adminToken : undefined }));
   await app.register(async (pages) => staticRoutes(pages, { assets }));
   await app.register(async (widget) => widgetRoutes(widget, { widgetOrigins: deps.widgetOrigins }));
 
@@ -163,6 +167,7 @@ async function houseRoutes(app: FastifyInstance, deps: AppDeps, metrics: Metrics
         adminRoutes(scope, {
           backend: admin,
           token: adminToken,
+          ...(deps.adminThrottle ? { throttle: deps.adminThrottle } : {}),
           uploadLimitBytes: deps.uploadLimitBytes ?? 20 * KIB * KIB,
           feedback: deps.feedback,
           unanswered: deps.unanswered,

@@ -52,6 +52,11 @@ const CATALOGUE = {
     vi: () => 'Cần mã truy cập quản trị hợp lệ.',
     en: () => 'A valid admin token is required.',
   },
+  METRICS_UNAUTHORIZED: {
+    status: 401,
+    vi: () => 'Cần mã truy cập số liệu vận hành (METRICS_TOKEN) hợp lệ.',
+    en: () => 'A valid metrics token (METRICS_TOKEN) is required.',
+  },
   NOT_READY: {
     status: 503,
     vi: () => 'Dịch vụ đang khởi động, vui lòng thử lại sau.',

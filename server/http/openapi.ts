@@ -99,3 +99,25 @@ function responses(transformed: Record<string, Json>, declared: Json | undefined
   if (!Object.keys(out).some((s) => s.startsWith('2'))) out['200'] = { description: 'OK', content: { [produces]: { schema: { type: 'string' } } } };
   return out;
 }
+
+type Operation = { security?: Record<string, unknown>[] };
+
+/**
+ * The document as an API caller without the admin token sees it: no admin operation (those that
+ * name the admin scheme, and anything under /admin), no admin scheme. The admin surface is not
+ * advertised to whoever asks; `doc` is not changed.
+ */
+export function publicDocument(doc: Json): Json {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [url, item] of Object.entries((doc.paths as Record<string, Record<string, unknown>> | undefined) ?? {})) {
+    if (url === '/admin' || url.startsWith('/admin/')) continue;
+    const kept = Object.entries(item).filter(([, op]) => !(op as Operation)?.security?.some((s) => ADMIN_SCHEME in s));
+    if (kept.length) paths[url] = Object.fromEntries(kept);
+  }
+  const components = { ...((doc.components as Json | undefined) ?? {}) };
+  const schemes = { ...((components.securitySchemes as Json | undefined) ?? {}) };
+  delete schemes[ADMIN_SCHEME];
+  components.securitySchemes = schemes;
+  const tags = (doc.tags as { name: string }[] | undefined)?.filter((t) => t.name !== 'admin');
+  return { ...doc, paths, components, ...(tags ? { tags } : {}) };
+}

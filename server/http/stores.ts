@@ -44,12 +44,12 @@ function lineWriter(file: string): (entry: object) => Promise<void> {
   let dirReady: Promise<unknown> | undefined;
   let queue: Promise<void> = Promise.resolve();
   return (entry) => {
-    dirReady ??= mkdir(path.dirname(file), { recursive: true });
+    dirReady ??= mkdir(path.dirname(file), { recursive: true, mode: 0o700 }); // questions are personal data: the service's user only
     // appendFile keeps earlier lines intact if the process dies; the queue keeps their order.
     // A failed line is reported to its caller and does not stop the lines after it.
     const line = queue.catch(() => undefined).then(async () => {
       await dirReady;
-      await appendFile(file, `${JSON.stringify(entry)}\n`, 'utf8');
+      await appendFile(file, `${JSON.stringify(entry)}\n`, { encoding: 'utf8', mode: 0o600 });
     });
     queue = line;
     return line;
@@ -162,8 +162,8 @@ export function createUnansweredLog(options: UnansweredLogOptions): UnansweredLo
 
 /** Rewrites a long log as one line per kept question (with its count), at start only. */
 function compact(file: string, kept: UnansweredEntry[]): void {
-  mkdirSync(path.dirname(file), { recursive: true });
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, kept.map((e) => `${JSON.stringify(e)}\n`).join(''), 'utf8');
+  writeFileSync(tmp, kept.map((e) => `${JSON.stringify(e)}\n`).join(''), { encoding: 'utf8', mode: 0o600 });
   renameSync(tmp, file);
 }

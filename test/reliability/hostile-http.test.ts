@@ -70,6 +70,7 @@ beforeAll(async () => {
     rateLimit: { max: 1_000_000, timeWindowMs: 60_000 },
     feedback: createFeedbackStore(),
     unanswered: createUnansweredLog({ size: 50 }),
+    adminThrottle: { maxFailures: 1_000_000 }, // the 401 gate itself; the throttle: test/security/admin-surface.test.ts
     admin: backend(uploads),
     adminToken: TOKEN,
     uploadLimitBytes: UPLOAD_LIMIT,
@@ -256,7 +257,7 @@ function multipart(filename: string, bytes: Buffer, token = TOKEN): InjectOption
 }
 
 describe('admin uploads', () => {
-  const pdf = Buffer.from('%PDF-1.4\n% test fixture\n');
+  const pdf = Buffer.from('%PDF-1.4\n% test fixture\n%%EOF\n');
   it('refuses paths, odd types, disguised content and oversize files; saves nothing outside the folder', async () => {
     const before = saved;
     for (const name of ['../evil.pdf', '..\\evil.pdf', '/etc/passwd.pdf', 'a/../../b.pdf', '..', '.hidden.pdf', 'x.pdf\u0000.sh', 'x.exe', 'x.pdf.sh', 'x.svg', 'x.js', 'x.html.php', `${'a'.repeat(300)}.pdf`]) {

@@ -1,12 +1,14 @@
-// Operations: liveness, readiness and Prometheus metrics.
+// Operations: liveness, readiness and Prometheus metrics. With a metrics token, /metrics answers
+// only a scraper that sends it (Bearer): the figures say how busy the service is and what fails.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { tokenMatches } from '../admin.js';
 import { apiError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import { errorResponses, Health } from '../schemas.js';
 
-export async function opsRoutes(app: FastifyInstance, deps: { isReady: () => boolean; metrics: Metrics }): Promise<void> {
+export async function opsRoutes(app: FastifyInstance, deps: { isReady: () => boolean; metrics: Metrics; metricsToken?: string | undefined }): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get(
@@ -34,12 +36,15 @@ export async function opsRoutes(app: FastifyInstance, deps: { isReady: () => boo
     '/metrics',
     {
       schema: {
-        summary: 'Prometheus metrics (text exposition format)',
+        summary: 'Prometheus metrics (text exposition format); needs Bearer METRICS_TOKEN when the server sets one',
         tags: ['operations'],
         produces: ['text/plain'],
-        response: { 200: z.string() },
+        response: { 200: z.string(), ...errorResponses(401) },
       },
     },
-    async (_request, reply) => reply.type(deps.metrics.contentType).header('cache-control', 'no-store').send(await deps.metrics.render()),
+    async (request, reply) => {
+      if (deps.metricsToken && !tokenMatches(request.headers.authorization, deps.metricsToken)) throw apiError('METRICS_UNAUTHORIZED');
+      return reply.type(deps.metrics.contentType).header('cache-control', 'no-store').send(await deps.metrics.render());
+    },
   );
 }
