@@ -45,7 +45,7 @@ export const Citation = z.object({
   date: IsoDate.optional(),
   url: z.string().url().optional(),
   section: z.string().optional(),
-  quote: z.string(), // the passage the fact comes from
+  quote: z.string().describe('The passage the fact comes from, as plain text (markup stripped).'),
 });
 export type Citation = z.infer<typeof Citation>;
 
@@ -161,7 +161,14 @@ export const AskResponse = z.object({
   language: Language,
   intent: Intent,
   found: z.boolean(),
-  answer: z.string(),
+  /**
+   * Plain text, never markup: paragraphs separated by blank lines, lines by "\n". Show it as
+   * text (textContent, not innerHTML; escaped before Telegram's HTML parse mode). HTML planted in a
+   * source document is stripped before it gets here (tags dropped, their text kept), and so are
+   * links the data does not vouch for; the same holds for `parts[].text`, `citations[].quote`,
+   * tasks' text and `notes`.
+   */
+  answer: z.string().describe('The answer as plain text (no HTML, no Markdown): paragraphs separated by blank lines. Show it as text, never as HTML.'),
   citations: z.array(Citation),
   links: z.array(Link),
   procedure: ProcedureAnswer.optional(),

@@ -21,7 +21,7 @@ import { answerDocument, documentsForQuestion, referencesBySubject } from './doc
 import type { Knowledge, ProcedureEntry } from './knowledge.js';
 import { buildLexicon, type LexiconEntry } from './lexicon.js';
 import { type Phraser } from './llm.js';
-import { allowedUrls, neutraliseLinksIn, stripBidi } from './links.js';
+import { allowedUrls, neutraliseLinksIn, stripBidi, stripMarkup } from './links.js';
 import { hybridChunks, viewQuery, type QueryView } from './retrieve.js';
 import type { ProcedureCandidate } from './rank.js';
 import { CHOOSE_ALL_ON, loadRankModel, searchProcedures, type ChooseSwitches, type RankModel } from './choose.js';
@@ -71,11 +71,11 @@ export class EngineNotReadyError extends Error {
 function neutraliseLinks(r: AskResponse): AskResponse {
   const allowed = allowedUrls(r);
   const label = r.language === 'vi' ? '[liên kết đã ẩn]' : '[link removed]';
-  const clean = (text: string) => neutraliseLinksIn(text, allowed, label);
+  const clean = (text: string) => neutraliseLinksIn(stripMarkup(text), allowed, label);
   return {
     ...r,
     answer: clean(r.answer),
-    citations: r.citations.map((c) => ({ ...c, title: stripBidi(c.title), quote: clean(c.quote) })),
+    citations: r.citations.map((c) => ({ ...c, title: stripMarkup(stripBidi(c.title)), quote: clean(c.quote) })),
     ...(r.tasks ? { tasks: r.tasks.map((t) => ({ ...t, text: clean(t.text), citation: { ...t.citation, quote: clean(t.citation.quote) } })) } : {}),
     ...(r.parts ? { parts: r.parts.map((p) => ({ ...p, text: clean(p.text) })) } : {}),
     ...(r.notes ? { notes: r.notes.map(clean) } : {}),

@@ -67,3 +67,22 @@ export function foreignLinks(text: string, allowed: ReadonlySet<string>): string
   const ok = vouchedBy(allowed);
   return [...stripBidi(text).matchAll(LINK_LIKE)].map((m) => m[0].replace(/[.,;:!?]+$/, '')).filter((l) => !ok(l));
 }
+
+/**
+ * HTML in a document's text (a comment, a doctype, a tag with any name: browsers run handlers on
+ * unknown elements too). A tag's name starts with an ASCII letter, so "< 5 ngày" is text and
+ * "<Tên cơ quan>" keeps its words; a tag never spans a blank line, so each paragraph of `parts` is
+ * cleaned as it is in `answer`. Attributes are bounded so that a text of unclosed "<a …" stays cheap.
+ */
+const MARKUP = /<!--(?:[^-]|-(?!->))*?(?:-->|$)|<[!?][^<>]*>|<\/?[a-z][a-z0-9:-]*(?:(?:[\t\f\r /]|\n(?!\s*\n))(?:"[^"]*"|'[^']*'|[^<>"'\n]|\n(?!\s*\n)){0,1000})?>/gi;
+/** What is left of a tag cut short ("<img src=x onerror=…" at the end of a quoted passage). */
+const TAG_OPENING = /<(?=[a-z!/?])/gi;
+
+/**
+ * `answer` and quotes are plain text (domain/contract.ts): markup planted in a document
+ * ("<script>", "<img onerror>", "<a href>") loses its tags and keeps its text, and a tag cut
+ * short loses its "<" for "‹", so that a client that wrongly renders text as HTML runs nothing.
+ */
+export function stripMarkup(text: string): string {
+  return text.replace(MARKUP, '').replace(TAG_OPENING, '‹');
+}

@@ -3,7 +3,7 @@
 // data); on an error, a timeout or a failed check the composed answer stands.
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { AskResponse } from '../../domain/contract.js';
-import { allowedUrls, foreignLinks } from './links.js';
+import { allowedUrls, foreignLinks, stripMarkup } from './links.js';
 
 export interface Phraser {
   rephrase(response: AskResponse): Promise<AskResponse>;
@@ -30,6 +30,7 @@ export function checkPhrasing(text: string, r: AskResponse): string | null {
   if (trimmed.length > 6000) return 'output too long';
   const foreign = foreignLinks(trimmed, allowedUrls(r));
   if (foreign.length) return `link not in the data: ${foreign[0]!.slice(0, 80)}`;
+  if (stripMarkup(trimmed) !== trimmed) return 'markup in output: `answer` is plain text';
   const markers = [...trimmed.matchAll(MARKER_RE)].map((m) => Number(m[1]));
   if (r.citations.length && markers.length === 0) return 'no citation markers';
   for (const n of markers) if (n < 1 || n > r.citations.length) return `citation [${n}] does not refer to a retrieved source`;

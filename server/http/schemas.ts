@@ -62,7 +62,11 @@ export const AdminDocumentView = z.object({
 export type AdminDocumentView = z.infer<typeof AdminDocumentView>;
 
 export const IdParams = z.object({ id: z.string().trim().min(1).max(200) }).strict();
-export const UploadAccepted = z.object({ name: z.string(), path: z.string(), bytes: z.number().int() });
+export const UploadAccepted = z.object({
+  name: z.string().describe('The name the file was saved under: sanitised, at most 200 bytes of UTF-8 (a longer name is refused with 400, as is a PDF without its header or %%EOF trailer and a text file that is not UTF-8 or holds a NUL byte).'),
+  path: z.string(),
+  bytes: z.number().int(),
+});
 export const IngestStarted = z.object({ jobId: z.string() });
 export const DocumentList = z.object({ documents: z.array(AdminDocumentView) });
 export const Removed = z.object({ removed: z.literal(true), id: z.string() });

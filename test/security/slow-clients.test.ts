@@ -302,7 +302,7 @@ describe('uploads without the admin token', () => {
 
   it('an authorised upload over a real socket still goes through', async () => {
     const boundary = 'ok-upload';
-    const body = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="Công văn.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n% ok\n\r\n--${boundary}--\r\n`;
+    const body = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="Công văn.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n% ok\n%%EOF\n\r\n--${boundary}--\r\n`;
     const res = await request(server.port, {
       path: '/admin/documents',
       body,
