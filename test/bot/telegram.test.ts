@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Update } from 'grammy/types';
 import { parsePortalRecord } from '../../ingest/loaders/portal.js';
-import { toProcedureAnswer } from '../../server/answer/engine.js';
+import { toProcedureAnswer } from '../../server/answer/drafts.js';
 import { projectRoot } from '../helpers/engine.js';
 import { loadConfig } from '../../config.js';
 import { callbackUpdate, FAKE_BOT, groupCallbackUpdate, groupTextUpdate, htmlProblem, mediaUpdate, startFakeTelegram, textUpdate, type FakeTelegram } from './fakes/telegram-api.js';
