@@ -25,6 +25,12 @@ export const LABELS = {
     tasksOf: 'Nhiệm vụ và hạn chót',
     deadline: 'Hạn',
     via: 'Theo',
+    role: 'Vai trò',
+    roles: { lead: 'chủ trì', support: 'phối hợp' },
+    product: 'Sản phẩm',
+    amendedBy: (doc: string) => `Thời hạn đã được điều chỉnh theo ${doc}`,
+    previous: 'thời hạn cũ',
+    repealedBy: (doc: string) => `Không còn hiệu lực theo ${doc}`,
     sources: 'Nguồn',
     portal: 'Nộp trực tuyến',
     portalButton: '🌐 Nộp trực tuyến',
@@ -53,6 +59,12 @@ export const LABELS = {
     tasksOf: 'Tasks and deadlines',
     deadline: 'Deadline',
     via: 'Via',
+    role: 'Role',
+    roles: { lead: 'lead', support: 'support' },
+    product: 'Product',
+    amendedBy: (doc: string) => `Deadline changed by ${doc}`,
+    previous: 'previous deadline',
+    repealedBy: (doc: string) => `No longer in force, by ${doc}`,
     sources: 'Sources',
     portal: 'Apply online',
     portalButton: '🌐 Apply online',
@@ -157,11 +169,26 @@ export function taskLines(task: TaskAnswer, lang: Language): Line[] {
   const lines: Line[] = [{ text: `${status.icon} ${task.text}`, keepWithNext: true, opensTask: true }];
   const deadline = task.deadline.text ? `${L.deadline}: ${task.deadline.text} (${status[lang]})` : `(${status[lang]})`;
   lines.push({ text: `   ${deadline} · ${source}` });
-  if (task.via) {
+  const extra: Line[] = [];
+  if (task.via) extra.push({ text: `   ${L.via}: ${task.via}`, style: 'italic' });
+  if (task.role) extra.push({ text: `   ${L.role}: ${L.roles[task.role]}` });
+  if (task.product) extra.push({ text: `   ${L.product}: ${task.product}` });
+  if (task.amendedBy) {
+    const before = (task.previous ?? []).map((d) => d.text).filter(Boolean).join('; ');
+    extra.push({ text: `   ${L.amendedBy(changeName(task.amendedBy))}${before ? `; ${L.previous}: ${before}` : ''}`, style: 'italic' });
+  }
+  if (task.repealedBy) extra.push({ text: `   ${L.repealedBy(changeName(task.repealedBy))}`, style: 'italic' });
+  for (const line of extra) {
     lines[lines.length - 1]!.keepWithNext = true;
-    lines.push({ text: `   ${L.via}: ${task.via}`, style: 'italic' });
+    lines.push(line);
   }
   return lines;
+}
+
+/** A changing document as people name it: its number and date, else its title. */
+function changeName(c: NonNullable<TaskAnswer['amendedBy']>): string {
+  const name = c.number ?? c.title;
+  return c.date ? `${name} (${c.date.split('-').reverse().join('/')})` : name;
 }
 
 /** A unit's tasks under their heading, each whole. */

@@ -102,6 +102,8 @@ export const TaskAnswer = z.object({
   previous: z.array(Deadline).optional(),
   /** Its document (or item) was repealed, replaced or has expired: no longer in force. */
   repealedBy: TaskChange.optional(),
+  /** What the task delivers, when its table says ("Sản phẩm": a report, a decision). */
+  product: z.string().optional(),
 });
 export type TaskAnswer = z.infer<typeof TaskAnswer>;
 

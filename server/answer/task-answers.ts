@@ -61,6 +61,7 @@ export function taskAnswer(doc: StoredDocument, t: StoredTask, today: string, ch
     ...(next ? { next } : {}),
     ...history,
     ...(repealedBy ? { repealedBy } : {}),
+    ...(t.product ? { product: t.product } : {}),
   };
 }
 
@@ -134,10 +135,11 @@ export function taskLine(t: TaskAnswer, n: number, lang: Language, withUnits = f
       ? `\n   Không còn hiệu lực: ${REPEAL_VI[t.repealedBy.kind] ?? 'bãi bỏ'} theo ${changeLabel(t.repealedBy, lang)}`
       : `\n   No longer in force: ${REPEAL_EN[t.repealedBy.kind] ?? 'repealed'} by ${changeLabel(t.repealedBy, lang)}`
     : '';
+  const product = t.product ? (lang === 'vi' ? `\n   Sản phẩm: ${t.product}` : `\n   Product: ${t.product}`) : '';
   const via = t.via ? (lang === 'vi' ? ` — giao cho: ${t.via}` : ` — assigned via: ${t.via}`) : '';
   const units = withUnits && t.units.length ? (lang === 'vi' ? ` — đơn vị: ${t.units.join('; ')}` : ` — units: ${t.units.join('; ')}`) : '';
   const src = `${t.citation.number ?? t.citation.title}${t.citation.section ? `, ${lang === 'vi' ? 'mục' : 'item'} ${t.citation.section}` : ''}`;
-  return `${n}. ${truncate(t.text, 300)}\n   ${lang === 'vi' ? 'Thời hạn' : 'Deadline'}: ${dl}${via}${units}${role}${amended}${repealed}\n   [${src}]`;
+  return `${n}. ${truncate(t.text, 300)}\n   ${lang === 'vi' ? 'Thời hạn' : 'Deadline'}: ${dl}${via}${units}${role}${product}${amended}${repealed}\n   [${src}]`;
 }
 
 const REPEAL_VI: Partial<Record<TaskChange['kind'], string>> = { repeal: 'bị bãi bỏ', replace: 'bị thay thế', expire: 'hết hiệu lực' };

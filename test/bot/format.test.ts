@@ -97,6 +97,45 @@ describe('Telegram rendering', () => {
     expect(text).toContain('Hạn: tháng 9/2023 (đã qua) · 2458/UBND-SNV');
     expect(text).toContain('⏳ Báo cáo định kỳ');
   });
+
+  it("says the unit's role, the product, and which document moved or repealed a task", () => {
+    const change = { id: 'c', title: 'Công văn điều chỉnh', number: '88/UBND-KSTTHC', date: '2026-11-20', text: 'điều chỉnh thời hạn' };
+    const res = base({
+      intent: 'deadline',
+      unit: 'Sở Tài chính',
+      tasks: [
+        {
+          text: 'Xây dựng quy chế dữ liệu dùng chung',
+          units: ['Sở Tài chính'],
+          deadline: { text: '31/12/2026', kind: 'date', due: '2026-12-31' },
+          status: 'upcoming',
+          role: 'lead',
+          product: 'Quyết định của UBND Thành phố',
+          amendedBy: { ...change, kind: 'deadline' },
+          previous: [{ text: '30/11/2026', kind: 'date', due: '2026-11-30' }],
+          citation: { id: 'd', title: 'Kế hoạch 77/KH-UBND', number: '77/KH-UBND', quote: 'q' },
+        },
+        {
+          text: 'Rà soát thủ tục nội bộ',
+          units: ['Sở Nội vụ'],
+          deadline: { text: '30/6/2026', kind: 'date', due: '2026-06-30' },
+          status: 'past',
+          role: 'support',
+          repealedBy: { ...change, kind: 'repeal' },
+          citation: { id: 'd', title: 'Kế hoạch 77/KH-UBND', number: '77/KH-UBND', quote: 'q' },
+        },
+      ],
+    });
+    const text = renderTelegram(res).pages.join('\n');
+    expect(text).toContain('Vai trò: chủ trì');
+    expect(text).toContain('Vai trò: phối hợp');
+    expect(text).toContain('Sản phẩm: Quyết định của UBND Thành phố');
+    expect(text).toContain('Thời hạn đã được điều chỉnh theo 88/UBND-KSTTHC (20/11/2026); thời hạn cũ: 30/11/2026');
+    expect(text).toContain('Không còn hiệu lực theo 88/UBND-KSTTHC (20/11/2026)');
+    const en = renderZalo({ ...res, language: 'en' });
+    expect(en).toContain('Role: lead');
+    expect(en).toContain('Deadline changed by 88/UBND-KSTTHC (20/11/2026); previous deadline: 30/11/2026');
+  });
 });
 
 describe('caveats come from the answer\'s notes, never from its text', () => {

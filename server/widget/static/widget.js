@@ -34,6 +34,8 @@
       commentLabel: 'Góp ý thêm (không bắt buộc)', commentSend: 'Gửi góp ý', commentSkip: 'Bỏ qua',
       tasksOf: 'Nhiệm vụ và thời hạn của ', tasks: 'Nhiệm vụ và thời hạn', deadline: 'Thời hạn: ', assignedTo: 'Giao cho: ',
       scopeOwn: 'Giao trực tiếp cho ', scopeGroup: 'Giao cho nhóm ', scopeEveryone: 'Giao chung cho các cơ quan, đơn vị', scopeOther: 'Nhiệm vụ khác',
+      role: { lead: 'Chủ trì', support: 'Phối hợp' }, product: 'Sản phẩm: ',
+      amendedBy: 'Thời hạn đã được điều chỉnh theo ', previous: '; thời hạn cũ: ', repealedBy: 'Không còn hiệu lực theo ',
       status: { past: 'Đã qua hạn', upcoming: 'Chưa đến hạn', 'due-soon': 'Sắp đến hạn', recurring: 'Định kỳ', unknown: 'Không ghi hạn' },
       item: 'mục ',
       sections: { overview: 'Thông tin chung', papers: 'Thành phần hồ sơ', channels: 'Cách thức thực hiện, thời hạn, phí', steps: 'Trình tự thực hiện',
@@ -59,6 +61,8 @@
       commentLabel: 'Add a comment (optional)', commentSend: 'Send feedback', commentSkip: 'Skip',
       tasksOf: 'Tasks and deadlines for ', tasks: 'Tasks and deadlines', deadline: 'Deadline: ', assignedTo: 'Assigned to: ',
       scopeOwn: 'Assigned directly to ', scopeGroup: 'Assigned to the group ', scopeEveryone: 'Addressed to all agencies and units', scopeOther: 'Other tasks',
+      role: { lead: 'Lead', support: 'Support' }, product: 'Product: ',
+      amendedBy: 'Deadline changed by ', previous: '; previous deadline: ', repealedBy: 'No longer in force, by ',
       status: { past: 'Past', upcoming: 'Upcoming', 'due-soon': 'Due soon', recurring: 'Recurring', unknown: 'No deadline stated' },
       item: 'item ',
       sections: { overview: 'Overview', papers: 'Required papers', channels: 'How to file, time and fees', steps: 'Steps',
@@ -145,6 +149,9 @@
     '.tasks li:last-child{margin-bottom:0}',
     '.task-text{margin:0 0 3px}',
     '.task-meta{margin:0;font-size:13px;color:#3d4a60}',
+    '.role{display:inline-block;margin-right:6px;font-weight:700}',
+    '.task-note{margin:2px 0 0;font-size:13px;color:#3d4a60}',
+    '.task.repealed .task-text{text-decoration:line-through}',
     '.status{display:inline-block;margin-right:6px;padding:0 7px;border-radius:999px;font-size:12px;font-weight:700;border:1px solid currentColor}',
     '.status-past{color:#6b4b00;background:#fff4d6}',
     '.status-due-soon{color:#8a1020;background:#fff0f2}',
@@ -517,14 +524,27 @@
   function taskItem(task, T, sources) {
     var status = T.status[task.status] || T.status.unknown;
     var due = task.deadline && task.deadline.kind !== 'none' && task.deadline.text ? T.deadline + task.deadline.text : '';
-    return el('li', { class: 'task' }, [
+    var notes = [];
+    if (task.product) notes.push(el('p', { class: 'task-note', text: T.product + task.product }));
+    if (task.amendedBy) {
+      var before = (task.previous || []).map(function (d) { return d.text; }).filter(Boolean).join('; ');
+      notes.push(el('p', { class: 'task-note task-amended', text: T.amendedBy + changeName(task.amendedBy) + (before ? T.previous + before : '') }));
+    }
+    if (task.repealedBy) notes.push(el('p', { class: 'task-note task-repealed', text: T.repealedBy + changeName(task.repealedBy) }));
+    return el('li', { class: 'task' + (task.repealedBy ? ' repealed' : '') }, [
       el('p', { class: 'task-text', text: task.text }),
       el('p', { class: 'task-meta' }, [
         el('span', { class: 'status status-' + task.status, text: status }),
+        task.role && T.role[task.role] ? el('span', { class: 'role role-' + task.role, text: T.role[task.role] }) : '',
         due ? due + ' ' : '',
         sources.link(task.citation, sources.ref(task.citation)),
       ]),
-    ]);
+    ].concat(notes));
+  }
+  // A document that changed a task, as people name it: its number and date, else its title.
+  function changeName(c) {
+    var name = c.number || c.title;
+    return c.date ? name + ' (' + c.date.split('-').reverse().join('/') + ')' : name;
   }
   function appendLinks(node, all, portalUrl, T) {
     var links = (all || []).filter(function (l) { return l.url !== portalUrl; });
