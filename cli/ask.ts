@@ -6,6 +6,8 @@ import type { AskResponse } from '../domain/contract.js';
 import { CONFIRMATIONS_FILE, createFileConfirmationStore, uploadPrecedence } from '../server/redefinitions.js';
 import { openAssistant } from '../service.js';
 
+const USAGE = 'Usage: npm run ask -- [--index DIR] [--json] [--lang vi|en] [--unit "Sở Tư pháp"] "câu hỏi"\n';
+
 function render(r: AskResponse): string {
   const lines = [r.answer, ''];
   if (r.citations.length) {
@@ -19,12 +21,16 @@ function render(r: AskResponse): string {
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
-    options: { index: { type: 'string' }, json: { type: 'boolean', default: false }, lang: { type: 'string' }, unit: { type: 'string' } },
+    options: { index: { type: 'string' }, json: { type: 'boolean', default: false }, lang: { type: 'string' }, unit: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
     allowPositionals: true,
   });
   const question = positionals.join(' ').trim();
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   if (!question) {
-    process.stderr.write('Usage: npm run ask -- [--index DIR] [--json] [--lang vi|en] [--unit "Sở Tư pháp"] "câu hỏi"\n');
+    process.stderr.write(USAGE);
     return 1;
   }
   const config = loadConfig(process.env);
@@ -47,4 +53,11 @@ async function main(): Promise<number> {
   return r.found ? 0 : 4;
 }
 
-process.exitCode = await main();
+process.exitCode = await main().catch((err: unknown) => {
+  // A mistyped option is the user's slip, not a crash: say what is wrong and how to call it.
+  if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}`);
+    return 1;
+  }
+  throw err;
+});
