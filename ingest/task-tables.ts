@@ -43,7 +43,8 @@ function tableBlocks(lines: string[]): Array<{ start: number; rows: string[][] }
   return blocks;
 }
 
-function columnOf(header: string): Column | undefined {
+/** Which column a header cell's wording names ("Đơn vị chủ trì" → lead); undefined for other words. */
+export function columnOf(header: string): Column | undefined {
   const f = fold(header).replace(/[()*:]/g, ' ').replace(/\s+/g, ' ').trim();
   if (!f) return undefined;
   for (const [col, re] of HEADER_WORDS) if (re.test(f)) return col;
@@ -75,6 +76,11 @@ function layoutOf(rows: string[][]): TableLayout | undefined {
     }
   }
   return undefined;
+}
+
+/** True when these rows (one, or two when a cell spans "Chủ trì | Phối hợp") head a task table. */
+export function isTaskTableHeader(rows: string[][]): boolean {
+  return layoutOf(rows) !== undefined;
 }
 
 function isHeaderRow(cells: string[]): boolean {

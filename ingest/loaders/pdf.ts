@@ -1,6 +1,7 @@
 // PDF text: pdf.js (via pdf-parse) first; poppler's pdftotext when pdf.js scrambles the
 // Vietnamese text (PDFs from Word/LibreOffice drawn with fallback fonts) or cannot read the file;
-// OCR for the pages without a text layer (a scan, or the scanned pages of a mixed PDF).
+// OCR for the pages without a text layer (a scan, or the scanned pages of a mixed PDF). Task
+// tables are read back from pdftotext's word positions (pdf-tables.ts).
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { PasswordException, PDFParse } from 'pdf-parse';
 import { createOcrCache, createScanReader, DEFAULT_OCR_CACHE, type ScanReader } from '../ocr/index.js';
 import { nfc, tidy } from '../text.js';
+import { mayHoldTaskTable, parseBboxLayout, withTaskTables } from './pdf-tables.js';
 import { type ExtractedText, LoadError, type SourceFile, type TextExtractor } from './types.js';
 
 export interface PdfExtractorOptions {
@@ -57,7 +59,10 @@ export function createPdfExtractor(options: PdfExtractorOptions = {}): TextExtra
       }
       failure = err;
     }
-    if (first !== undefined && !looksScrambled(first.join('\n\n'))) return finish(file, first, []);
+    if (first !== undefined && !looksScrambled(first.join('\n\n'))) {
+      const warnings: string[] = [];
+      return finish(file, await tables(file, first, deadline, warnings), warnings);
+    }
 
     const why = first === undefined ? `pdf.js could not read it (${message(failure)})` : 'pdf.js returned scrambled Vietnamese text';
     const second = pdftotext === null ? undefined : await readWithPdftotext(file, pdftotext, Math.max(1, Math.min(timeoutMs, deadline - Date.now())), maxPages);
@@ -73,8 +78,31 @@ export function createPdfExtractor(options: PdfExtractorOptions = {}): TextExtra
         `${file.relPath}: the text is scrambled (${why}, and pdftotext's text is scrambled too: fonts without Vietnamese glyphs or without a Unicode map). ` +
           'Re-export the PDF with embedded Vietnamese fonts, or supply the DOCX. / Văn bản bị lỗi phông chữ; hãy xuất lại PDF có nhúng phông tiếng Việt hoặc nạp bản DOCX.');
     }
-    return finish(file, repaired, [`${file.relPath}: text taken from pdftotext because ${why}.`]);
+    const warnings = [`${file.relPath}: text taken from pdftotext because ${why}.`];
+    return finish(file, (await tables(file, second, deadline, warnings)).map(rejoinSplitSyllables), warnings);
   };
+
+  /**
+   * The pages with their task tables as "| … |" rows, from pdftotext's word positions. Only when
+   * a page names a table's columns; a table left as running text is reported, not hidden.
+   */
+  async function tables(file: SourceFile, pages: string[], deadline: number, warnings: string[]): Promise<string[]> {
+    if (pdftotext === null || !pages.some(mayHoldTaskTable)) return pages;
+    const lost = (why: string) => {
+      warnings.push(`${file.relPath}: a task table, if the PDF has one, is read as running text: ${why}.`);
+      return pages;
+    };
+    try {
+      const out = await runPdftotext(file, pdftotext, ['-bbox-layout', '-enc', 'UTF-8', '-l', String(maxPages)], Math.max(1, Math.min(timeoutMs, deadline - Date.now())));
+      if (out === undefined) return lost('pdftotext (poppler-utils) is not installed');
+      const words = parseBboxLayout(out);
+      if (words.length !== pages.length) return lost(`pdftotext read ${words.length} pages, not ${pages.length}`);
+      return withTaskTables(pages, words, rejoinSplitSyllables);
+    } catch (err) {
+      if (err instanceof LoadError && err.code === 'TIME_BUDGET') throw err;
+      return lost(message(err));
+    }
+  }
 }
 
 export const extractPdf: TextExtractor = createPdfExtractor();
@@ -136,20 +164,26 @@ async function readWithPdfJs(file: SourceFile, maxPages: number, fileTimeoutMs: 
 
 /** pdftotext's text by page, or undefined when the binary is missing. Throws UNREADABLE when it fails on the file. */
 async function readWithPdftotext(file: SourceFile, bin: string, timeoutMs: number, maxPages: number): Promise<string[] | undefined> {
+  // One page past the bound is enough to know the file is over it.
+  const out = await runPdftotext(file, bin, ['-enc', 'UTF-8', '-l', String(maxPages + 1)], timeoutMs);
+  if (out === undefined) return undefined;
+  const pages = out.replace(/\f$/, '').split('\f'); // pdftotext ends each page with a form feed
+  if (pages.length > maxPages) throw tooManyPages(file, `over ${maxPages}`, maxPages);
+  return pages;
+}
+
+/** pdftotext's output for the file, or undefined when the binary is missing. Throws UNREADABLE when it fails on the file. */
+async function runPdftotext(file: SourceFile, bin: string, args: string[], timeoutMs: number): Promise<string | undefined> {
   const dir = await mkdtemp(join(tmpdir(), 'ingest-pdf-'));
   try {
     const path = join(dir, 'in.pdf');
     await writeFile(path, file.bytes);
-    const out = await new Promise<string>((resolve, reject) => {
-      // One page past the bound is enough to know the file is over it.
-      execFile(bin, ['-enc', 'UTF-8', '-l', String(maxPages + 1), path, '-'], { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
+    return await new Promise<string>((resolve, reject) => {
+      execFile(bin, [...args, path, '-'], { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
         if (err) reject(Object.assign(err, { stderr }));
         else resolve(stdout);
       });
     });
-    const pages = out.replace(/\f$/, '').split('\f'); // pdftotext ends each page with a form feed
-    if (pages.length > maxPages) throw tooManyPages(file, `over ${maxPages}`, maxPages);
-    return pages;
   } catch (err) {
     if (err instanceof LoadError) throw err;
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;

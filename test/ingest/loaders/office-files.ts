@@ -25,3 +25,27 @@ export function headerTable(o: { number: string; subject?: string; date: string 
 /** "Nơi nhận" and the signature side by side, as dispatches end. */
 export const SIGNATURE_TABLE =
   '<table><tr><td><p>Nơi nhận:</p><p>- Như trên;</p><p>- Lưu: VT.</p></td><td><p>KT. CHỦ TỊCH</p><p>PHÓ CHỦ TỊCH</p><p>Nguyễn Văn A</p></td></tr></table>';
+
+/** A document to render: its HTML body, and the font LibreOffice is to set it in. */
+export interface OfficeDocument {
+  name: string;
+  body: string;
+  font?: string;
+}
+
+/**
+ * Each document as an office sends it: the HTML saved as DOCX, the DOCX exported as PDF, both by
+ * LibreOffice (one soffice run for all the DOCX, one for all the PDFs); the files' bytes by name.
+ */
+export function docxAndPdfFromHtml(workDir: string, docs: OfficeDocument[]): Map<string, { docx: Buffer; pdf: Buffer }> {
+  const profile = `-env:UserInstallation=${pathToFileURL(join(workDir, 'profile')).href}`;
+  for (const d of docs) {
+    const style = d.font ? `<style>body{font-family:${d.font}}</style>` : '';
+    writeFileSync(join(workDir, `${d.name}.html`), `<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>${d.name}</title>${style}</head><body>\n${d.body}\n</body></html>\n`);
+  }
+  const html = docs.map((d) => join(workDir, `${d.name}.html`));
+  execFileSync('soffice', [profile, '--headless', '--convert-to', 'docx:MS Word 2007 XML', '--outdir', workDir, ...html], { stdio: 'ignore' });
+  const docx = docs.map((d) => join(workDir, `${d.name}.docx`));
+  execFileSync('soffice', [profile, '--headless', '--convert-to', 'pdf', '--outdir', workDir, ...docx], { stdio: 'ignore' });
+  return new Map(docs.map((d) => [d.name, { docx: readFileSync(join(workDir, `${d.name}.docx`)), pdf: readFileSync(join(workDir, `${d.name}.pdf`)) }]));
+}
