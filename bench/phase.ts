@@ -1,6 +1,7 @@
 // One bench phase in its own process (`node --import tsx bench/phase.ts '<job json>'`), so that
-// each phase's peak RSS is its own; peers and the HTTP server are imported only by the phase
-// that uses them, since loaded modules count in RSS too. The result is written as JSON to `job.out`; logs go to stderr.
+// each phase's peak RSS is its own (the OCR phase also samples its tesseract children: rss.ts);
+// peers and the HTTP server are imported only by the phase that uses them, since loaded modules
+// count in RSS too. The result is written as JSON to `job.out`; logs go to stderr.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createFileIndexStore, HashingEmbeddings, type IndexSnapshot, type IngestProgress } from '../ingest/index.js';
@@ -11,6 +12,7 @@ import { viewQuery } from '../server/answer/retrieve.js';
 import { loadRankModel, searchProcedures } from '../server/answer/choose.js';
 import { dispatchMarkdown } from './corpora.js';
 import { buildDirect, readChunks } from './direct.js';
+import type { OcrJob } from './ocr.js';
 import { chunkText, type Peer, type PeerDoc } from './peers/types.js';
 import { loadQuestions, scoreRanking } from './questions.js';
 import { timeConcurrent, timeSequential, type Budget } from './stats.js';
@@ -25,6 +27,7 @@ export type Job = { out: string; root: string } & (
   | { phase: 'peer'; peer: PeerName; source: Source; budget: Budget; quality: boolean }
   | { phase: 'incremental'; indexDir: string; paths: string[]; baseDir: string; dispatchDir: string }
   | { phase: 'serve'; indexDir: string }
+  | ({ phase: 'ocr' } & Omit<OcrJob, 'root'>)
 );
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -188,6 +191,7 @@ async function main() {
     : job.phase === 'load' ? await load(job)
     : job.phase === 'retrieve' ? await retrieve(job)
     : job.phase === 'peer' ? await peer(job)
+    : job.phase === 'ocr' ? await (await import('./ocr.js')).ocrPhase(job, log)
     : await incremental(job);
   await fs.writeFile(job.out, JSON.stringify({ ...result, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
 }

@@ -5,6 +5,7 @@ import os from 'node:os';
 import type { Quality } from './questions.js';
 import type { ConcurrentResult, Latency } from './stats.js';
 import type { HttpResult } from './http.js';
+import type { OcrResult } from './ocr.js';
 
 export interface BuildResult {
   elapsedMs: number;
@@ -47,6 +48,8 @@ export interface BenchResults {
   corpora: CorpusResult[];
   http?: HttpResult & { corpus: string };
   incremental?: { corpus: string; elapsedMs: number; phasesMs: Record<string, number>; newChunks: number; chunks: number; maxRssMB: number };
+  /** OCR of scans; `measuredAt`: a run with `--only ocr` replaces this alone in a results file. */
+  ocr?: OcrResult & { measuredAt: string; maxRssMB: number };
   errors: string[];
   notes: string[];
   elapsedS?: number;
@@ -141,9 +144,32 @@ export function tables(r: BenchResults): Array<{ title: string } & Table> {
     ]),
   });
 
+  if (r.ocr) {
+    const frac = (x: { exact: number; of: number }) => (x.of ? `${x.exact}/${x.of} (${((100 * x.exact) / x.of).toFixed(0)} %)` : '–');
+    out.push({
+      title: `OCR of scans, no cache (${r.ocr.documents.length} documents, ${r.ocr.concurrency} pages at once); recovered exactly against the born-digital PDF`,
+      head: ['scan', 'pages', 'pages/s', 's/page', 'CPU s/page (children + node)', 'RSS MB at start → peak (node + children)', 'largest tesseract MB', 'node MB', 'confidence %', 'number', 'date', 'task deadlines'],
+      rows: r.ocr.dpis.map((d) => [
+        `${d.dpi} dpi`,
+        n0(d.pages),
+        d.pagesPerSecond.toFixed(2),
+        (1 / d.pagesPerSecond).toFixed(1),
+        d.cpuPerPage ? `${d.cpuPerPage.children.toFixed(1)} + ${d.cpuPerPage.node.toFixed(1)}` : '–',
+        `${n0(d.memory.startMB)} → ${n0(d.memory.totalMB)}`,
+        n0(d.memory.childMB),
+        n0(d.memory.selfMB),
+        d.confidence.toFixed(1),
+        frac(d.number),
+        frac(d.date),
+        frac(d.deadlines),
+      ]),
+    });
+  }
+
   const t = targets(r);
-  out.push({ title: 'Targets (reported, not asserted)', head: ['target', 'measured', 'met'], rows: t.map((x) => [x.name, x.value, x.met === null ? '–' : x.met ? 'yes' : 'NO']) });
-  return out;
+  // A run of one phase (`--only ocr`) measures none of them: no table of "not measured".
+  if (t.some((x) => x.met !== null)) out.push({ title: 'Targets (reported, not asserted)', head: ['target', 'measured', 'met'], rows: t.map((x) => [x.name, x.value, x.met === null ? '–' : x.met ? 'yes' : 'NO']) });
+  return out.filter((x) => x.rows.length);
 }
 
 export function targets(r: BenchResults): Array<{ name: string; value: string; met: boolean | null }> {
@@ -205,13 +231,18 @@ export function renderMarkdown(r: BenchResults, chartFile = 'latency.svg'): stri
     `Produced by \`npm run bench\`; how each figure is measured: [bench/README.md](../README.md). Latency chart: [${chartFile}](${chartFile}).`,
   ];
   for (const t of tables(r)) parts.push('', `## ${t.title}`, '', md(t));
-  parts.push('', '## HTTP and incremental ingest', '');
+  if (r.http || r.incremental) parts.push('', '## HTTP and incremental ingest', '');
   if (r.http) parts.push(`- POST /api/ask on ${r.http.corpus}: **${n0(r.http.perSecond)} answers/s**, latency p50 ${r.http.latencyMs.p50} ms, p90 ${r.http.latencyMs.p90} ms, p99 ${r.http.latencyMs.p99} ms, max ${r.http.latencyMs.max} ms (autocannon, ${r.http.connections} connections, ${r.http.durationS} s, ${n0(r.http.requests)} requests, ${r.http.non2xx} non-2xx${r.http.serverMaxRssMB ? `; server peak RSS ${n0(r.http.serverMaxRssMB)} MB` : ''}).`);
   if (r.incremental) parts.push(`- Adding one dispatch to ${r.incremental.corpus}: **${(r.incremental.elapsedMs / 1000).toFixed(2)} s** (${r.incremental.newChunks} new chunks; ${phases(r.incremental.phasesMs)}; peak RSS ${n0(r.incremental.maxRssMB)} MB).`);
   const builds = r.corpora.filter((c) => c.build);
   if (builds.length) parts.push('', '## Build phases (s)', '', ...builds.map((c) => `- ${c.label}: ${phases(c.build!.phasesMs)}`));
   const direct = r.corpora.filter((c) => c.us?.buildMs);
   for (const c of direct) parts.push(`- ${c.label} (in memory): ${phases(c.us!.buildMs!)}`);
+  if (r.ocr) {
+    parts.push('', `## OCR: the documents scanned (${r.ocr.measuredAt.slice(0, 10)}, load average ${r.ocr.loadAverage.toFixed(1)} as it began)`, '', ...r.ocr.documents.map((d) => `- ${d.label}: ${d.pages} ${d.pages === 1 ? 'page' : 'pages'}, ${d.tasks} ${d.tasks === 1 ? 'task' : 'tasks'} (${d.deadlines} with a deadline)`));
+    const misses = r.ocr.dpis.flatMap((d) => d.misses.map((m) => `- ${d.dpi} dpi: ${m}`));
+    if (misses.length) parts.push('', 'Not recovered exactly:', '', ...misses);
+  }
   if (r.notes.length) parts.push('', '## Notes', '', ...r.notes.map((n) => `- ${n}`));
   if (r.errors.length) parts.push('', '## Errors', '', ...r.errors.map((e) => `- ${e}`));
   return `${parts.join('\n')}\n`;

@@ -1,6 +1,7 @@
-// `npm run bench [-- --quick] [-- --skip-1m] [-- --peers-1m]`: ingestion, start-up, retrieval,
-// end-to-end and HTTP figures at several corpus sizes, beside Orama, MiniSearch and LangChain +
-// HNSWLib on the same chunks and questions. Exits non-zero on an error, never on a timing.
+// `npm run bench [-- --quick] [-- --skip-1m] [-- --peers-1m] [-- --only ocr]`: ingestion,
+// start-up, retrieval, end-to-end and HTTP figures at several corpus sizes, beside Orama,
+// MiniSearch and LangChain + HNSWLib on the same chunks and questions; OCR of scans. Exits
+// non-zero on an error, never on a timing.
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -27,9 +28,16 @@ const { values: opts } = parseArgs({
     portal: { type: 'string' },
     out: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
 const quick = opts.quick!;
+// `--only ocr`: the OCR phase alone, its figures put in the results file in place of the last ones.
+const only = opts.only;
+if (only !== undefined && only !== 'ocr') {
+  process.stderr.write(`--only takes "ocr" (the phase that runs on its own), not "${only}".\n`);
+  process.exit(2);
+}
 const portal = path.resolve(opts.portal ?? path.join(root, '../shared/data/tthc-portal'));
 const outDir = path.resolve(opts.out ?? path.join(root, 'bench/results'));
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -71,7 +79,9 @@ async function phase<T>(label: string, job: Omit<Job, 'out' | 'root'> & Record<s
 
 const work = await fs.mkdtemp(path.join(os.tmpdir(), 'tthc-bench-'));
 const started = performance.now();
-try {
+
+/** Every corpus: build, start-up, retrieval, peers; the HTTP load and the incremental add; 1M. */
+async function corpusPhases(): Promise<void> {
   await fs.access(portal).catch(() => {
     throw new Error(`The national catalogue is not at ${portal} (pass --portal DIR).`);
   });
@@ -163,6 +173,22 @@ try {
       } else results.notes.push('synthetic 1M: peers not run (each needs its own 1M-chunk index in memory and many minutes; pass --peers-1m).');
     }
   }
+}
+
+/**
+ * OCR of scans (bench/ocr.ts), with no cache. Quick (CI): the two-page test dispatch at 150 dpi
+ * (~20 s): enough to catch the phase breaking, not a figure to quote; full: every dispatch, 150
+ * and 300 dpi (a few minutes).
+ */
+async function ocrPhase(): Promise<void> {
+  const job = { phase: 'ocr' as const, dpis: quick ? [150] : [150, 300], quick, workDir: path.join(work, 'ocr') };
+  const ocr = await phase<Omit<NonNullable<BenchResults['ocr']>, 'measuredAt'>>('OCR of scans', job, (quick ? 5 : 30) * 60_000);
+  if (ocr) results.ocr = { ...ocr, measuredAt: new Date().toISOString() };
+}
+
+try {
+  if (!only) await corpusPhases();
+  await ocrPhase();
 } catch (e) {
   results.errors.push((e as Error).message);
 } finally {
@@ -174,11 +200,26 @@ try {
 await fs.mkdir(outDir, { recursive: true });
 // A quick run (CI) writes beside the full run's committed figures, never over them.
 const [json, md, svg] = quick ? ['quick.json', 'quick.md', 'quick-latency.svg'] : ['latest.json', 'latest.md', 'latency.svg'];
-await fs.writeFile(path.join(outDir, json), `${JSON.stringify(results, null, 2)}\n`);
-await fs.writeFile(path.join(outDir, md), renderMarkdown(results, svg));
-await fs.writeFile(path.join(outDir, svg), renderChart(results));
+const written = only ? await withFiguresOf(path.join(outDir, json)) : results;
+await fs.writeFile(path.join(outDir, json), `${JSON.stringify(written, null, 2)}\n`);
+await fs.writeFile(path.join(outDir, md), renderMarkdown(written, svg));
+await fs.writeFile(path.join(outDir, svg), renderChart(written));
 process.stdout.write(renderTerminal(results));
 if (results.errors.length) {
   log(`\n${results.errors.length} error(s):\n${results.errors.map((e) => `  - ${e}`).join('\n')}`);
   process.exitCode = 1;
+}
+
+/**
+ * `--only ocr`: the results file as it was, with this run's OCR figures (and OCR errors) in place
+ * of its last ones; the other figures and the machine line stay those of the run that made them.
+ */
+async function withFiguresOf(file: string): Promise<BenchResults> {
+  const previous = await fs.readFile(file, 'utf8').then((t) => JSON.parse(t) as BenchResults, (e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return null;
+    throw new Error(`${file} cannot be read to put the OCR figures in`, { cause: e });
+  });
+  if (!previous) return results;
+  const { ocr: _last, ...rest } = previous;
+  return { ...rest, ...(results.ocr ? { ocr: results.ocr } : {}), errors: [...previous.errors.filter((e) => !e.startsWith('OCR')), ...results.errors] };
 }

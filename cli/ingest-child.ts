@@ -104,6 +104,11 @@ export function ingestInChild(settings: IngestSettings, budget: IngestBudget): I
       const stop = () => child.kill('SIGTERM');
       signal?.addEventListener('abort', stop, { once: true });
       child.on('exit', () => signal?.removeEventListener('abort', stop));
+      // A loader stuck on one file (CPU or a hung parser) is killed outright: it would not see a polite stop.
+      const armFileTimer = () => {
+        clearTimeout(fileTimer);
+        fileTimer = setTimeout(() => kill('file-time', 'SIGKILL'), budget.fileTimeoutMs);
+      };
       const runTimer = setTimeout(() => {
         kill('run-time', 'SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS).unref();
@@ -115,16 +120,20 @@ export function ingestInChild(settings: IngestSettings, budget: IngestBudget): I
         for (const line of lines.filter((l) => l.trim())) {
           last = line;
           try {
-            const parsed = JSON.parse(line) as { progress?: Parameters<typeof onProgress>[0]; reading?: typeof reading };
+            // A progress line may also name the file and the page a scan's OCR has read (cli/ingest.ts).
+            const parsed = JSON.parse(line) as { progress?: Parameters<typeof onProgress>[0] & { current?: string; ocr?: unknown }; reading?: typeof reading };
             if (parsed.progress) {
               phase = parsed.progress.phase;
               onProgress(parsed.progress);
+              // A scan whose OCR reads page after page is not stuck: its clock starts again at each page.
+              // OCR's own budget stops the file, keeping the pages read for the next run; killed here,
+              // it would be quarantined and never read on.
+              if (reading && parsed.progress.ocr && parsed.progress.current === reading.source) armFileTimer();
             }
             if (parsed.reading !== undefined) {
               reading = parsed.reading;
               clearTimeout(fileTimer);
-              // A loader stuck on one file (CPU or a hung parser) is killed outright: it would not see a polite stop.
-              if (reading) fileTimer = setTimeout(() => kill('file-time', 'SIGKILL'), budget.fileTimeoutMs);
+              if (reading) armFileTimer();
             }
           } catch {
             // Not ours (a library printing to stdout): only JSON lines count.

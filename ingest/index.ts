@@ -35,7 +35,7 @@ export { IndexBusyError, IndexFormatError } from './store.js';
 export { createFileIndexStore } from './file-store.js';
 
 // An ingest run.
-export type { IngestFailure, IngestOptions, IngestProgress, IngestSummary } from './ingest-types.js';
+export type { IngestFailure, IngestOptions, IngestProgress, IngestSummary, OcrPageProgress } from './ingest-types.js';
 export { EmbedderMismatchError, IngestInputError } from './ingest-types.js';
 // Files that took a run down (out of memory or time), skipped until they change.
 export { createFileQuarantine, quarantineFile, type Quarantine, type QuarantineEntry } from './quarantine.js';

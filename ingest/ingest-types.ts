@@ -8,6 +8,20 @@ export interface IngestProgress {
   done: number;
   total: number;
   current?: string;
+  /**
+   * A page of a scan read by OCR, during the load of `current` (`done`/`total` still count files).
+   * A long scan takes minutes: the CLI prints each page. Pages finish out of order when read in
+   * parallel, so `done` counts pages read.
+   */
+  ocr?: OcrPageProgress;
+}
+
+export interface OcrPageProgress {
+  page: number;
+  pages: number;
+  done: number;
+  /** Taken from the OCR cache, not read again. */
+  cached: boolean;
 }
 
 export interface IngestOptions {

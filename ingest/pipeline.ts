@@ -6,6 +6,10 @@ import { indexedText } from './chunk.js';
 import type { IdentifiedEmbeddings } from './embeddings.js';
 import { EmbedderMismatchError, emptySummary, finishSummary, type IngestOptions, type IngestProgress, type IngestSummary } from './ingest-types.js';
 import { loadChanged, type Held, type Loaded } from './load-sources.js';
+import { createFileLoader } from './loaders/index.js';
+// The cache's path alone: the OCR reader itself loads with the first scan (loaders/index.ts).
+import { indexOcrCacheDir } from './ocr/cache.js';
+import type { OcrProgress } from './ocr/index.js';
 import { findSources, vanishedSources } from './scan.js';
 import type { IndexStore, Manifest, SourceEntry, SourcedChunk, VersionDraft } from './store.js';
 
@@ -15,7 +19,7 @@ export { EmbedderMismatchError, IngestInputError, type IngestFailure, type Inges
  * Bump when parsing, chunking or task extraction changes what a file yields: the next run then
  * re-reads every source instead of trusting the stored results of unchanged files.
  */
-export const PIPELINE_VERSION = '2026-12-01.4';
+export const PIPELINE_VERSION = '2026-12-01.4-pages';
 
 /** The previous version worth building on: none when rebuilding or when extraction changed since. */
 async function previousManifest(store: IndexStore, embedder: IdentifiedEmbeddings, rebuild: boolean): Promise<Manifest | null> {
@@ -28,6 +32,25 @@ async function previousManifest(store: IndexStore, embedder: IdentifiedEmbedding
     );
   }
   return prev;
+}
+
+/**
+ * The registry as this run reads with it: OCR results cached in the index folder (they survive
+ * reboots and travel with the index) and every page read reported between the load events.
+ */
+function runLoader(store: IndexStore, progress: (p: IngestProgress) => void) {
+  let loading: IngestProgress = { phase: 'load', done: 0, total: 0 };
+  const onOcrPage = (p: OcrProgress) => {
+    progress({ phase: 'load', done: loading.done, total: loading.total, current: p.file, ocr: { page: p.page, pages: p.pages, done: p.done, cached: p.cached } });
+  };
+  return {
+    // store.dir is the index folder of the file store (a store not on disk would name its own place).
+    load: createFileLoader({ ocr: { cacheDir: indexOcrCacheDir(store.dir), onProgress: onOcrPage } }),
+    progress: (p: IngestProgress) => {
+      if (p.phase === 'load') loading = p;
+      progress(p);
+    },
+  };
 }
 
 const EMBED_BATCH = 256;
@@ -92,7 +115,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     // Files that took an earlier run down are skipped until they change; those gone are released.
     const quarantined = (await options.quarantine?.list()) ?? [];
     const held: Held = { entries: new Map(quarantined.map((e) => [e.source, e])), released: [], onReading: options.onReading };
-    const loaded = await loadChanged(files, prevSources, baseDir, summary, progress, signal, held);
+    const reader = runLoader(store, progress);
+    const loaded = await loadChanged(files, prevSources, baseDir, summary, reader.progress, signal, held, reader.load);
     const gone = await vanishedSources(Object.fromEntries(quarantined.map((e) => [e.source, e])), loaded.seen, baseDir);
     await options.quarantine?.release([...held.released, ...gone]);
     // Sources outside this run's paths stay; --prune drops those whose file is gone.

@@ -2,19 +2,18 @@
 // page): read by OCR, as the scanned pages of a PDF are.
 import { extname } from 'node:path';
 import { createOcrCache, createScanReader, DEFAULT_OCR_CACHE, type ScanReader } from '../ocr/index.js';
-import { nfc, tidy } from '../text.js';
+import { joinPages } from './pages.js';
 import { LoadError, type TextExtractor } from './types.js';
 
-export const IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg', '.tif', '.tiff'];
-
+/** Default reader: OCR cached in DEFAULT_OCR_CACHE; an ingest run gives its own (loaders/index.ts). */
 export function createImageExtractor(ocr: ScanReader = createScanReader({ cache: createOcrCache(DEFAULT_OCR_CACHE) })): TextExtractor {
   return async (file) => {
     const read = await ocr.readImage(file.relPath, file.bytes, extname(file.relPath).toLowerCase());
-    const text = tidy(nfc(read.pages.map((p) => p.text).join('\n\n')));
+    const { text, pageStarts } = joinPages(read.pages.map((p) => p.text));
     if (!/[\p{L}\p{N}]/u.test(text)) {
       throw new LoadError('EMPTY', file.relPath, `${file.relPath}: OCR found no text in the image. / Không nhận dạng được chữ trong ảnh.`);
     }
-    return { text, meta: { ocr: read.ocr }, warnings: read.warnings };
+    return { text, pageStarts, meta: { ocr: read.ocr }, warnings: read.warnings };
   };
 }
 

@@ -3,6 +3,7 @@
 import { extname } from 'node:path';
 import type { DocumentMeta, LoadResult } from '../../domain/records.js';
 import { buildDocument } from '../metadata.js';
+import type { OcrProgress, ScanReader } from '../ocr/index.js';
 import { keepLink } from '../urls.js';
 import { nfc } from '../text.js';
 import { checkMeta, extractMarkdown } from './markdown.js';
@@ -19,6 +20,9 @@ const extractXlsx: TextExtractor = async (file) => (await import('./xlsx.js')).e
 const extractLegacyOffice: TextExtractor = async (file) =>
   (await import('./legacy-office.js')).createLegacyOfficeExtractor({ extractDocx: (docx) => EXTRACTORS['.docx']!(docx) })(file);
 
+/** Scans and photos of pages, read by OCR (ingest/ocr); a TIFF may hold every page. */
+const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.tif', '.tiff'];
+
 const EXTRACTORS: Readonly<Record<string, TextExtractor>> = {
   '.pdf': extractPdf,
   '.docx': extractDocx,
@@ -28,12 +32,7 @@ const EXTRACTORS: Readonly<Record<string, TextExtractor>> = {
   '.doc': extractLegacyOffice,
   '.odt': extractLegacyOffice,
   '.rtf': extractLegacyOffice,
-  // Scans and photos of pages: read by OCR (ingest/ocr).
-  '.png': extractImage,
-  '.jpg': extractImage,
-  '.jpeg': extractImage,
-  '.tif': extractImage,
-  '.tiff': extractImage,
+  ...Object.fromEntries(IMAGE_EXTENSIONS.map((ext) => [ext, extractImage])),
   '.md': extractMarkdown,
   '.markdown': extractMarkdown,
   '.txt': extractMarkdown,
@@ -73,18 +72,56 @@ export function parseSidecar(bytes: Buffer, relPath: string): Partial<DocumentMe
   return checkMeta(raw, relPath, 'sidecar');
 }
 
+/** Reads one source file; `sidecar` is its `.meta.json`, already parsed. */
+export type FileLoader = (file: SourceFile, sidecar?: Partial<DocumentMeta>) => Promise<LoadResult>;
+
+export interface LoaderOptions {
+  /**
+   * How scans are read (the PDF pages without a text layer, images): the folder OCR results are
+   * cached in (null: none) and a callback per page read. Without it: cached in DEFAULT_OCR_CACHE.
+   */
+  ocr?: { cacheDir: string | null; onProgress?: (p: OcrProgress) => void };
+}
+
+/**
+ * The registry with its own OCR settings: an ingest run keeps OCR results under its index
+ * folder and reports each page read. The parsers still load with the first file that needs them.
+ */
+export function createFileLoader(o: LoaderOptions = {}): FileLoader {
+  const ocr = o.ocr;
+  if (!ocr) return loadFile;
+  let reader: Promise<ScanReader> | undefined;
+  // One reader for PDFs and images alike: the OCR lexicon is read once, with the first scan.
+  const scanReader = () =>
+    (reader ??= import('../ocr/index.js').then((m) =>
+      m.createScanReader({ cache: m.createOcrCache(ocr.cacheDir), ...(ocr.onProgress ? { onProgress: ocr.onProgress } : {}) })));
+  let pdf: Promise<TextExtractor> | undefined;
+  let image: Promise<TextExtractor> | undefined;
+  const extractScannablePdf: TextExtractor = async (file) =>
+    (await (pdf ??= Promise.all([import('./pdf.js'), scanReader()]).then(([m, r]) => m.createPdfExtractor({ ocr: r }))))(file);
+  const extractScannedImage: TextExtractor = async (file) =>
+    (await (image ??= Promise.all([import('./image.js'), scanReader()]).then(([m, r]) => m.createImageExtractor(r))))(file);
+  const extractors: Record<string, TextExtractor> = { ...EXTRACTORS, '.pdf': extractScannablePdf };
+  for (const ext of IMAGE_EXTENSIONS) extractors[ext] = extractScannedImage;
+  return (file, sidecar) => loadWith(extractors, file, sidecar);
+}
+
 /**
  * One source file → what it yields. Documents go through their extractor and the layout reader
  * (buildDocument); metadata from the file itself, then from its sidecar, override the layout.
  */
-export async function loadFile(file: SourceFile, sidecar?: Partial<DocumentMeta>): Promise<LoadResult> {
+export function loadFile(file: SourceFile, sidecar?: Partial<DocumentMeta>): Promise<LoadResult> {
+  return loadWith(EXTRACTORS, file, sidecar);
+}
+
+async function loadWith(extractors: Readonly<Record<string, TextExtractor>>, file: SourceFile, sidecar?: Partial<DocumentMeta>): Promise<LoadResult> {
   const ext = extname(file.relPath).toLowerCase();
   try {
     if (isSidecar(file.relPath)) {
       throw new LoadError('UNSUPPORTED_FORMAT', file.relPath, `${file.relPath}: a sidecar is read with its document, not loaded on its own.`);
     }
     if (CATALOGUE_EXTENSIONS.includes(ext)) return await loadCatalogueFile(file);
-    const extract = EXTRACTORS[ext];
+    const extract = extractors[ext];
     if (!extract) {
       throw new LoadError('UNSUPPORTED_FORMAT', file.relPath,
         `${file.relPath}: no loader for "${ext || '(no extension)'}"; supported: ${[...DOCUMENT_EXTENSIONS, ...CATALOGUE_EXTENSIONS].join(', ')}.`);
@@ -93,7 +130,7 @@ export async function loadFile(file: SourceFile, sidecar?: Partial<DocumentMeta>
     if (extracted.text.trim() === '') {
       throw new LoadError('EMPTY', file.relPath, `${file.relPath}: no text to index. / Tệp không có nội dung văn bản.`);
     }
-    const doc = buildDocument({ text: extracted.text, sourcePath: file.relPath, overrides: { ...extracted.meta, ...sidecar } });
+    const doc = buildDocument({ text: extracted.text, sourcePath: file.relPath, overrides: { ...extracted.meta, ...sidecar }, pageStarts: extracted.pageStarts });
     // A link given by front matter, <meta> or a sidecar is checked like a catalogue's (ingest/urls.ts).
     const link = keepLink(doc.url, 'document', 'url');
     if (link.url === undefined) delete doc.url;

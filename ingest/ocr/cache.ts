@@ -12,14 +12,22 @@ export interface OcrCache {
   set(key: string, tsv: string): Promise<void>;
 }
 
-/** Where OCR results are kept when no cache folder is given (survives runs, not reboots). */
+/**
+ * Where an ingest run keeps OCR results: in the index folder, beside its versions, so they
+ * survive reboots and go wherever the index goes (a copied or restored index reads no scan again).
+ */
+export function indexOcrCacheDir(indexDir: string): string {
+  return join(indexDir, 'ocr-cache');
+}
+
+/** Where a loader used outside an ingest run (a test, a tool) keeps them: survives runs, not reboots. */
 export const DEFAULT_OCR_CACHE = join(tmpdir(), 'tthc-ocr-cache');
 
 export function pageKey(fileHash: string, page: number, settings: string): string {
   return createHash('sha256').update(`${fileHash}\n${page}\n${settings}`).digest('hex');
 }
 
-/** A cache in a folder (under the index folder or STATE_DIR); null dir: no cache. */
+/** A cache in a folder (`indexOcrCacheDir` in an ingest run); null dir: no cache. */
 export function createOcrCache(dir: string | null): OcrCache {
   if (dir === null) return { get: async () => undefined, set: async () => {} };
   return {

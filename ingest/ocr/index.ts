@@ -7,8 +7,8 @@ import { createOcrReader, OcrBudgetError, type OcrOptions, type OcrPages, type O
 import { repairOcrText } from './repair.js';
 import { OCR_PACKAGES, OcrUnavailableError } from './tesseract.js';
 
-export { createOcrCache, DEFAULT_OCR_CACHE, type OcrCache } from './cache.js';
-export { createOcrReader, OcrBudgetError, type OcrOptions, type OcrProgress, type OcrReader } from './reader.js';
+export { createOcrCache, DEFAULT_OCR_CACHE, indexOcrCacheDir, type OcrCache } from './cache.js';
+export { createOcrReader, OcrBudgetError, ocrConcurrency, type OcrOptions, type OcrProgress, type OcrReader } from './reader.js';
 export { OCR_PACKAGES, OcrUnavailableError } from './tesseract.js';
 
 /** Pages below this mean confidence are listed for a person to check. */

@@ -55,13 +55,17 @@ const PER_PAGE_MB = 200;
 /** Bump when what tesseract is asked changes (not the layout or repair: they run on the cached TSV). */
 const SETTINGS_VERSION = 'tsv-1';
 
+/** Pages a reader reads at once: as given, else the cores, and no more than the memory budget allows. */
+export function ocrConcurrency(o: Pick<OcrOptions, 'concurrency' | 'memoryMb'> = {}): number {
+  return Math.max(1, o.concurrency ?? Math.min(availableParallelism(), Math.floor((o.memoryMb ?? 1024) / PER_PAGE_MB)));
+}
+
 export function createOcrReader(o: OcrOptions = {}): OcrReader {
   const tesseract = o.tesseract ?? 'tesseract';
   const pdftoppm = o.pdftoppm ?? 'pdftoppm';
   const lang = o.lang ?? 'vie';
   const dpi = o.dpi ?? 300;
-  const memoryMb = o.memoryMb ?? 1024;
-  const concurrency = Math.max(1, o.concurrency ?? Math.min(availableParallelism(), Math.floor(memoryMb / PER_PAGE_MB)));
+  const concurrency = ocrConcurrency(o);
   const fileBudgetMs = o.fileBudgetMs ?? 10 * 60_000;
   const pageTimeoutMs = o.pageTimeoutMs ?? 120_000;
   const cache = o.cache ?? createOcrCache(null);

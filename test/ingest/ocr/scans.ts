@@ -1,7 +1,8 @@
 // Scans made from our own documents, as an office would make them: an HTML dispatch printed to
 // PDF by Chromium (the born-digital file), then its pages rasterised by pdftoppm and wrapped as
 // JPEGs in a PDF with no text layer (the scan). The scan may carry a red stamp over the
-// signature and a slight skew, as a document fed through a copier does.
+// signature and a slight skew, as a document fed through a copier does. The OCR bench
+// (bench/ocr.ts) makes its scans here too.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,15 +15,20 @@ export interface DispatchLook {
   skew?: number;
 }
 
+/** A red round stamp over a scrawled signature, drawn over what precedes it. */
+const STAMP =
+  '<div style="position:absolute;right:70px;margin-top:-95px;width:150px;height:150px;border:5px solid #d22;border-radius:50%;color:#d22;opacity:.75;font:bold 11pt Arial;display:flex;align-items:center;justify-content:center;text-align:center;transform:rotate(-14deg)">ỦY BAN NHÂN DÂN<br>★<br>TP. HÀ NỘI</div>' +
+  '<div style="position:absolute;right:110px;margin-top:-60px;font:italic 30pt cursive;color:#124;transform:rotate(-8deg)">Ng~vA</div>';
+
+/** The page and the body as an office prints a dispatch: A4, Times 13 pt, the look's skew. */
+const pageStyle = (look: DispatchLook) => `@page{size:A4;margin:2cm 2cm 2cm 3cm}
+body{font-family:"Times New Roman","Liberation Serif",serif;font-size:13pt;${look.skew ? `transform:rotate(${look.skew}deg);transform-origin:top left;` : ''}}`;
+
 /** A two-page test dispatch in the official layout (two-column header, numbered items, "Nơi nhận"). */
 export function dispatchHtml(look: DispatchLook = {}): string {
-  const stamp = look.stamp
-    ? '<div style="position:absolute;right:70px;margin-top:-95px;width:150px;height:150px;border:5px solid #d22;border-radius:50%;color:#d22;opacity:.75;font:bold 11pt Arial;display:flex;align-items:center;justify-content:center;text-align:center;transform:rotate(-14deg)">ỦY BAN NHÂN DÂN<br>★<br>TP. HÀ NỘI</div>' +
-      '<div style="position:absolute;right:110px;margin-top:-60px;font:italic 30pt cursive;color:#124;transform:rotate(-8deg)">Ng~vA</div>'
-    : '';
+  const stamp = look.stamp ? STAMP : '';
   return `<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>cv</title><style>
-@page{size:A4;margin:2cm 2cm 2cm 3cm}
-body{font-family:"Times New Roman","Liberation Serif",serif;font-size:13pt;${look.skew ? `transform:rotate(${look.skew}deg);transform-origin:top left;` : ''}}
+${pageStyle(look)}
 td{vertical-align:top;text-align:center;font-size:12.5pt} p{margin:0 0 7pt 0;text-align:justify;text-indent:1cm}
 .c{text-align:center;text-indent:0} .brk{break-before:page}
 </style></head><body>
@@ -36,6 +42,37 @@ td{vertical-align:top;text-align:center;font-size:12.5pt} p{margin:0 0 7pt 0;tex
 <p>4. Văn phòng Ủy ban nhân dân Thành phố theo dõi, đôn đốc, tổng hợp báo cáo trước ngày 15/01/2027.</p>
 <table width="100%" style="margin-top:14pt"><tr><td width="50%" style="text-align:left;font-size:11pt"><b><i>Nơi nhận:</i></b><br>- Như trên;<br>- Chủ tịch UBND Thành phố;<br>- Lưu: VT, KSTTHC.</td>
 <td><b>TM. ỦY BAN NHÂN DÂN<br>KT. CHỦ TỊCH<br>PHÓ CHỦ TỊCH</b><br><br><br><br>${stamp}<b>Nguyễn Văn An</b></td></tr></table>
+</body></html>`;
+}
+
+const escapeHtml = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * A dispatch kept as Markdown or plain text (data/documents, the test fixtures) as a printed
+ * page: front matter, comments and Markdown marks dropped, one paragraph a line (indented as
+ * written), and with `stamp`, a signature block under it with the stamp over the signer's name.
+ */
+export function textDispatchHtml(source: string, look: DispatchLook = {}): string {
+  const body = source
+    .replace(/^---\n[\s\S]*?\n---\n/, '')
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .split('\n')
+    .map((line) => {
+      const indent = /^ */.exec(line)![0].length;
+      const text = line.trim().replace(/^#+\s+|^>\s?/, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/\*\*|__|`/g, '').replace(/(^|\s)\*(\S[^*]*)\*/g, '$1$2');
+      return text ? `<p style="margin-left:${indent * 0.3}cm">${escapeHtml(text)}</p>` : '';
+    })
+    .filter(Boolean)
+    .join('\n');
+  const signature = look.stamp
+    ? `<table width="100%" style="margin-top:10pt"><tr><td width="50%"></td><td style="text-align:center"><b>TM. ỦY BAN NHÂN DÂN<br>KT. CHỦ TỊCH<br>PHÓ CHỦ TỊCH</b><br><br><br><br>${STAMP}<b>Nguyễn Văn An</b></td></tr></table>`
+    : '';
+  return `<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>cv</title><style>
+${pageStyle(look)}
+p{margin:0 0 5pt 0;text-align:justify}
+</style></head><body>
+${body}
+${signature}
 </body></html>`;
 }
 
