@@ -46,6 +46,14 @@ export const Citation = z.object({
   url: z.string().url().optional(),
   section: z.string().optional(),
   quote: z.string().describe('The passage the fact comes from, as plain text (markup stripped).'),
+  /** The page of the source file the passage is on (PDFs and scans). */
+  page: z.number().int().positive().optional(),
+  /**
+   * Where this service serves the original file of a scanned document, relative to the service's
+   * root, at the page when known ("/api/documents/<id>/source#page=2"). The HTTP API also gives it
+   * absolute as `url` when the document has no link of its own.
+   */
+  source: z.string().regex(/^\/api\/documents\/[^/?#]+\/source(?:#page=\d+)?$/).optional(),
 });
 export type Citation = z.infer<typeof Citation>;
 

@@ -62,13 +62,47 @@ export const OcrProvenance = z.object({
   lowConfidencePages: z.array(z.number().int().positive()).default([]),
   /** Dates and numbers that could not be read for sure, as read ("3?/11/2026"). */
   uncertain: z.array(z.string()).default([]),
+  /** SHA-256 of the file that was read: a correction applies to these bytes only. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  /**
+   * The document's text by page as indexed (every page of the file, OCR'd or not): what the admin
+   * page shows for correction. Kept for scans only, whose text is otherwise not in the index.
+   */
+  text: z.array(z.string()).optional(),
+  /** A person corrected the text on the admin page; the text indexed is theirs, not the scanner's. */
+  corrected: z.object({ at: z.iso.datetime(), by: z.literal('admin') }).optional(),
 });
 export type OcrProvenance = z.infer<typeof OcrProvenance>;
+
+/**
+ * A person's correction of a scan's text, kept beside the file as `<file>.ocr-corrected.json`
+ * (a sidecar like `<file>.meta.json`): beside the source it survives a rebuild of the index and
+ * travels with the data folder. It holds for the bytes it was made for (`sha256`): a new scan
+ * saved under the same name is read by OCR again, and the run says the correction was set aside.
+ */
+export const OcrCorrection = z
+  .object({
+    format: z.literal('tthc-ocr-correction/v1'),
+    /** SHA-256 of the source file the correction was made for. */
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    /** The corrected text, page by page (page 1 first). */
+    pages: z.array(z.string().max(200_000)).min(1).max(1000),
+    /** How the scan was read before the correction (engine, confidence, low pages), kept as history. */
+    ocr: OcrProvenance.omit({ text: true, corrected: true, sha256: true }),
+    correctedAt: z.iso.datetime(),
+  })
+  .strict();
+export type OcrCorrection = z.infer<typeof OcrCorrection>;
+
+/** The name of a source's correction sidecar: `cv.pdf` → `cv.pdf.ocr-corrected.json`. */
+export const OCR_CORRECTION_SUFFIX = '.ocr-corrected.json';
 
 /** A loaded official document: metadata plus NFC text. */
 export const OfficialDocument = DocumentMeta.extend({
   text: z.string(),
   sourcePath: z.string(),
+  /** Where each page of the source file starts in `text` (character offsets, page 1 at 0), when the format has pages. */
+  pageStarts: z.array(z.number().int().nonnegative()).optional(),
 });
 export type OfficialDocument = z.infer<typeof OfficialDocument>;
 
@@ -177,6 +211,8 @@ export const Task = z.object({
   leadStated: z.boolean().optional(),
   /** What the task delivers, from a task table's "Sản phẩm" column ("Quyết định của UBND Thành phố"). */
   product: z.string().optional(),
+  /** The page of the source file the task is written on (PDFs and scans). */
+  page: z.number().int().positive().optional(),
 });
 export type Task = z.infer<typeof Task>;
 
@@ -207,6 +243,8 @@ export const Chunk = z.object({
   title: z.string(), // the document's or procedure's title
   text: z.string(),
   language: Language.default('vi'),
+  /** The page of the source file the passage starts on (PDFs and scans). */
+  page: z.number().int().positive().optional(),
 });
 export type Chunk = z.infer<typeof Chunk>;
 

@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import type { Chunk, DocumentMeta, Language, OfficialDocument, Procedure } from '../domain/records.js';
 import { TYPE_NAMES } from './metadata.js';
-import { readBody, sentences, type BodyItem } from './tasks.js';
+import { pageAt } from './loaders/pages.js';
+import { pageOf, readBody, sentences, type BodyItem } from './tasks.js';
 
 const MAX_CHUNK = 900;
 
@@ -12,9 +13,10 @@ export function chunkId(sourceId: string, section: string, text: string): string
 }
 
 // `part` numbers the pieces of a split passage, so two identical pieces still get distinct ids.
-function make(sourceId: string, kind: Chunk['kind'], section: string, title: string, text: string, language: Language, part = 0): Chunk {
+// The page is not part of the id: a passage keeps its id when a page break moves.
+function make(sourceId: string, kind: Chunk['kind'], section: string, title: string, text: string, language: Language, part = 0, page?: number): Chunk {
   const id = chunkId(sourceId, part ? `${section}#${part}` : section, text);
-  return { id, sourceId, kind, section, title, text, language };
+  return { id, sourceId, kind, section, title, text, language, ...(page ? { page } : {}) };
 }
 
 /** Text that is embedded and indexed for a chunk: its title gives every field chunk its procedure's name. */
@@ -77,16 +79,22 @@ function headerText(doc: DocumentMeta): string {
 
 export function chunkDocument(doc: OfficialDocument | DocumentMeta): Chunk[] {
   const language = doc.language ?? 'vi';
-  const header = make(doc.id, 'document', doc.summaryOnly ? 'summary' : 'header', doc.title, headerText(doc), language);
   const text = 'text' in doc ? doc.text : '';
+  const paged = 'text' in doc && doc.pageStarts ? doc : undefined;
+  // The header (number, date, issuer) is read from the first page.
+  const header = make(doc.id, 'document', doc.summaryOnly ? 'summary' : 'header', doc.title, headerText(doc), language, 0, paged ? 1 : undefined);
   if (doc.summaryOnly || !text.trim()) return [header];
 
   const chunks: Chunk[] = [header];
-  const add = (section: string, body: string) => {
-    for (const [piece, part] of pieces(body)) chunks.push(make(doc.id, 'document', section, doc.title, piece, language, part));
+  // A passage starts on its item's page; a later piece of a long item is looked up by its words.
+  const add = (section: string, body: string, at: number) => {
+    for (const [piece, part] of pieces(body)) {
+      const page = paged && (part > 1 ? pageOf(paged, piece, at) : pageAt(paged.pageStarts, at));
+      chunks.push(make(doc.id, 'document', section, doc.title, piece, language, part, page));
+    }
   };
   const body = readBody(text);
-  if (body.preamble.trim()) add('preamble', tidy(body.preamble));
+  if (body.preamble.trim()) add('preamble', tidy(body.preamble), body.preambleAt);
   if (!body.items.length) return chunks;
 
   const bySection = new Map(body.items.map((i) => [i.section, i]));
@@ -97,7 +105,7 @@ export function chunkDocument(doc: OfficialDocument | DocumentMeta): Chunk[] {
     // A bare heading ("2. UBND các xã, phường:") lives on in its sub-items' prefix.
     if (hasChildren && own.length < 80 && !item.bullets.length) continue;
     const prefix = headings(item, bySection);
-    add(item.section, prefix ? `${prefix}\n${item.label} ${own}` : `${item.label} ${own}`);
+    add(item.section, prefix ? `${prefix}\n${item.label} ${own}` : `${item.label} ${own}`, item.at);
   }
   return chunks;
 }

@@ -5,9 +5,10 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import type { Chunk, LoadResult } from '../domain/records.js';
 import { chunkDocument, chunkProcedure } from './chunk.js';
+import { loadWithCorrection } from './corrections.js';
 import { createIdentity } from './identity.js';
 import type { IngestProgress, IngestSummary } from './ingest-types.js';
-import { loadFile, parseSidecar } from './loaders/index.js';
+import { type FileLoader, loadFile, parseSidecar } from './loaders/index.js';
 import { LoadError } from './loaders/types.js';
 import type { QuarantineEntry } from './quarantine.js';
 import type { FoundFile } from './scan.js';
@@ -43,7 +44,7 @@ function digest(rel: string, hash: string, stamp: string, result: LoadResult): F
   const chunks: Chunk[] = [];
   const records: IndexRecords = { procedures: [], documents: [], tasks: [] };
   for (const doc of result.documents) {
-    const { text: _text, sourcePath: _sp, ...meta } = doc;
+    const { text: _text, sourcePath: _sp, pageStarts: _pages, ...meta } = doc;
     const amends = extractAmendments(doc);
     records.documents.push({ ...meta, ...(amends.length ? { amends } : {}), source: rel });
     chunks.push(...chunkDocument(doc));
@@ -79,12 +80,13 @@ export interface Held {
   onReading?: ((file: { source: string; hash: string } | null) => void) | undefined;
 }
 
-type Read = { bytes: Buffer; sidecarBytes: Buffer | null } | Error | 'unchanged';
+type Read = { bytes: Buffer; sidecarBytes: Buffer | null; correctionBytes: Buffer | null } | Error | 'unchanged';
 
 /**
  * Load the new and changed files among `files`, counting into `summary` (added, updated,
  * unchanged, failed, warnings, record stats). Reads run ahead in small windows; parsing stays
- * sequential so progress and errors are in order.
+ * sequential so progress and errors are in order. `load` reads a file (the registry, with the
+ * run's OCR settings).
  */
 export async function loadChanged(
   files: readonly FoundFile[],
@@ -94,6 +96,7 @@ export async function loadChanged(
   progress: (p: IngestProgress) => void,
   signal?: AbortSignal,
   held: Held = { entries: new Map(), released: [] },
+  load: FileLoader = loadFile,
 ): Promise<Loaded> {
   const loaded: Loaded = { fresh: new Map(), restamped: new Map(), seen: new Set() };
   const { fresh, restamped, seen } = loaded;
@@ -103,8 +106,8 @@ export async function loadChanged(
   const read = async (f: FoundFile): Promise<Read> =>
     prevSources[f.rel]?.stamp === f.stamp
       ? 'unchanged'
-      : Promise.all([fs.readFile(f.abs), f.sidecar ? fs.readFile(f.sidecar) : null]).then(
-          ([bytes, sidecarBytes]) => ({ bytes, sidecarBytes }),
+      : Promise.all([fs.readFile(f.abs), f.sidecar ? fs.readFile(f.sidecar) : null, f.correction ? fs.readFile(f.correction) : null]).then(
+          ([bytes, sidecarBytes, correctionBytes]) => ({ bytes, sidecarBytes, correctionBytes }),
           (e: Error) => e,
         );
   let reading = false;
@@ -126,8 +129,8 @@ export async function loadChanged(
         summary.unchanged++;
         continue;
       }
-      const { bytes, sidecarBytes } = got;
-      const hash = createHash('sha256').update(bytes).update(sidecarBytes ?? '').digest('hex');
+      const { bytes, sidecarBytes, correctionBytes } = got;
+      const hash = createHash('sha256').update(bytes).update(sidecarBytes ?? '').update(correctionBytes ?? '').digest('hex');
       const quarantined = held.entries.get(f.rel);
       if (quarantined?.hash === hash) {
         summary.failed.push({ source: f.rel, code: quarantined.code, message: quarantined.reason });
@@ -149,7 +152,7 @@ export async function loadChanged(
       }
       held.onReading?.({ source: f.rel, hash });
       reading = true;
-      const result = await loadFile({ path: f.abs, relPath: f.rel, bytes }, sidecar);
+      const result = await loadWithCorrection(load, { path: f.abs, relPath: f.rel, bytes }, sidecar, correctionBytes);
       const sameNumber = before ? undefined : await identity.sameDocuments(result);
       if (sameNumber) {
         summary.unchanged++;

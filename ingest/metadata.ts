@@ -9,6 +9,8 @@ export interface BuildDocumentInput {
   text: string; // NFC
   sourcePath: string; // relPath of the source file
   overrides?: Partial<DocumentMeta>; // front matter / sidecar, wins over the layout
+  /** Where each page starts in `text` (ExtractedText.pageStarts), for a file with pages. */
+  pageStarts?: number[] | undefined;
 }
 
 const HEADER_LINES = 40; // the layout's header sits in the first lines
@@ -377,6 +379,7 @@ export function buildDocument(input: BuildDocumentInput): OfficialDocument {
     summaryOnly: merged.summaryOnly ?? false,
     text,
     sourcePath,
+    ...(input.pageStarts?.length ? { pageStarts: input.pageStarts } : {}),
   };
 }
 

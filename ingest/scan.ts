@@ -1,9 +1,10 @@
 // Finding the sources of a run: the supported files under the given paths, each with a cheap
-// stamp (size and mtime, its sidecar's too) that tells an untouched file without reading it.
+// stamp (size and mtime, its sidecars' too) that tells an untouched file without reading it.
 // Nothing found is dropped silently: a file no loader reads is listed as skipped with the reason,
 // and what is left out on purpose (hidden files, editor lock files, READMEs) is counted.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { correctionPathFor, isCorrection } from './corrections.js';
 import { IngestInputError, type IgnoredCounts, type IngestSkip } from './ingest-types.js';
 import { CATALOGUE_EXTENSIONS, DOCUMENT_EXTENSIONS, isSidecar, isSupported, sidecarPathFor } from './loaders/index.js';
 
@@ -12,7 +13,9 @@ export interface FoundFile {
   rel: string;
   /** Its `<name>.meta.json` sidecar, when there is one. */
   sidecar?: string;
-  /** Size and modification time (with the sidecar's): equal to the manifest's → unchanged, not even read. */
+  /** Its `<name>.ocr-corrected.json`: a person's text for a scan (ingest/corrections.ts), when there is one. */
+  correction?: string;
+  /** Size and modification time (with the sidecars'): equal to the manifest's → unchanged, not even read. */
   stamp: string;
 }
 
@@ -34,6 +37,7 @@ function isLockFile(name: string): boolean {
 }
 
 const SIDECAR_SUFFIX = sidecarPathFor('').length;
+const CORRECTION_SUFFIX = correctionPathFor('').length;
 
 function unsupported(rel: string, abs: string): IngestSkip {
   const ext = path.extname(abs).toLowerCase();
@@ -52,7 +56,7 @@ export async function findSources(paths: string[], baseDir: string): Promise<Sca
   const out = new Map<string, FoundFile>();
   const skipped: IngestSkip[] = [];
   const ignored: IgnoredCounts = { hidden: 0, lockFiles: 0, readmes: 0 };
-  const sidecars: { abs: string; rel: string }[] = [];
+  const sidecars: { abs: string; rel: string; doc: string; what: string }[] = [];
   const relOf = (abs: string) => path.relative(baseDir, abs).split(path.sep).join('/');
 
   const visit = async (abs: string, explicit: boolean): Promise<void> => {
@@ -79,10 +83,12 @@ export async function findSources(paths: string[], baseDir: string): Promise<Sca
     if (!st.isFile()) {
       if (explicit) throw new IngestInputError(`Not a file: ${abs}`);
       skipped.push({ source: rel, code: 'NOT_A_FILE', reason: 'not a regular file (a socket, a pipe or a device). / Không phải tệp thông thường.' });
-    } else if (isSidecar(abs)) {
+    } else if (isSidecar(abs) || isCorrection(abs)) {
       if (explicit) throw new IngestInputError(`A sidecar is read with its document, not on its own: ${abs}`);
-      // Whether its document is read is known once the whole walk is done.
-      sidecars.push({ abs, rel });
+      // Whether its document is read is known once the whole walk is done. A correction is
+      // recognised before the formats: as a .json it would otherwise be read as a catalogue.
+      const correction = isCorrection(abs);
+      sidecars.push({ abs, rel, doc: abs.slice(0, -(correction ? CORRECTION_SUFFIX : SIDECAR_SUFFIX)), what: correction ? 'OCR correction' : 'metadata' });
     } else if (isSupported(abs) && !isReadme(abs)) {
       out.set(rel, { abs, rel, stamp: `${st.size}:${st.mtimeMs}` });
     } else if (explicit) {
@@ -98,21 +104,26 @@ export async function findSources(paths: string[], baseDir: string): Promise<Sca
   const files = [...out.values()];
   const found = new Set(files.map((f) => f.abs));
   for (const side of sidecars) {
-    const doc = side.abs.slice(0, -SIDECAR_SUFFIX);
-    if (found.has(doc)) continue;
+    if (found.has(side.doc)) continue;
     skipped.push({
       source: side.rel,
       code: 'ORPHAN_SIDECAR',
-      reason: `metadata for "${path.basename(doc)}", which is not read in this run (missing or not a supported document). / Tệp siêu dữ liệu không có văn bản đi kèm.`,
+      reason: `${side.what} for "${path.basename(side.doc)}", which is not read in this run (missing or not a supported document). / Tệp ${side.what === 'metadata' ? 'siêu dữ liệu' : 'hiệu đính'} không có văn bản đi kèm.`,
     });
   }
   await Promise.all(
     files.map(async (f) => {
       const side = sidecarPathFor(f.abs);
-      const st = await fs.stat(side).catch(() => null);
+      const correction = correctionPathFor(f.abs);
+      const [st, ct] = await Promise.all([fs.stat(side).catch(() => null), fs.stat(correction).catch(() => null)]);
       if (st?.isFile()) {
         f.sidecar = side;
         f.stamp += `+${st.size}:${st.mtimeMs}`;
+      }
+      // A correction saved (or removed) changes the stamp: the file is read again.
+      if (ct?.isFile()) {
+        f.correction = correction;
+        f.stamp += `+c${ct.size}:${ct.mtimeMs}`;
       }
     }),
   );

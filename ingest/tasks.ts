@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { OfficialDocument, Task, UnitGroup } from '../domain/records.js';
 import { isAmendment } from './amendments.js';
 import { chooseDeadline, findDeadlines, type FoundDeadline } from './deadline.js';
+import { pageAt } from './loaders/pages.js';
 import { withoutTaskTables, withTableTasks } from './task-tables.js';
 import { fold, foldAligned, nfc } from './text.js';
 import { findUnitMentions, groupsOfAssignee, resolveUnit } from './units.js';
@@ -19,11 +20,15 @@ export interface BodyItem {
   text: string;
   /** "-" bullets directly under the item. */
   bullets: string[];
+  /** Where the item's first line starts in the text read (a character offset): its page comes from it. */
+  at: number;
 }
 
 export interface DocumentBody {
   /** Text between the header and the first item ("Thực hiện …, UBND Thành phố yêu cầu: …"). */
   preamble: string;
+  /** Where the preamble's first line starts in the text read; -1 without a preamble. */
+  preambleAt: number;
   items: BodyItem[];
 }
 
@@ -34,9 +39,12 @@ const NUMBER_LINE = /^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(\S.*)$|^(\d{1,2})[.)]\s+
 const LETTER_LINE = /^([a-zđ])\)\s+(\S.*)$/;
 const BULLET_LINE = /^[-–•+*]\s+(\S.*)$/;
 
-/** Where the body starts (after "Kính gửi" and its list) and ends ("Nơi nhận"). */
-function bodyLines(text: string): string[] {
-  const lines = nfc(String(text ?? '')).split('\n').map((l) => l.trim());
+/** The body's lines (after "Kính gửi" and its list, before "Nơi nhận"), trimmed, each with where it starts in the text. */
+function bodyLines(text: string): Array<{ line: string; at: number }> {
+  const raw = nfc(String(text ?? '')).split('\n');
+  const starts: number[] = [];
+  for (let i = 0, at = 0; i < raw.length; at += raw[i]!.length + 1, i++) starts.push(at);
+  const lines = raw.map((l) => l.trim());
   let start = 0;
   for (let i = 0; i < Math.min(lines.length, 60); i++) {
     if (/^(?:kinh gui|to)\s*:/.test(fold(lines[i] ?? ''))) {
@@ -53,7 +61,7 @@ function bodyLines(text: string): string[] {
       break;
     }
   }
-  return lines.slice(start, end);
+  return lines.slice(start, end).map((line, i) => ({ line, at: starts[start + i]! + (raw[start + i]!.length - raw[start + i]!.trimStart().length) }));
 }
 
 /** Without a "Kính gửi": the header ends after the date line or the subject. */
@@ -70,19 +78,22 @@ function headerEnd(lines: string[]): number {
 export function readBody(text: string): DocumentBody {
   const items: BodyItem[] = [];
   const preamble: string[] = [];
+  let preambleAt = -1;
   let roman: string | undefined;
   let lastNumbered: BodyItem | undefined;
   let current: BodyItem | undefined;
   let inBullet = false;
 
+  let at = 0;
   const open = (label: string, section: string, depth: number, first: string, parent?: string): void => {
-    current = { section, label, depth, heading: first, text: first, bullets: [], ...(parent ? { parent } : {}) };
+    current = { section, label, depth, heading: first, text: first, bullets: [], at, ...(parent ? { parent } : {}) };
     items.push(current);
     inBullet = false;
   };
 
-  for (const line of bodyLines(text)) {
+  for (const { line, at: lineAt } of bodyLines(text)) {
     if (!line) continue;
+    at = lineAt;
     let m: RegExpExecArray | null;
     if ((m = ROMAN_LINE.exec(line))) {
       roman = m[1] ?? '';
@@ -107,10 +118,11 @@ export function readBody(text: string): DocumentBody {
       if (inBullet && current.bullets.length) current.bullets[current.bullets.length - 1] += ` ${line}`;
       else current.text += ` ${line}`;
     } else {
+      if (preambleAt < 0) preambleAt = at;
       preamble.push(line);
     }
   }
-  return { preamble: preamble.join('\n'), items };
+  return { preamble: preamble.join('\n'), preambleAt, items };
 }
 
 // Verbs that ask for work ("rà soát", "triển khai", "shall", "review" …), folded.
@@ -138,7 +150,10 @@ const DOCUMENT_LIST = /\b(?:cac|nhung)\s+(?:van ban|ke hoach|chuong trinh|quyet 
 
 export function extractTasks(doc: OfficialDocument): Task[] {
   // Task tables (an appendix's "STT | Nhiệm vụ | Chủ trì | …" rows) are read by task-tables.ts.
-  const body = readBody(withoutTaskTables(doc.text));
+  const prose = withoutTaskTables(doc.text);
+  const body = readBody(prose);
+  // Pages are read from the whole text: an item's place in the prose is mapped back to it.
+  const inDocument = doc.pageStarts ? offsetsInto(doc.text, prose) : (at: number) => at;
   const bySection = new Map(body.items.map((i) => [i.section, i]));
   const parents = new Set(body.items.map((i) => i.parent));
   const tasks: Task[] = [];
@@ -176,6 +191,7 @@ export function extractTasks(doc: OfficialDocument): Task[] {
         const roles = unitRoles(part.text);
         const chosen = roles.leads.length ? roles.leads : fallbackUnits;
         const shown = trimText(part.text);
+        const page = pageOf(doc, part.text, inDocument(item.at));
         tasks.push({
           id: sha1Hex(doc.id + item.section + shown),
           documentId: doc.id,
@@ -186,11 +202,72 @@ export function extractTasks(doc: OfficialDocument): Task[] {
           deadline: part.deadline?.deadline ?? { text: '', kind: 'none' },
           ...(roles.support.length ? { support: roles.support } : {}),
           ...(LEAD_STATED.test(fold(part.text)) || roles.support.length ? { leadStated: true } : {}),
+          ...(page ? { page } : {}),
         });
       }
     }
   }
-  return withTableTasks(tasks, doc);
+  // A task table's rows are found by their words.
+  return withTableTasks(tasks, doc).map((t) => {
+    if (t.page || !doc.pageStarts) return t;
+    const page = pageOf(doc, t.text, 0);
+    return page ? { ...t, page } : t;
+  });
+}
+
+/**
+ * The page of the source file a passage of the document is on: where its first words are found
+ * from `from` on (an item's start: a sentence or bullet of a long item may be on a later page),
+ * else the page of `from` itself. Undefined for a file without pages.
+ */
+export function pageOf(doc: Pick<OfficialDocument, 'text' | 'pageStarts'>, passage: string, from: number): number | undefined {
+  if (!doc.pageStarts) return undefined;
+  const at = locate(doc.text, passage, Math.max(0, from));
+  return pageAt(doc.pageStarts, at >= 0 ? at : from);
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Where the passage's first words stand in the text from `from` on, across line breaks; -1 when they do not. */
+function locate(text: string, passage: string, from: number): number {
+  const words = passage.replace(/^[\s\-–•+*]+/, '').replace(/\s*…$/, '').split(/\s+/).filter(Boolean).slice(0, 8);
+  if (!words.length) return -1;
+  const re = new RegExp(words.map(escapeRegExp).join('\\s+'), 'gu');
+  re.lastIndex = from;
+  return re.exec(text)?.index ?? -1;
+}
+
+/**
+ * Offsets in `part`, which is `whole` less some of its lines (its task tables), mapped back to
+ * offsets in `whole`: a page is read from the whole text.
+ */
+function offsetsInto(whole: string, part: string): (at: number) => number {
+  if (part === whole) return (at) => at;
+  const starts = (lines: string[]) => {
+    const out: number[] = [];
+    for (let i = 0, at = 0; i < lines.length; at += lines[i]!.length + 1, i++) out.push(at);
+    return out;
+  };
+  const w = whole.split('\n');
+  const p = part.split('\n');
+  const wStart = starts(w);
+  const pStart = starts(p);
+  // The lines of `part` are those of `whole` in order, some left out.
+  const lineOf: number[] = [];
+  for (let i = 0, j = 0; i < p.length; i++, j++) {
+    while (j < w.length && w[j] !== p[i]) j++;
+    lineOf.push(Math.min(j, w.length - 1));
+  }
+  return (at) => {
+    let lo = 0;
+    let hi = pStart.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (pStart[mid]! <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return wStart[lineOf[lo]!]! + (at - pStart[lo]!);
+  };
 }
 
 /**

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PasswordException, PDFParse } from 'pdf-parse';
 import { createOcrCache, createScanReader, DEFAULT_OCR_CACHE, type ScanReader } from '../ocr/index.js';
-import { nfc, tidy } from '../text.js';
+import { joinPages } from './pages.js';
 import { mayHoldTaskTable, parseBboxLayout, withTaskTables } from './pdf-tables.js';
 import { type ExtractedText, LoadError, type SourceFile, type TextExtractor } from './types.js';
 
@@ -113,23 +113,23 @@ const hasText = (page: string) => /[\p{L}\p{N}]/u.test(page);
 async function finishPages(file: SourceFile, pages: string[], warnings: string[], ocr: ScanReader | null): Promise<ExtractedText> {
   const blank = pages.flatMap((p, i) => (hasText(p) ? [] : [i + 1]));
   if (blank.length === 0 || ocr === null) {
-    const text = tidy(nfc(pages.join('\n\n')));
+    const { text, pageStarts } = joinPages(pages);
     if (!hasText(text)) {
       throw new LoadError('EMPTY', file.relPath,
         `${file.relPath}: the PDF has no text layer (a scan?); it needs OCR before it can be indexed. / Tệp PDF không có lớp chữ (bản quét?), cần nhận dạng ký tự (OCR).`);
     }
-    return { text, warnings };
+    return { text, pageStarts, warnings };
   }
   const read = await ocr.readPdf(file.relPath, file.bytes, blank);
   const filled = [...pages];
   for (const p of read.pages) filled[p.page - 1] = p.text;
-  const text = tidy(nfc(filled.join('\n\n')));
+  const { text, pageStarts } = joinPages(filled);
   if (!hasText(text)) {
     throw new LoadError('EMPTY', file.relPath, `${file.relPath}: OCR found no text in the scan. / Không nhận dạng được chữ trong bản quét.`);
   }
   // Blank pages of a born-digital file (a trailing empty page) do not make it a scan.
-  if (!read.pages.some((p) => hasText(p.text))) return { text, warnings };
-  return { text, meta: { ocr: read.ocr }, warnings: [...warnings, ...read.warnings] };
+  if (!read.pages.some((p) => hasText(p.text))) return { text, pageStarts, warnings };
+  return { text, pageStarts, meta: { ocr: read.ocr }, warnings: [...warnings, ...read.warnings] };
 }
 
 const tooManyPages = (file: SourceFile, pages: number | string, maxPages: number) =>

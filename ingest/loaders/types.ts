@@ -15,6 +15,13 @@ export interface ExtractedText {
   /** Metadata given by the file itself (Markdown front matter, HTML <meta>); overrides the layout. */
   meta?: Partial<DocumentMeta>;
   warnings: string[];
+  /**
+   * For formats with pages (PDF, multi-page scans): where each page starts in `text`, as
+   * character offsets (page 1 at 0; an empty page starts where the next one does). Chunks and
+   * tasks take their page from it, so that a citation can name and link the page. Made by
+   * `joinPages` (pages.ts), which also makes `text`, so the offsets match it.
+   */
+  pageStarts?: number[];
 }
 
 export type TextExtractor = (file: SourceFile) => Promise<ExtractedText>;

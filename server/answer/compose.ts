@@ -3,7 +3,7 @@
 // procedure answers are built in compose/, task and document answers here.
 import type { Language } from '../../domain/records.js';
 import type { StoredDocument } from '../../ingest/index.js';
-import { truncate, viDate } from './compose/text.js';
+import { scanPage, truncate, viDate } from './compose/text.js';
 import type { AnswerPart, Citation, Link, TaskAnswer } from '../../domain/contract.js';
 
 export { ANSWER_BUDGET, composeCandidates, composeProcedure, composeProcedureParts, type ComposedProcedure, type ComposeOptions } from './compose/procedure.js';
@@ -56,7 +56,7 @@ export function composeDocumentParts(doc: StoredDocument, passages: Citation[], 
   for (const p of passages) {
     if (p.id.startsWith(`${doc.id}`) && p.quote === doc.subject) continue;
     const quote = `«${truncate(p.quote, 500)}»`;
-    add({ kind: 'passage', text: quote, cites: [p.id] }, `${quote} [${p.number ?? p.title}${p.section ? `, ${lang === 'vi' ? 'mục' : 'item'} ${p.section}` : ''}]`);
+    add({ kind: 'passage', text: quote, cites: [p.id] }, `${quote} [${p.number ?? p.title}${p.section ? `, ${lang === 'vi' ? 'mục' : 'item'} ${p.section}` : ''}${scanPage(p, lang)}]`);
   }
   return { text: paragraphs.join('\n\n'), parts };
 }

@@ -3,6 +3,7 @@
 import type { Language } from '../../domain/records.js';
 import { fold, queryTerms, type StoredChunk, type StoredDocument, syllables, TYPE_NAMES } from '../../ingest/index.js';
 import type { AskResponse, Citation } from '../../domain/contract.js';
+import { servesSource, sourcePath } from '../document-files.js';
 import { composeDocumentParts, truncate, viDate } from './compose.js';
 import type { Knowledge } from './knowledge.js';
 import { expansionsFor, type LexiconEntry } from './lexicon.js';
@@ -23,18 +24,28 @@ export function documentsForQuestion(k: Knowledge, question: string, lang: Langu
   return docs.sort((a, b) => rank(a) - rank(b));
 }
 
-/** A document read by OCR says so wherever it is cited: its text may hold the scanner's slips. */
+/**
+ * A document read by OCR says so wherever it is cited: its text may hold the scanner's slips
+ * (or, once an admin corrected it, a person's reading). The citation links the page it quotes
+ * (`source`), and the answer's reference names it ("[3107/UBND-KSTTHC, mục 4, tr. 2]").
+ */
 const SCANNED = { vi: ' (bản quét, nhận dạng tự động)', en: ' (scanned copy, machine-read)' } as const;
+const CORRECTED = { vi: ' (bản quét, đã được hiệu đính)', en: ' (scanned copy, text checked by a person)' } as const;
 
-export function citationOf(doc: StoredDocument, chunk: StoredChunk | null, quote?: string): Citation {
+/** A passage of a document as cited; `page` for a passage that is not a chunk (a task's). */
+export function citationOf(doc: StoredDocument, chunk: StoredChunk | null, quote?: string, page?: number): Citation {
+  const at = chunk?.page ?? page;
   return {
     id: chunk?.id ?? doc.id,
-    title: doc.ocr ? doc.title + SCANNED[doc.language] : doc.title,
+    title: doc.ocr ? doc.title + (doc.ocr.corrected ? CORRECTED : SCANNED)[doc.language] : doc.title,
     ...(doc.number ? { number: doc.number } : {}),
     ...(doc.date ? { date: doc.date } : {}),
     ...(doc.url ? { url: doc.url } : {}),
     ...(chunk ? { section: chunk.section } : {}),
     quote: truncate(quote ?? chunk?.text ?? doc.subject ?? doc.title, 500),
+    ...(at ? { page: at } : {}),
+    // A scan's page is linked to, to check the reading against the original.
+    ...(doc.ocr && servesSource(doc) ? { source: sourcePath(doc.id, at) } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import { deadlineStatus, fold, nextOccurrence, type ResolvedUnit, type StoredDoc
 import type { Amendment, Deadline, Language } from '../../domain/records.js';
 import type { AnswerPart, AskResponse, TaskAnswer, TaskChange } from '../../domain/contract.js';
 import { truncate } from './compose.js';
+import { scanPage } from './compose/text.js';
 import { citationOf } from './documents.js';
 import type { Knowledge } from './knowledge.js';
 
@@ -42,7 +43,7 @@ export function byStatus(a: TaskAnswer, b: TaskAnswer): number {
 }
 
 export function taskAnswer(doc: StoredDocument, t: StoredTask, today: string, changes?: Changes): TaskAnswer {
-  const citation = citationOf(doc, null, t.text);
+  const citation = citationOf(doc, null, t.text, t.page);
   citation.id = t.id;
   if (t.section) citation.section = t.section;
   // The deadline in force is the last amendment's; the ones it replaced stay as history.
@@ -138,7 +139,7 @@ export function taskLine(t: TaskAnswer, n: number, lang: Language, withUnits = f
   const product = t.product ? (lang === 'vi' ? `\n   Sản phẩm: ${t.product}` : `\n   Product: ${t.product}`) : '';
   const via = t.via ? (lang === 'vi' ? ` — giao cho: ${t.via}` : ` — assigned via: ${t.via}`) : '';
   const units = withUnits && t.units.length ? (lang === 'vi' ? ` — đơn vị: ${t.units.join('; ')}` : ` — units: ${t.units.join('; ')}`) : '';
-  const src = `${t.citation.number ?? t.citation.title}${t.citation.section ? `, ${lang === 'vi' ? 'mục' : 'item'} ${t.citation.section}` : ''}`;
+  const src = `${t.citation.number ?? t.citation.title}${t.citation.section ? `, ${lang === 'vi' ? 'mục' : 'item'} ${t.citation.section}` : ''}${scanPage(t.citation, lang)}`;
   return `${n}. ${truncate(t.text, 300)}\n   ${lang === 'vi' ? 'Thời hạn' : 'Deadline'}: ${dl}${via}${units}${role}${product}${amended}${repealed}\n   [${src}]`;
 }
 

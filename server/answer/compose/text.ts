@@ -1,4 +1,6 @@
-// Small text helpers shared by the composers: cutting long record text at a sensible place.
+// Small text helpers shared by the composers: cutting long record text at a sensible place,
+// dates, the page a citation of a scan names.
+import type { Citation } from '../../../domain/contract.js';
 
 /** Cut at a sentence or line end when one falls in the second half, else at `max`, marking the cut. */
 export function truncate(text: string, max: number): string {
@@ -27,4 +29,9 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 export function enDate(iso: string): string {
   const [y, m, d] = iso.split('-');
   return `${Number(d)} ${MONTHS[Number(m) - 1] ?? m} ${y}`;
+}
+
+/** ", tr. 2" when a citation links a scan's page (`source`): the reader checks the reading there. */
+export function scanPage(c: Pick<Citation, 'page' | 'source'>, lang: 'vi' | 'en'): string {
+  return c.source && c.page ? (lang === 'vi' ? `, tr. ${c.page}` : `, p. ${c.page}`) : '';
 }

@@ -3,12 +3,12 @@
 import { createHash } from 'node:crypto';
 import { setImmediate as tick } from 'node:timers/promises';
 import { PassThrough } from 'node:stream';
-import type { FastifyInstance, FastifyReply, FastifySerializerCompiler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySerializerCompiler } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AskRequest, AskResponse } from '../../../domain/contract.js';
-import type { AnswerEngine } from '../../../domain/contract.js';
+import type { AnswerEngine, Citation } from '../../../domain/contract.js';
 import { ApiError, apiError, errorBody, fromEngine } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import { errorResponses } from '../schemas.js';
@@ -48,11 +48,34 @@ export function webSession(token: string): string {
   return `web:${createHash('sha256').update(token).digest('base64url').slice(0, 32)}`;
 }
 
+/**
+ * A citation that names where this service serves its file (`source`, relative to the service)
+ * gets it as its link when the document has none of its own: absolute, on the origin the client
+ * reached (behind a proxy: the forwarded one, with TRUST_PROXY), like every other link.
+ */
+export function withSourceLinks(response: AskResponse, origin: string): AskResponse {
+  if (!response.citations.some((c) => c.source) && !response.tasks?.some((t) => t.citation.source)) return response;
+  let base: URL;
+  try {
+    base = new URL(origin);
+  } catch {
+    return response; // a Host header that makes no origin: the citations keep their page, without a link
+  }
+  const link = (c: Citation): Citation => (c.source && !c.url ? { ...c, url: new URL(c.source, base).href } : c);
+  return {
+    ...response,
+    citations: response.citations.map(link),
+    ...(response.tasks ? { tasks: response.tasks.map((t) => ({ ...t, citation: link(t.citation) })) } : {}),
+  };
+}
+
+const originOf = (request: FastifyRequest): string => `${request.protocol}://${request.host}`;
+
 export async function askRoutes(app: FastifyInstance, deps: AskRouteDeps): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
-  async function answer(request: WebAskRequest): Promise<AskResponse> {
-    const response = await deps.engine.ask(request.sessionId ? { ...request, sessionId: webSession(request.sessionId) } : request);
+  async function answer(request: WebAskRequest, origin: string): Promise<AskResponse> {
+    const response = withSourceLinks(await deps.engine.ask(request.sessionId ? { ...request, sessionId: webSession(request.sessionId) } : request), origin);
     deps.metrics.answer(response.found);
     // Asked back: the engine could not tell which record fits, which an admin wants to know too.
     if (!response.found || (response.candidates?.length && !response.procedure)) deps.unanswered.record(request.question, response.language);
@@ -70,7 +93,7 @@ export async function askRoutes(app: FastifyInstance, deps: AskRouteDeps): Promi
         response: { 200: AskResponse, ...errorResponses(400, 413, 415, 429, 500) },
       },
     },
-    async (request) => answer(request.body),
+    async (request) => answer(request.body, originOf(request)),
   );
 
   api.post(
@@ -107,7 +130,7 @@ export async function askRoutes(app: FastifyInstance, deps: AskRouteDeps): Promi
 
       void (async () => {
         try {
-          const response = await answer(request.body);
+          const response = await answer(request.body, originOf(request));
           const { id, intent, found, language, procedure, tasks, alternatives, unit } = response;
           send('meta', { id, intent, found, language, procedure, tasks, alternatives, unit });
           for (const text of pieces(response.answer)) {

@@ -64,14 +64,100 @@
     });
     return remove;
   }
+  /** How a scan was read: "bản quét · độ tin cậy 86 %", the pages to check, what OCR was unsure of. */
+  function scanLines(scan) {
+    var lines = [{ text: 'bản quét · độ tin cậy ' + Math.round(scan.confidence) + ' %' }];
+    if (scan.correctedAt) lines.push({ text: 'đã hiệu đính lúc ' + when(scan.correctedAt) });
+    // Once a person corrected the text, what OCR doubted is history, not a warning.
+    var warn = !scan.correctedAt;
+    if (scan.lowConfidencePages.length) lines.push({ text: 'trang có độ tin cậy thấp: ' + scan.lowConfidencePages.join(', '), low: warn });
+    if (scan.uncertain.length) lines.push({ text: 'chưa đọc chắc chắn: ' + scan.uncertain.join('; '), low: warn });
+    return lines;
+  }
+  function stateCell(d) {
+    var state = (STATES[d.status] || d.status) + (d.error ? ' — ' + d.error : '');
+    if (!d.scan) return state;
+    var cell = document.createElement('div');
+    cell.appendChild(el('span', state));
+    scanLines(d.scan).forEach(function (line) {
+      var s = el('span', line.text);
+      s.className = line.low ? 'scan low' : 'scan';
+      cell.appendChild(s);
+    });
+    return cell;
+  }
+  function correctButton(d) {
+    var b = el('button', 'Hiệu đính');
+    b.type = 'button'; b.className = 'secondary';
+    b.setAttribute('aria-label', 'Hiệu đính văn bản quét ' + d.title);
+    b.addEventListener('click', function () { openEditor(d.id); });
+    return b;
+  }
+  function actionsCell(d) {
+    var correct = d.scan && d.scan.editable ? correctButton(d) : null;
+    var rest = d.removable ? removeButton(d) : 'Dữ liệu có sẵn';
+    if (!correct) return rest;
+    var cell = document.createElement('div');
+    cell.appendChild(correct);
+    cell.appendChild(typeof rest === 'string' ? el('span', ' ' + rest) : rest);
+    return cell;
+  }
   function loadDocuments() {
     return call('GET', '/admin/documents').then(function (data) {
       fill($('documents'), data.documents.map(function (d) {
-        var state = (STATES[d.status] || d.status) + (d.error ? ' — ' + d.error : '');
-        return [d.title, d.number, KINDS[d.kind] || d.kind, state, d.file, d.removable ? removeButton(d) : 'Dữ liệu có sẵn'];
+        return [d.title, d.number, KINDS[d.kind] || d.kind, stateCell(d), d.file, actionsCell(d)];
       }));
     });
   }
+
+  /** The scan editor: one box a page, low-confidence pages marked, the original a click away. */
+  var editing = null;
+  function openEditor(id) {
+    call('GET', '/admin/documents/' + encodeURIComponent(id) + '/text').then(function (t) {
+      editing = t;
+      $('scan-editor-doc').textContent = t.title + ' (' + t.file + ')';
+      $('scan-editor-info').textContent = scanLines(t.scan).map(function (l) { return l.text; }).join(' · ');
+      var box = $('scan-editor-pages');
+      while (box.firstChild) box.removeChild(box.firstChild);
+      t.pages.forEach(function (p) {
+        var low = t.scan.lowConfidencePages.indexOf(p.page) >= 0;
+        var label = el('label', 'Trang ' + p.page + (low ? ' — độ tin cậy thấp, cần kiểm tra' : ''));
+        label.htmlFor = 'scan-page-' + p.page;
+        var open = el('a', ' (mở bản gốc, trang ' + p.page + ')');
+        open.href = '/api/documents/' + encodeURIComponent(t.id) + '/source#page=' + p.page;
+        open.target = '_blank'; open.rel = 'noopener';
+        label.appendChild(open);
+        var area = document.createElement('textarea');
+        area.id = 'scan-page-' + p.page;
+        area.value = p.text;
+        area.spellcheck = false;
+        if (low) area.className = 'low';
+        box.appendChild(label);
+        box.appendChild(area);
+      });
+      $('scan-editor').hidden = false;
+      $('scan-editor').scrollIntoView();
+    }, function (e) { status(e.message, true); });
+  }
+  function closeEditor() { editing = null; $('scan-editor').hidden = true; }
+  $('scan-editor-cancel').addEventListener('click', closeEditor);
+  $('scan-editor-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    if (!editing) return;
+    var t = editing;
+    var pages = t.pages.map(function (p) { return $('scan-page-' + p.page).value; });
+    call('PUT', '/admin/documents/' + encodeURIComponent(t.id) + '/text', { pages: pages }).then(function (r) {
+      closeEditor();
+      if (r.jobId) {
+        status('Đã lưu bản hiệu đính của ' + t.title + '; chỉ mục đang được cập nhật.');
+        $('ingest').disabled = true;
+        poll(r.jobId);
+      } else {
+        status('Đã lưu bản hiệu đính của ' + t.title + '. Một lượt cập nhật đang chạy: hãy chạy cập nhật chỉ mục lại khi lượt đó xong.');
+      }
+      loadDocuments();
+    }, function (e) { status(e.message, true); });
+  });
   /** Serving the upload's version of a code is the admin's explicit choice, for the version shown. */
   function confirmButton(r) {
     var b = el('button', 'Dùng bản tải lên');
