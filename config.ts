@@ -30,6 +30,27 @@ const Env = z.object({
   /** Extra paths ingested with DATA_DIR when the index is first built (e.g. a catalogue export). */
   INGEST_PATHS: list.default([]),
   STATE_DIR: z.string().default('.state'),
+  /**
+   * PostgreSQL for the state several replicas share (conversations, subscriptions, feedback, Zalo
+   * tokens, ingest jobs); unset, the state is files under STATE_DIR, as on one machine.
+   */
+  DATABASE_URL: z.preprocess(emptyToUndefined, z.string().regex(/^postgres(ql)?:\/\/./, 'must be a postgres:// or postgresql:// URL').optional()),
+  /** Connections one process holds at most, and how long a request waits for one. */
+  DATABASE_POOL_MAX: int(1, 1000).default(10),
+  DATABASE_CONNECT_TIMEOUT_MS: int(100, 120_000).default(5000),
+  /**
+   * Redis shared by replicas for the per-client rate limit; unset, each process counts its
+   * clients' requests alone (one machine).
+   */
+  REDIS_URL: z.preprocess(emptyToUndefined, z.string().regex(/^rediss?:\/\/./, 'must be a redis:// or rediss:// URL').optional()),
+  /**
+   * With DATABASE_URL, replicas hear of a new index version at once (PostgreSQL NOTIFY) and also
+   * check the shared index folder this often, for a notice missed; without it, one process checks
+   * its folder every 2 s.
+   */
+  INDEX_POLL_MS: int(1000, 3_600_000).default(30_000),
+  /** The prefix of the rate-limit keys in Redis: deployments sharing one Redis stay apart by it. */
+  REDIS_RATE_LIMIT_PREFIX: z.string().min(1).max(100).default('tthc-rl:'),
 
   EMBEDDINGS: z.enum(['hashing', 'openai', 'transformers']).default('hashing'),
   EMBEDDINGS_DIM: z.preprocess(emptyToUndefined, int(16, 4096).optional()),
@@ -134,6 +155,10 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     dataDir: abs(e.DATA_DIR),
     ingestPaths: [abs(e.DATA_DIR), ...e.INGEST_PATHS.map(abs)],
     stateDir: abs(e.STATE_DIR),
+    /** Where the state is shared by replicas; null: files under stateDir. */
+    database: e.DATABASE_URL ? { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS } : null,
+    /** With a database: how often each replica checks the shared index folder besides hearing of new versions. */
+    indexPollMs: e.INDEX_POLL_MS,
     embedder,
     llm:
       e.LLM_PROVIDER === 'none'
@@ -143,6 +168,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     metricsToken: e.METRICS_TOKEN,
     widgetOrigins: e.WIDGET_ORIGINS,
     rateLimit: { max: e.RATE_LIMIT_MAX, timeWindowMs: e.RATE_LIMIT_WINDOW_MS },
+    /** Where replicas share the rate limit's counts; null: each process counts alone. */
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, rateLimitPrefix: e.REDIS_RATE_LIMIT_PREFIX } : null,
     http: {
       headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
       bodyTimeoutMs: e.HTTP_BODY_TIMEOUT_MS,

@@ -1,6 +1,7 @@
 // Small persistent stores of the bots: chat sessions (a grammY StorageAdapter), reminder
 // subscriptions and Zalo OA tokens. One JSON file each, rewritten atomically (temp + rename),
 // readable by the service's user only: tokens are secrets, sessions and chat ids personal data.
+// The interfaces are the bots' own; state/ implements them on PostgreSQL for several replicas.
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
@@ -142,7 +143,9 @@ export interface SubscriptionStore {
   record(chatId: number, unit: string, state: { lastRun: string; seen: string[]; sent: string[] }): Promise<void>;
 }
 
-const sameUnit = (a: string, b: string): boolean => a.normalize('NFC').toLowerCase() === b.normalize('NFC').toLowerCase();
+/** How units are compared: "Sở Tư pháp" and "sở tư pháp" (composed or not) are one unit. */
+export const unitKey = (unit: string): string => unit.normalize('NFC').toLowerCase();
+const sameUnit = (a: string, b: string): boolean => unitKey(a) === unitKey(b);
 
 function subscriptionOps(load: () => Promise<Subscription[]>, save: <R>(f: (all: Subscription[]) => R) => Promise<R>): SubscriptionStore {
   return {
@@ -209,6 +212,33 @@ export interface ZaloTokens {
 export interface ZaloTokenStore {
   get(): Promise<ZaloTokens | undefined>;
   set(tokens: ZaloTokens): Promise<void>;
+  /**
+   * Replaces the pair whose access token is `expired` by what `exchange` makes of it (Zalo's
+   * refresh), once for all who share the store: refreshes run one at a time, and one that finds
+   * the stored access token already changed returns the stored pair without calling `exchange`
+   * (its single-use refresh token was spent by the refresh that changed it). Resolves to the
+   * stored pair; undefined when there is none.
+   */
+  refresh(expired: string, exchange: (current: ZaloTokens) => Promise<ZaloTokens>): Promise<ZaloTokens | undefined>;
+}
+
+/**
+ * `refresh` for stores used by one process (file, memory): a queue in this process. Stores shared
+ * by processes lock where they keep the pair (state/zalo-tokens.ts: a row lock).
+ */
+function serialisedRefresh(get: () => Promise<ZaloTokens | undefined>, set: (tokens: ZaloTokens) => Promise<void>): ZaloTokenStore['refresh'] {
+  let queue: Promise<unknown> = Promise.resolve();
+  return (expired, exchange) => {
+    const run = queue.then(async () => {
+      const current = await get();
+      if (!current || current.accessToken !== expired) return current;
+      const next = await exchange(current);
+      await set(next);
+      return { ...next };
+    });
+    queue = run.catch(() => undefined);
+    return run;
+  };
 }
 
 /** On disk: the current pair and a fingerprint of the configured pair it was refreshed from. */
@@ -230,31 +260,40 @@ const fingerprint = (tokens: ZaloTokens): string =>
 export function createFileZaloTokenStore(path: string, configured?: ZaloTokens): ZaloTokenStore {
   const file = new JsonFile<StoredZaloTokens>(path, () => ({}));
   const from = configured ? fingerprint(configured) : undefined;
-  return {
-    async get() {
-      const t = await file.read();
-      if (t.accessToken && (!configured || t.from === from)) {
-        return t.refreshToken ? { accessToken: t.accessToken, refreshToken: t.refreshToken } : { accessToken: t.accessToken };
-      }
-      return configured ? { ...configured } : undefined;
-    },
-    set: (tokens) =>
-      file.update((t) => {
-        t.accessToken = tokens.accessToken;
-        if (tokens.refreshToken) t.refreshToken = tokens.refreshToken;
-        else delete t.refreshToken;
-        if (from) t.from = from;
-        else delete t.from;
-      }),
+  const get = async (): Promise<ZaloTokens | undefined> => {
+    const t = await file.read();
+    return effectiveZaloTokens(t.accessToken ? { accessToken: t.accessToken, ...(t.refreshToken ? { refreshToken: t.refreshToken } : {}), from: t.from } : undefined, configured);
   };
+  const set = (tokens: ZaloTokens): Promise<void> =>
+    file.update((t) => {
+      t.accessToken = tokens.accessToken;
+      if (tokens.refreshToken) t.refreshToken = tokens.refreshToken;
+      else delete t.refreshToken;
+      if (from) t.from = from;
+      else delete t.from;
+    });
+  return { get, set, refresh: serialisedRefresh(get, set) };
 }
+
+/**
+ * The pair in use: the stored one when it was refreshed from the configured pair (or nothing is
+ * configured), else the configured one. Shared by every store that keeps refreshed pairs.
+ */
+export function effectiveZaloTokens(stored: (ZaloTokens & { from?: string | undefined }) | undefined, configured: ZaloTokens | undefined): ZaloTokens | undefined {
+  if (stored?.accessToken && (!configured || stored.from === fingerprint(configured))) {
+    return stored.refreshToken ? { accessToken: stored.accessToken, refreshToken: stored.refreshToken } : { accessToken: stored.accessToken };
+  }
+  return configured ? { ...configured } : undefined;
+}
+
+/** The fingerprint a store keeps beside a pair refreshed from `configured` (a hash, never the tokens). */
+export const configuredFrom = (configured: ZaloTokens | undefined): string | undefined => (configured ? fingerprint(configured) : undefined);
 
 export function createMemoryZaloTokenStore(initial?: ZaloTokens): ZaloTokenStore {
   let current = initial ? { ...initial } : undefined;
-  return {
-    get: async () => (current ? { ...current } : undefined),
-    set: async (tokens) => {
-      current = { ...tokens };
-    },
+  const get = async (): Promise<ZaloTokens | undefined> => (current ? { ...current } : undefined);
+  const set = async (tokens: ZaloTokens): Promise<void> => {
+    current = { ...tokens };
   };
+  return { get, set, refresh: serialisedRefresh(get, set) };
 }

@@ -296,6 +296,11 @@ export interface StartTelegramOptions {
   logger?: Logger;
   /** How long to keep trying getMe before giving up (default 30 s). */
   startupTimeoutMs?: number;
+  /**
+   * Polling mode: start polling here (default). With several replicas pass false and let the
+   * leader poll (startPolling as one of its duties): two pollers take updates from each other.
+   */
+  poll?: boolean;
 }
 
 /** Polling for development, webhook for production. Resolves once the bot is receiving updates. */
@@ -319,15 +324,59 @@ export async function startTelegram(opts: StartTelegramOptions): Promise<void> {
     log.info({ username: bot.botInfo.username }, 'telegram webhook set');
     return;
   }
-  await new Promise<void>((resolve, reject) => {
-    bot
-      .start({ drop_pending_updates: false, timeout: 8, allowed_updates: [...ALLOWED_UPDATES], onStart: () => resolve() })
-      .catch((error: unknown) => {
-        log.error({ err: error }, 'telegram polling stopped');
-        reject(new TelegramStartupError('TELEGRAM_UNREACHABLE', redact(`Telegram polling dừng: ${describeError(error, [bot.token])}`, [bot.token])));
-      });
-  });
+  if (opts.poll !== false) await startPolling(bot, opts.logger);
+}
+
+/**
+ * Long polling, for an initialised bot (startTelegram); resolves once it receives updates. Stopped
+ * by stopTelegram and startable again, so a replica that stops leading hands polling over.
+ * Updates the last poller took but had not confirmed are delivered again to the next one.
+ *
+ * With `signal` (the leader's duty), polling that Telegram ends with 409 Conflict (another poller:
+ * the previous leader's last call during a handover) starts again after `conflictRetryMs`, until
+ * the signal aborts; grammY itself gives up on a 409. Without it, a 409 ends polling (logged).
+ */
+export async function startPolling(bot: TelegramBot, logger?: Logger, opts: { signal?: AbortSignal; conflictRetryMs?: number } = {}): Promise<void> {
+  const log = redactingLogger(logger ?? silentLogger, [bot.token]);
+  const poll = (onStart: () => void, onFailure: (error: unknown) => void): void => {
+    bot.start({ drop_pending_updates: false, timeout: 8, allowed_updates: [...ALLOWED_UPDATES], onStart }).catch((error: unknown) => {
+      if (opts.signal?.aborted) return;
+      if (opts.signal && error instanceof GrammyError && error.error_code === 409) {
+        log.warn({ err: error }, 'telegram polling: another poller took the updates, polling again shortly');
+        const retry = setTimeout(() => poll(() => log.info({}, 'telegram polling resumed'), onFailure), opts.conflictRetryMs ?? 3000);
+        opts.signal.addEventListener('abort', () => clearTimeout(retry), { once: true });
+        return;
+      }
+      onFailure(error);
+    });
+  };
+  await new Promise<void>((resolve, reject) =>
+    poll(resolve, (error) => {
+      log.error({ err: error }, 'telegram polling stopped');
+      reject(new TelegramStartupError('TELEGRAM_UNREACHABLE', redact(`Telegram polling dừng: ${describeError(error, [bot.token])}`, [bot.token])));
+    }),
+  );
   log.info({ username: bot.botInfo.username }, 'telegram polling started');
+}
+
+/**
+ * Long polling as a leader's duty (state/leader.ts Duty): polls while leading, stops when not.
+ * Starting does not wait for Telegram (grammY retries an unreachable API without end), so a
+ * leader that must step down is never held by it; a failure to start is logged.
+ */
+export function pollingDuty(bot: TelegramBot, logger?: Logger): { name: string; start(): () => Promise<void> } {
+  return {
+    name: 'telegram polling',
+    start() {
+      const leading = new AbortController();
+      const started = startPolling(bot, logger, { signal: leading.signal }).catch(() => undefined); // logged by startPolling
+      return async () => {
+        leading.abort();
+        await stopTelegram(bot);
+        await started;
+      };
+    },
+  };
 }
 
 export async function stopTelegram(bot: TelegramBot): Promise<void> {

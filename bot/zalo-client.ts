@@ -1,5 +1,6 @@
 // Zalo Official Account API client: send a customer-service text, refresh the OA access token
-// once when Zalo says it expired (refresh tokens are single use), retry 429/5xx, network failures
+// once when Zalo says it expired (refresh tokens are single use: once across the replicas that
+// share the token store, which serialises refreshes), retry 429/5xx, network failures
 // and timeouts through ky, waiting as long as a Retry-After asks.
 // An access token alone is enough to send; refreshing also needs the app secret and a refresh token.
 import ky, { HTTPError, TimeoutError } from 'ky';
@@ -158,38 +159,57 @@ export function createZaloClient(opts: ZaloClientOptions): ZaloClient {
     ...(tokens.refreshToken ? [] : ['ZALO_OA_REFRESH_TOKEN']),
   ];
 
-  // One refresh at a time: two concurrent refreshes would spend the same single-use refresh token.
-  let refreshing: Promise<void> | undefined;
-  function refreshTokens(): Promise<void> {
-    refreshing ??= (async () => {
-      const tokens = await currentTokens();
-      const secretKey = appSecret;
-      const { refreshToken } = tokens;
-      if (!secretKey || !refreshToken) {
-        throw new ZaloApiError('ZALO_CONFIG', `Không làm mới được access token Zalo OA: thiếu ${missingForRefresh(tokens).join(' và ')}.`);
-      }
-      const body = new URLSearchParams({ refresh_token: refreshToken, app_id: opts.appId, grant_type: 'refresh_token' });
-      const reply = await call<TokenReply>('OAuth refresh', `${oauthBase}/v4/oa/access_token`, {
-        headers: { secret_key: secretKey, 'content-type': 'application/x-www-form-urlencoded' },
-        body,
-      });
-      if (!reply.access_token || !reply.refresh_token) {
-        throw new ZaloApiError(
-          'ZALO_REFRESH_FAILED',
-          clean(
-            `Không làm mới được access token Zalo OA (mã ${reply.error ?? '?'}: ${reply.error_name ?? reply.error_description ?? 'no token'}): ` +
-              'cấp lại quyền cho ứng dụng rồi đặt ZALO_OA_ACCESS_TOKEN và ZALO_OA_REFRESH_TOKEN mới.',
-          ),
-          reply.error === undefined ? {} : { zaloError: reply.error },
-        );
-      }
-      secrets.add(reply.access_token).add(reply.refresh_token);
-      await opts.tokens.set({ accessToken: reply.access_token, refreshToken: reply.refresh_token });
-      log.info({}, 'zalo access token refreshed');
-    })().finally(() => {
-      refreshing = undefined;
+  /** Zalo's refresh: the pair's single-use refresh token for a new pair (nothing is stored here). */
+  async function exchange(tokens: ZaloTokens): Promise<ZaloTokens> {
+    secrets.add(tokens.accessToken);
+    if (tokens.refreshToken) secrets.add(tokens.refreshToken);
+    const secretKey = appSecret;
+    const { refreshToken } = tokens;
+    if (!secretKey || !refreshToken) {
+      throw new ZaloApiError('ZALO_CONFIG', `Không làm mới được access token Zalo OA: thiếu ${missingForRefresh(tokens).join(' và ')}.`);
+    }
+    const body = new URLSearchParams({ refresh_token: refreshToken, app_id: opts.appId, grant_type: 'refresh_token' });
+    const reply = await call<TokenReply>('OAuth refresh', `${oauthBase}/v4/oa/access_token`, {
+      headers: { secret_key: secretKey, 'content-type': 'application/x-www-form-urlencoded' },
+      body,
     });
-    return refreshing;
+    if (!reply.access_token || !reply.refresh_token) {
+      throw new ZaloApiError(
+        'ZALO_REFRESH_FAILED',
+        clean(
+          `Không làm mới được access token Zalo OA (mã ${reply.error ?? '?'}: ${reply.error_name ?? reply.error_description ?? 'no token'}): ` +
+            'cấp lại quyền cho ứng dụng rồi đặt ZALO_OA_ACCESS_TOKEN và ZALO_OA_REFRESH_TOKEN mới.',
+        ),
+        reply.error === undefined ? {} : { zaloError: reply.error },
+      );
+    }
+    secrets.add(reply.access_token).add(reply.refresh_token);
+    log.info({}, 'zalo access token refreshed');
+    return { accessToken: reply.access_token, refreshToken: reply.refresh_token };
+  }
+
+  // Refresh tokens are single use: two refreshes of one pair would spend the same one. Sends in
+  // this process that meet the same expired token share one refresh; the store makes processes
+  // sharing it (replicas on one database) take turns, and a later one reuses the new pair.
+  let refreshing: { expired: string; done: Promise<void> } | undefined;
+  function refreshFrom(expired: string): Promise<void> {
+    if (refreshing?.expired === expired) return refreshing.done;
+    const done = opts.tokens
+      .refresh(expired, exchange)
+      .then((tokens) => {
+        if (!tokens) throw new ZaloApiError('ZALO_TOKEN_MISSING', 'Chưa có access token của Zalo OA: cấp quyền cho ứng dụng rồi đặt ZALO_OA_ACCESS_TOKEN.');
+        secrets.add(tokens.accessToken);
+        if (tokens.refreshToken) secrets.add(tokens.refreshToken);
+      })
+      .finally(() => {
+        if (refreshing?.done === done) refreshing = undefined;
+      });
+    refreshing = { expired, done };
+    return done;
+  }
+
+  async function refreshTokens(): Promise<void> {
+    await refreshFrom((await currentTokens()).accessToken);
   }
 
   async function sendText(userId: string, text: string): Promise<{ messageId?: string }> {
@@ -216,7 +236,7 @@ export function createZaloClient(opts: ZaloClientOptions): ZaloClient {
               { zaloError: reply.error },
             );
           }
-          await refreshTokens();
+          await refreshFrom(accessToken);
         }
         continue;
       }

@@ -1,13 +1,13 @@
 // `npm run build`'s second step: tsc emits JavaScript only, but the compiled code reads files
-// beside itself (the widget's static files, the fitted rank model, the unit succession table),
-// so mirror them into the output folder where those relative paths point.
+// beside itself (the widget's static files, the fitted rank model, the unit succession table,
+// the state's SQL migrations), so mirror them into the output folder where those relative paths point.
 // Usage: node dist/cli/copy-assets.js   (from the project root; the output folder is its own)
 import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The compiled folders: every file in them that is not TypeScript is read at run time. */
-const COMPILED = ['bot', 'domain', 'ingest', 'server'];
+const COMPILED = ['bot', 'domain', 'ingest', 'server', 'state'];
 /** Files outside the compiled folders that compiled code reads relative to itself. */
 const READ_BESIDE = ['data/units/succession.json'];
 

@@ -1,5 +1,6 @@
 // `npm run ingest -- [--index DIR] [--prune] [--rebuild] [--json] [PATH ...]`
-// Builds or updates the index; a progress bar on a terminal, a summary at the end.
+// Builds or updates the index; a progress bar on a terminal, a line per page a scan's OCR reads
+// (also off a terminal: a long scan takes minutes), a summary at the end.
 // Exit codes: 0 done; 2 done but some files failed or were skipped (not read: listed with the
 // reason); 1 error; 3 another ingest is running; 130 stopped by a signal.
 // The work runs in a child process of this same CLI within the admin runs' budget
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '../config.js';
-import { createEmbeddings, createFileIndexStore, createFileQuarantine, IndexBusyError, quarantineFile, runIngest, type EmbedderConfig, type IngestProgress, type IngestSummary } from '../ingest/index.js';
+import { createEmbeddings, createFileIndexStore, createFileQuarantine, IndexBusyError, quarantineFile, runIngest, type EmbedderConfig, type IngestProgress, type IngestSummary, type OcrPageProgress } from '../ingest/index.js';
 import { ingestInChild, type IngestBudget, type IngestSettings } from './ingest-child.js';
 
 const HELP = `Usage: npm run ingest -- [options] [PATH ...]
@@ -22,7 +23,8 @@ Options:
   --index DIR   index folder (default: INDEX_DIR, ".index")
   --prune       drop documents whose source file is gone
   --rebuild     start afresh (re-read and re-embed everything)
-  --json        print progress as JSON lines and one JSON summary object as the last line
+  --json        print progress as JSON lines (each page a scan's OCR reads among them) and
+                one JSON summary object as the last line
   --config-stdin  read the settings (index folder, paths, embedder) as JSON from standard
                 input instead of the environment: how the service starts its admin runs
                 (implies --in-process: the service has set the limits)
@@ -43,16 +45,29 @@ const Settings = z.object({
   ]),
 });
 
+/** The run's settings; `database` (DATABASE_URL): replicas share the index, and hear of what this run publishes. */
+type CliSettings = IngestSettings & { budget?: IngestBudget; database?: string };
+
 /** The settings from standard input (the service's), else from the environment like `npm start` (with the run's budget). */
-async function readSettings(fromStdin: boolean): Promise<IngestSettings & { budget?: IngestBudget }> {
+async function readSettings(fromStdin: boolean): Promise<CliSettings> {
   if (fromStdin) {
     const parsed = Settings.safeParse(JSON.parse(await text(process.stdin)));
     if (!parsed.success) throw new ConfigError(`Invalid settings on standard input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     return { ...parsed.data, embedder: parsed.data.embedder as EmbedderConfig };
   }
   const config = loadConfig(process.env);
-  return { indexDir: config.indexDir, paths: [config.dataDir], baseDir: config.baseDir, embedder: config.embedder, budget: config.ingestBudget };
+  return {
+    indexDir: config.indexDir,
+    paths: [config.dataDir],
+    baseDir: config.baseDir,
+    embedder: config.embedder,
+    budget: config.ingestBudget,
+    ...(config.database ? { database: config.database.url } : {}),
+  };
 }
+
+/** "OCR data/cv.pdf: page 3/12": pages finish out of order when read in parallel, so the count is of pages done. */
+const ocrLine = (p: IngestProgress, o: OcrPageProgress) => `OCR ${p.current ?? ''}: page ${o.done}/${o.pages}${o.cached ? ' (cached)' : ''}`;
 
 /** A run that keeps dying on new files stops after this many quarantines (as the admin's jobs do). */
 const MAX_QUARANTINES = 3;
@@ -106,7 +121,7 @@ async function main(): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  let settings: IngestSettings & { budget?: IngestBudget };
+  let settings: CliSettings;
   try {
     settings = await readSettings(values['config-stdin']);
   } catch (e) {
@@ -134,6 +149,14 @@ async function main(): Promise<number> {
   let lastPhase = '';
   let lastLine = 0;
   const onProgress = (p: IngestProgress) => {
+    const ocr = p.ocr;
+    if (ocr) {
+      // Every page of a scan, not throttled: seconds apart, and on a long file the only sign of life.
+      if (values.json) process.stdout.write(`${JSON.stringify({ progress: { phase: p.phase, done: p.done, total: p.total, current: p.current, ocr } })}\n`);
+      else if (tty) process.stderr.write(`\r\x1b[K${ocrLine(p, ocr)}\n${progressBar(p)}`); // the line above the bar
+      else process.stderr.write(`${ocrLine(p, ocr)}\n`);
+      return;
+    }
     // Under --json the admin backend follows the run: a JSON line at each phase, and a few within one.
     if (values.json && (p.phase !== lastPhase || Date.now() - lastLine > 250)) {
       process.stdout.write(`${JSON.stringify({ progress: { phase: p.phase, done: p.done, total: p.total } })}\n`);
@@ -147,9 +170,51 @@ async function main(): Promise<number> {
     process.stderr.write(`\r${progressBar(p)}\x1b[K`);
   };
   const paths = positionals.length ? positionals : settings.paths;
+  if (!settings.database) return work(paths, settings, indexDir, values, controller, tty, onProgress);
+  // Replicas: one ingest at a time among them (an admin's run on any replica included), and the
+  // version this run publishes announced to all of them.
+  const replicas = await (await import('../service.js')).replicaIngest(settings.database);
+  let hold: Awaited<ReturnType<typeof replicas.lock.tryTake>>;
+  try {
+    hold = await replicas.lock.tryTake();
+  } catch (e) {
+    process.stderr.write(`Ingest failed: ${(e as Error).message}\n`);
+    if (values.json) process.stdout.write(`${JSON.stringify({ error: { code: 'STATE_UNAVAILABLE', message: (e as Error).message } })}\n`);
+    return 1;
+  }
+  if (!hold) {
+    const message = 'Another ingest is running on one of the replicas. Wait for it to finish and try again.';
+    process.stderr.write(`Ingest failed: ${message}\n`);
+    if (values.json) process.stdout.write(`${JSON.stringify({ error: { code: 'INGEST_BUSY', message } })}\n`);
+    return 3;
+  }
+  const index = createFileIndexStore(indexDir);
+  const before = await index.currentVersion();
+  try {
+    return await work(paths, settings, indexDir, values, controller, tty, onProgress);
+  } finally {
+    await hold.release();
+    const after = await index.currentVersion();
+    if (after && after !== before) {
+      await replicas.announce(after).catch((e: Error) => process.stderr.write(`Version ${after} published but not announced (${e.message}): the replicas load it at their next check.\n`));
+    }
+  }
+}
+
+/** The run itself, in a child within the budget or in this process. */
+async function work(
+  paths: string[],
+  settings: CliSettings,
+  indexDir: string,
+  values: { prune: boolean; rebuild: boolean; json: boolean; 'in-process': boolean },
+  controller: AbortController,
+  tty: boolean,
+  onProgress: (p: IngestProgress) => void,
+): Promise<number> {
   if (settings.budget && !values['in-process']) {
     // The child works from the base folder: it is given the paths as this shell meant them.
-    const run = ingestInChild({ ...settings, indexDir, paths: paths.map((p) => path.resolve(p)) }, settings.budget);
+    // The child is handed what the run needs only (never DATABASE_URL: the announcing is done here).
+    const run = ingestInChild({ indexDir, paths: paths.map((p) => path.resolve(p)), baseDir: settings.baseDir, embedder: settings.embedder }, settings.budget);
     return supervise(run, { prune: values.prune, rebuild: values.rebuild, json: values.json, tty, onProgress, signal: controller.signal });
   }
   const store = createFileIndexStore(indexDir);

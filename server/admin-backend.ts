@@ -10,6 +10,8 @@ import { ingestBusy } from './http/errors.js';
 import type { AdminBackend, AdminDocumentView, IngestJobView, RedefinitionView } from './http/admin.js';
 import type { IndexStore, IngestSummary, Quarantine, QuarantineEntry } from '../ingest/index.js';
 import type { ConfirmationStore } from './redefinitions.js';
+import { correctionFileOf, createScanCorrections, scanView } from './scan-corrections.js';
+import { createMemoryIngestJobStore, progressSaver, type IngestJobStore } from './ingest-jobs.js';
 
 /** How a run ended: its exit code (0 done, 2 done with failed files, else failed) and its summary or error. */
 export interface IngestRunResult {
@@ -44,6 +46,14 @@ export interface AdminBackendDeps {
   onRun?: (outcome: 'succeeded' | 'failed') => void;
   /** Files that took a run down, listed as failed until they change or go. */
   quarantine?: Quarantine;
+  /** Where runs are recorded for the admin page (default: this process's memory). */
+  jobs?: IngestJobStore;
+  /**
+   * Held for the length of a run, so that one run goes at a time across replicas (PostgreSQL);
+   * `tryTake` gives null while another replica's run holds it. Absent: this process's own flag
+   * (and the index folder's file lock, which guards the writing either way).
+   */
+  ingestLock?: { tryTake(): Promise<{ release(): Promise<void> } | null> };
   logger?: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
 }
 
@@ -90,24 +100,51 @@ function runSummary(s: IngestSummary): IngestRunSummary {
 }
 
 export function createAdminBackend(deps: AdminBackendDeps): AdminBackend {
-  const jobs = new Map<string, IngestJobView>();
+  const jobs = deps.jobs ?? createMemoryIngestJobStore();
+  // This replica's run as it is now; the store has it as of its last save.
+  const live = new Map<string, IngestJobView>();
   const uploadRoot = path.resolve(deps.uploadDir) + path.sep;
   const isUpload = (source: string) => path.resolve(deps.baseDir, source).startsWith(uploadRoot);
   // Ids name a file without its folder; an upload and a bundled file of the same name stay apart.
   const sourceId = (source: string) => `${isUpload(source) ? 'upload:' : ''}${fileName(source)}`;
   let running: string | null = null;
 
-  function run(prune: boolean): { jobId: string } {
+  async function run(prune: boolean): Promise<{ jobId: string }> {
     if (running) throw ingestBusy();
     const id = randomUUID();
     const job: IngestJobView = { id, status: 'running', startedAt: new Date().toISOString() };
-    jobs.set(id, job);
     running = id;
+    // Another replica's run: the admin is told at once, as for a run of this one.
+    const held = await (deps.ingestLock?.tryTake() ?? Promise.resolve(undefined)).catch((e: unknown) => {
+      running = null;
+      throw e;
+    });
+    if (held === null) {
+      running = null;
+      throw ingestBusy();
+    }
+    const release = () => held?.release().catch((err: unknown) => deps.logger?.warn({ err, job: id }, 'ingest lock not released; it goes with its connection'));
+    // Recorded before it starts: a job that cannot be recorded is not run (the admin is told).
+    await jobs.save(job).catch(async (e: unknown) => {
+      running = null;
+      await release();
+      throw e;
+    });
+    live.set(id, job);
+    const progress = progressSaver(jobs, job, (err) => deps.logger?.warn({ err, job: id }, 'ingest job progress not saved'));
     const once = () =>
-      deps.ingest({ prune, onProgress: (p) => (job.progress = p) }).catch((e: Error): IngestRunResult => {
-        deps.logger?.error({ err: e, job: id }, 'ingest run could not be started');
-        return { exitCode: 1, error: e.message };
-      });
+      deps
+        .ingest({
+          prune,
+          onProgress: (p) => {
+            job.progress = p;
+            progress.changed();
+          },
+        })
+        .catch((e: Error): IngestRunResult => {
+          deps.logger?.error({ err: e, job: id }, 'ingest run could not be started');
+          return { exitCode: 1, error: e.message };
+        });
     // A run that died on a file has quarantined it: run again at once, so that what was uploaded
     // beside it is published in this job, and the file is reported among the failed.
     const untilNoneQuarantined = async (): Promise<IngestRunResult> => {
@@ -127,11 +164,13 @@ export function createAdminBackend(deps: AdminBackendDeps): AdminBackend {
         job.finishedAt = new Date().toISOString();
         if (ok && result.summary) job.summary = { ...runSummary(result.summary), redefinitions: redefinitions() };
         if (!ok) job.error = withoutPaths(result.error ?? `exit ${result.exitCode}`);
+        await release();
         running = null;
         deps.onRun?.(job.status);
         deps.logger?.info({ job: id, status: job.status, exit: result.exitCode }, 'ingest run finished');
-        // Keep the last 20 jobs.
-        for (const k of [...jobs.keys()].slice(0, Math.max(0, jobs.size - 20))) jobs.delete(k);
+        await progress.flush();
+        await jobs.save(job).catch((err: unknown) => deps.logger?.error({ err, job: id }, 'ingest job result not saved'));
+        live.delete(id);
       });
     return { jobId: id };
   }
@@ -165,6 +204,7 @@ export function createAdminBackend(deps: AdminBackendDeps): AdminBackend {
         ...(d.date ? { date: d.date } : {}),
         kind: d.summaryOnly ? 'references' : 'document',
         status: 'indexed',
+        ...(d.ocr ? { scan: scanView(d.ocr) } : {}),
       });
     }
     for (const [source, entry] of Object.entries(manifest?.sources ?? {})) {
@@ -179,14 +219,24 @@ export function createAdminBackend(deps: AdminBackendDeps): AdminBackend {
     // Uploaded but not ingested yet.
     const known = new Set(out.map((d) => path.resolve(deps.baseDir, d.source)));
     for (const name of await fs.readdir(deps.uploadDir).catch(() => [] as string[])) {
-      if (name.startsWith('.') || name.endsWith('.meta.json')) continue;
+      if (name.startsWith('.') || name.endsWith('.meta.json') || name.endsWith(correctionFileOf(''))) continue;
       const abs = path.join(deps.uploadDir, name);
       if (!known.has(abs)) add(path.relative(deps.baseDir, abs), { id: `pending:${name}`, title: name, kind: 'document', status: 'pending' });
     }
     return out;
   }
 
+  // A saved correction is indexed by a run started as an upload's is; none when one is going.
+  const scans = createScanCorrections({
+    live: deps.live,
+    baseDir: deps.baseDir,
+    startIngest: () => (running ? null : run(false)),
+    ...(deps.logger ? { logger: deps.logger } : {}),
+  });
+
   return {
+    scanText: scans.scanText,
+    saveCorrection: scans.saveCorrection,
     async saveUpload(name, bytes) {
       await fs.mkdir(deps.uploadDir, { recursive: true });
       const target = path.join(deps.uploadDir, name);
@@ -215,7 +265,7 @@ export function createAdminBackend(deps: AdminBackendDeps): AdminBackend {
       deps.logger?.info({ code: found.code, file: found.file }, 'upload confirmed over the bundled procedure');
       return true;
     },
-    ingestJob: (id) => jobs.get(id),
+    ingestJob: (id) => live.get(id) ?? jobs.get(id),
     listDocuments: async () => (await listWithSources()).map((d) => d.view),
     async removeDocument(id) {
       const doc = (await listWithSources()).find((d) => d.view.id === id);
@@ -224,7 +274,8 @@ export function createAdminBackend(deps: AdminBackendDeps): AdminBackend {
       const abs = path.resolve(deps.baseDir, doc.source);
       await fs.rm(abs, { force: true });
       await fs.rm(`${abs}.meta.json`, { force: true });
-      if (!running) run(true);
+      await fs.rm(correctionFileOf(abs), { force: true });
+      if (!running) void run(true).catch((err: unknown) => deps.logger?.error({ err }, 'ingest run after a removal not started'));
       return true;
     },
   };

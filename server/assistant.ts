@@ -6,6 +6,7 @@ import { createAnswerEngine } from './answer/engine.js';
 import { createLiveKnowledge, type LiveKnowledge } from './answer/live-knowledge.js';
 import { createChatModel, createPhraser, type LlmConfig } from './answer/llm.js';
 import type { ProcedurePrecedence } from './answer/precedence.js';
+import type { SessionMemory } from './answer/sessions.js';
 
 export interface AssistantLogger {
   info(obj: object, msg: string): void;
@@ -22,6 +23,8 @@ export interface AssistantDeps {
   now?: (() => Date) | undefined;
   /** Which record of a code is served when an upload redefines it (default: every source alike). */
   precedence?: ProcedurePrecedence | undefined;
+  /** Where conversations are remembered (default: this process's memory). */
+  sessions?: SessionMemory | undefined;
 }
 
 export interface Assistant {
@@ -43,6 +46,6 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
   await live.refresh();
   const phraser = llm ? createPhraser(await createChatModel(llm), { timeoutMs: llm.timeoutMs, ...(deps.logger ? { logger: deps.logger } : {}) }) : null;
   const now = deps.now ?? (() => new Date());
-  const engine = createAnswerEngine({ knowledge: live.current, embedder, today: () => hanoiDate(now()), phraser });
+  const engine = createAnswerEngine({ knowledge: live.current, embedder, today: () => hanoiDate(now()), phraser, ...(deps.sessions ? { sessions: deps.sessions } : {}) });
   return { engine, live, store, embedder };
 }

@@ -1,7 +1,7 @@
 // The admin's confirmations of uploads that redefine a bundled procedure, kept in one JSON file
-// under STATE_DIR (not in the index, so they survive re-ingestion and --rebuild), and the
-// precedence the knowledge is built with: which sources are uploads, and which of their
-// versions the admin confirmed.
+// under STATE_DIR or in PostgreSQL (state/), not in the index, so they survive re-ingestion and
+// --rebuild; and the precedence the knowledge is built with: which sources are uploads, and which
+// of their versions the admin confirmed.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
@@ -24,10 +24,17 @@ export const CONFIRMATIONS_FILE = 'confirmed-redefinitions.json';
 
 const ConfirmationFile = z.object({ confirmations: z.array(Confirmation) });
 
+/**
+ * Read at once (the knowledge's precedence asks while it builds), written through to where the
+ * confirmations are kept. A store shared by replicas (state/: PostgreSQL) also reloads, to see
+ * what the admin confirmed on another replica.
+ */
 export interface ConfirmationStore {
   isConfirmed(code: string, file: string, fingerprint: string): boolean;
   confirm(c: Omit<Confirmation, 'at'>, at?: Date): Promise<void>;
   list(): Confirmation[];
+  /** Reads the kept confirmations again; true when they changed (the knowledge is then rebuilt). */
+  reload?(): Promise<boolean>;
 }
 
 const key = (code: string, file: string, fingerprint: string): string => JSON.stringify([code, file, fingerprint]);
@@ -52,10 +59,23 @@ export function createFileConfirmationStore(file: string): ConfirmationStore {
   });
 }
 
-/** Confirmations in memory, saved through `save` after each change. */
-export function createConfirmationStore(initial: Confirmation[] = [], save: (all: Confirmation[]) => Promise<void> = async () => {}): ConfirmationStore {
-  const entries = [...initial];
-  const keys = new Set(entries.map((c) => key(c.code, c.file, c.fingerprint)));
+/**
+ * Confirmations in memory, saved through `save` after each change (given the whole list and the
+ * one confirmed). With `load`, `reload()` replaces them with what it reads.
+ */
+export function createConfirmationStore(
+  initial: Confirmation[] = [],
+  save: (all: Confirmation[], confirmed: Confirmation) => Promise<void> = async () => {},
+  load?: () => Promise<Confirmation[]>,
+): ConfirmationStore {
+  const entries: Confirmation[] = [];
+  const keys = new Set<string>();
+  const replace = (next: Confirmation[]) => {
+    entries.splice(0, entries.length, ...next);
+    keys.clear();
+    for (const e of entries) keys.add(key(e.code, e.file, e.fingerprint));
+  };
+  replace(initial);
   return {
     isConfirmed: (code, file, fingerprint) => keys.has(key(code, file, fingerprint)),
     async confirm(c, at = new Date()) {
@@ -63,13 +83,22 @@ export function createConfirmationStore(initial: Confirmation[] = [], save: (all
       if (keys.has(k)) return;
       // Only the latest confirmed version of a code in a file is kept: an older one no longer applies.
       const kept = entries.filter((e) => !(e.code === c.code && e.file === c.file));
-      const next = [...kept, { ...c, at: at.toISOString() }];
-      await save(next);
-      entries.splice(0, entries.length, ...next);
-      keys.clear();
-      for (const e of entries) keys.add(key(e.code, e.file, e.fingerprint));
+      const confirmed = { ...c, at: at.toISOString() };
+      const next = [...kept, confirmed];
+      await save(next, confirmed);
+      replace(next);
     },
     list: () => [...entries],
+    ...(load
+      ? {
+          async reload() {
+            const next = await load();
+            const changed = JSON.stringify(next) !== JSON.stringify(entries);
+            if (changed) replace(next);
+            return changed;
+          },
+        }
+      : {}),
   };
 }
 

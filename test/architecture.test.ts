@@ -1,6 +1,6 @@
 // The import rule of the house: server/ and bot/ reach the index only through its public entry
-// (ingest/index.ts), domain/ stands on nothing above it, and no project files import each other
-// in a circle. Imports are read with TypeScript's own pre-processor (static imports, export-from,
+// (ingest/index.ts), domain/ stands on nothing above it, state/ (the shared stores) is reached
+// only by the wiring, and no project files import each other in a circle. Imports are read with TypeScript's own pre-processor (static imports, export-from,
 // `import type` and dynamic `import()` alike), so a comment or a string that looks like an
 // import does not count, and a type-only import still does.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -122,10 +122,28 @@ describe('the import rule', () => {
     expect(breaches).toEqual([]);
   });
 
-  it('keeps domain/ free of ingest/, server/ and bot/', () => {
+  it('keeps domain/ free of ingest/, server/, bot/ and state/', () => {
     const breaches = [...graph]
       .filter(([f]) => f.startsWith('domain/'))
-      .flatMap(([f, targets]) => targets.filter((t) => /^(ingest|server|bot)\//.test(t)).map((t) => `${f} → ${t}`));
+      .flatMap(([f, targets]) => targets.filter((t) => /^(ingest|server|bot|state)\//.test(t)).map((t) => `${f} → ${t}`));
+    expect(breaches).toEqual([]);
+  });
+
+  // state/ holds the stores replicas share (PostgreSQL, Redis). It implements interfaces that
+  // server/ and bot/ define where they use them, so it stands above them, beside the wiring:
+  // only the wiring (service.ts, main.ts) and the tests reach it, and it reaches neither the
+  // wiring nor the index.
+  it('lets only the wiring reach state/', () => {
+    const breaches = [...graph]
+      .filter(([f]) => !f.startsWith('state/') && !f.startsWith('test/') && f !== 'service.ts' && f !== 'main.ts')
+      .flatMap(([f, targets]) => targets.filter((t) => t.startsWith('state/')).map((t) => `${f} → ${t}`));
+    expect(breaches).toEqual([]);
+  });
+
+  it('keeps state/ to the interfaces it implements: domain/, server/ and bot/, never ingest/, cli/ or the wiring', () => {
+    const breaches = [...graph]
+      .filter(([f]) => f.startsWith('state/'))
+      .flatMap(([f, targets]) => targets.filter((t) => /^(ingest|cli|test|bench)\//.test(t) || !t.includes('/')).map((t) => `${f} → ${t}`));
     expect(breaches).toEqual([]);
   });
 

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { openAssistant } from '../service.js';
+import { postgresMissing, redisMissing } from './state/fixtures/services.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -33,7 +34,19 @@ function changes(before: Map<string, string>, after: Map<string, string>): strin
   return out;
 }
 
+/**
+ * Without PostgreSQL or Redis (a laptop), the suites that need them skip: one line for the whole
+ * run says so and how to run them, instead of one per file (the workers see SERVICES_NOTED).
+ */
+async function sayWhichSuitesSkip(): Promise<void> {
+  const missing = [await postgresMissing(), await redisMissing()].filter((m): m is string => m !== undefined);
+  if (!missing.length) return;
+  process.stderr.write(`PostgreSQL/Redis suites (test/state, test/cluster) not run: ${missing.join('; ')}. The file-backend suites ran.\n`);
+  process.env.TTHC_TEST_SERVICES_NOTED = '1';
+}
+
 export default async function setup(project: TestProject): Promise<() => void> {
+  await sayWhichSuitesSkip();
   const indexDir = mkdtempSync(path.join(os.tmpdir(), 'tthc-test-index-'));
   await openAssistant({ indexDir, embedder: { kind: 'hashing' }, ingestPaths: [path.join(projectRoot, 'data')] });
   const built = fingerprint(indexDir);

@@ -110,7 +110,7 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
 
   async function decide(req: AskRequest, lang: Language, k: Knowledge): Promise<Decided> {
     const question = req.question;
-    const last = req.sessionId ? sessions.last(req.sessionId) : undefined;
+    const last = req.sessionId ? await sessions.last(req.sessionId) : undefined;
 
     if (isGreeting(question)) return { intent: 'general', found: true, answer: greeting(lang), citations: [], links: [] };
 
@@ -221,7 +221,7 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
       const { unit, procedureCode, documentId, ...rest } = draft;
       if (req.sessionId && draft.found) {
         const candidateCodes = draft.candidates?.map((c) => c.code);
-        sessions.remember(req.sessionId, { intent: draft.intent, language: lang, procedureCode, unit, documentId, ...(candidateCodes ? { candidateCodes } : {}), at: Date.now() });
+        await sessions.remember(req.sessionId, { intent: draft.intent, language: lang, procedureCode, unit, documentId, ...(candidateCodes ? { candidateCodes } : {}), at: Date.now() });
       }
       let response: AskResponse = {
         id: newId(),
@@ -247,7 +247,7 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
       const unit = resolveUnit(req.unit) ?? (en ? resolveUnit(en) : null);
       if (!unit) return { unit: req.unit, known: false, language: lang, tasks: [], notes: [], links: [] };
       // The unit becomes the conversation's subject, as if its deadlines had been asked for.
-      if (req.sessionId) sessions.remember(req.sessionId, { intent: 'deadline', language: lang, unit: unit.name, at: Date.now() });
+      if (req.sessionId) await sessions.remember(req.sessionId, { intent: 'deadline', language: lang, unit: unit.name, at: Date.now() });
       const list = unitTaskList(k, unit, [], lang, deps.today());
       return UnitTasks.parse({ unit: unit.name, known: true, language: lang, tasks: list.tasks, notes: [...list.lead, ...list.notes], links: list.links });
     },

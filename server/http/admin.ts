@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ApiError, apiError } from './errors.js';
 import { adminSecurity } from './openapi.js';
 import {
-  DocumentList,
+  AdminDocumentView as ListedDocument,
   errorResponses,
   FeedbackList,
   IdParams,
@@ -18,11 +18,18 @@ import {
   UnansweredList,
   UploadAccepted,
 } from './schemas.js';
-import type { AdminDocumentView, IngestJobView as IngestJob } from './schemas.js';
+import type { IngestJobView as IngestJob } from './schemas.js';
+import { type ScanCorrections, scanTextRoutes, ScanView } from './routes/admin-scans.js';
 import type { FeedbackStore, UnansweredLog } from './stores.js';
 import { sanitiseUploadName, sniffUpload } from './upload.js';
 
-export type { AdminDocumentView, IngestJobView } from './schemas.js';
+export type { IngestJobView } from './schemas.js';
+export type { CorrectionOutcome, ScanCorrections, ScanText, ScanView } from './routes/admin-scans.js';
+
+/** A document as the admin page lists it; a scan with how it was read ("bản quét · độ tin cậy 86 %"). */
+export const AdminDocumentView = ListedDocument.extend({ scan: ScanView.optional() });
+export type AdminDocumentView = z.infer<typeof AdminDocumentView>;
+const DocumentList = z.object({ documents: z.array(AdminDocumentView) });
 
 /** An upload that gives a bundled procedure other facts or another link, as the admin page shows it. */
 export const RedefinitionView = z.object({
@@ -43,12 +50,14 @@ const RedefinitionList = z.object({ redefinitions: z.array(RedefinitionView) });
 const ConfirmRequest = z.object({ code: z.string().trim().min(1).max(64), file: z.string().trim().min(1).max(255), fingerprint: z.string().trim().min(1).max(64) }).strict();
 const Confirmed = z.object({ confirmed: z.literal(true), code: z.string(), file: z.string() });
 
-export interface AdminBackend {
+/** Scans' text (scanText, saveCorrection) is optional: without it the page lists scans but cannot correct them. */
+export interface AdminBackend extends Partial<ScanCorrections> {
   /** Stores an already-checked file in the data folder; `name` is a safe base name. */
   saveUpload(name: string, bytes: Buffer): Promise<{ name: string; path: string }>;
   /** Throws `ingestBusy()` (code INGEST_BUSY) when a run is going. */
-  startIngest(): { jobId: string };
-  ingestJob(id: string): IngestJob | undefined;
+  startIngest(): { jobId: string } | Promise<{ jobId: string }>;
+  /** A run started here or, when jobs are kept in a shared store, on another replica. */
+  ingestJob(id: string): IngestJob | undefined | Promise<IngestJob | undefined>;
   listDocuments(): Promise<AdminDocumentView[]>;
   removeDocument(id: string): Promise<boolean>;
   /** Uploads that redefine a bundled procedure (none when the backend does not track them). */
@@ -187,7 +196,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): P
     { schema: { summary: 'Start an ingest run', ...doc, response: { 202: IngestStarted, ...errorResponses(401, 409, 500) } } },
     async (_request, reply) => {
       try {
-        return reply.code(202).send(deps.backend.startIngest());
+        return reply.code(202).send(await deps.backend.startIngest());
       } catch (error) {
         if ((error as { code?: string }).code === 'INGEST_BUSY') throw apiError('INGEST_BUSY', {}, error);
         throw error;
@@ -199,7 +208,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): P
     '/ingest/:id',
     { schema: { summary: 'An ingest run', ...doc, params: IdParams, response: { 200: IngestJobView, ...errorResponses(400, 401, 404) } } },
     async (request) => {
-      const job = deps.backend.ingestJob(request.params.id);
+      const job = await deps.backend.ingestJob(request.params.id);
       if (!job) throw apiError('JOB_NOT_FOUND', { id: request.params.id });
       return job;
     },
@@ -219,6 +228,9 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): P
       return { removed: true as const, id: request.params.id };
     },
   );
+
+  // A scan's text, to correct: behind the same token check.
+  await scanTextRoutes(app, deps.backend);
 
   api.get(
     '/redefinitions',
@@ -246,13 +258,13 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): P
   api.get(
     '/unanswered',
     { schema: { summary: 'Questions the engine could not answer', ...doc, response: { 200: UnansweredList, ...errorResponses(401) } } },
-    async () => ({ questions: deps.unanswered.list() }),
+    async () => ({ questions: await deps.unanswered.list() }),
   );
 
   api.get(
     '/feedback',
     { schema: { summary: 'Feedback totals and recent entries', ...doc, response: { 200: FeedbackList, ...errorResponses(401) } } },
-    async () => ({ ...deps.feedback.totals(), recent: deps.feedback.recent(100) }),
+    async () => ({ ...(await deps.feedback.totals()), recent: await deps.feedback.recent(100) }),
   );
 }
 

@@ -5,6 +5,7 @@ import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyServerOpt
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
+import type { Redis } from 'ioredis';
 import swagger from '@fastify/swagger';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AnswerEngine } from '../../domain/contract.js';
@@ -19,6 +20,8 @@ import type { Metrics } from './metrics.js';
 import { openApiOptions } from './openapi.js';
 import { askRoutes } from './routes/ask.js';
 import { catalogueRoutes } from './routes/catalogue.js';
+import { documentRoutes } from './routes/documents.js';
+import type { DocumentFiles } from '../document-files.js';
 import { docsRoutes } from './routes/docs.js';
 import { feedbackRoutes } from './routes/feedback.js';
 import { opsRoutes } from './routes/ops.js';
@@ -35,6 +38,11 @@ export interface AppDeps {
   widgetOrigins: string[];
   /** Per client IP, on /api/*. Default: 60 requests a minute. */
   rateLimit?: { max: number; timeWindowMs: number };
+  /**
+   * Shares the per-client counts between replicas (REDIS_URL; state/redis.ts makes the client).
+   * The keys start with `nameSpace` (default "tthc-rl:"). Without it each process counts alone.
+   */
+  rateLimitRedis?: { client: Redis; nameSpace?: string };
   /** Timeouts for slow clients and the cap on one client's slow requests (defaults: DEFAULT_CONNECTION_LIMITS). */
   connections?: Partial<ConnectionLimits>;
   /** JSON body limit. Default 16 KiB. */
@@ -57,6 +65,8 @@ export interface AppDeps {
   trustProxy?: boolean;
   /** Folder with widget.js, index.html, admin.html … (default: server/widget/static). */
   staticDir?: string;
+  /** The indexed files GET /api/documents/:id/source serves (citations of scans link their page); the route is off without it. */
+  documents?: DocumentFiles;
 }
 
 const KIB = 1024;
@@ -138,9 +148,22 @@ async function houseRoutes(app: FastifyInstance, deps: AppDeps, metrics: Metrics
         maxAge: 600,
       });
       const limit = deps.rateLimit ?? { max: 60, timeWindowMs: 60_000 };
+      const shared = deps.rateLimitRedis;
       await api.register(rateLimit, {
         max: limit.max,
         timeWindow: limit.timeWindowMs,
+        ...(shared
+          ? {
+              redis: shared.client,
+              nameSpace: shared.nameSpace ?? 'tthc-rl:',
+              // Fail open: with Redis away, requests are served without a limit (the client logs
+              // the outage) rather than refused. The limit guards fairness; refusing would turn a
+              // Redis outage into an outage of every citizen's questions. The per-client cap on
+              // slow requests and the body limits still hold, and the admin token's throttle
+              // does not depend on Redis. The client fails a command at once or within 300 ms.
+              skipOnError: true,
+            }
+          : {}),
         errorResponseBuilder: (request, context) => {
           const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
           return new ApiError('RATE_LIMITED', { after: `${seconds} seconds` }, {
@@ -150,6 +173,7 @@ async function houseRoutes(app: FastifyInstance, deps: AppDeps, metrics: Metrics
       });
       await askRoutes(api, { engine: rememberingQuestions(deps.engine, deps.feedback), unanswered: deps.unanswered, metrics });
       await catalogueRoutes(api, { engine: deps.engine });
+      if (deps.documents) await documentRoutes(api, { files: deps.documents });
       await feedbackRoutes(api, { feedback: deps.feedback });
     },
     { prefix: '/api' },

@@ -2,6 +2,7 @@
 // a user reads in Vietnamese or English. Internal detail goes to `cause` and the log only.
 import type { Language } from '../../domain/records.js';
 import { EngineNotReadyError } from '../answer/engine.js';
+import { StateUnavailableError } from '../../domain/state.js';
 
 type Params = Record<string, string>;
 type Text = (p: Params) => string;
@@ -61,6 +62,11 @@ const CATALOGUE = {
     status: 503,
     vi: () => 'Dịch vụ đang khởi động, vui lòng thử lại sau.',
     en: () => 'The service is starting; please try again shortly.',
+  },
+  STATE_UNAVAILABLE: {
+    status: 503,
+    vi: () => 'Dịch vụ tạm thời không truy cập được cơ sở dữ liệu; vui lòng thử lại sau ít phút.',
+    en: () => 'The service cannot reach its database right now; please try again in a few minutes.',
   },
   INGEST_BUSY: {
     status: 409,
@@ -129,10 +135,12 @@ export const apiError = (code: ErrorCode, params: Params = {}, cause?: unknown):
 
 /**
  * The engine's failures that are not ours to hide behind a 500: no index version is loaded yet
- * (first build, or a version that failed to load) → 503 NOT_READY, so a client retries.
+ * (first build, or a version that failed to load) → 503 NOT_READY, and a store whose database is
+ * away (PostgreSQL down) → 503 STATE_UNAVAILABLE, so a client retries.
  */
 export function fromEngine(error: unknown): ApiError | undefined {
   if (error instanceof EngineNotReadyError) return apiError('NOT_READY', {}, error);
+  if (error instanceof StateUnavailableError) return apiError('STATE_UNAVAILABLE', {}, error);
   return undefined;
 }
 

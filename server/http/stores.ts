@@ -1,6 +1,6 @@
 // Small stores the API writes to: feedback on answers and the questions the engine could not
-// answer. Both append one JSON object a line under STATE_DIR and read their file back at start,
-// so the admin's totals and lists survive a restart.
+// answer. Here both append one JSON object a line under STATE_DIR and read their file back at
+// start, so the admin's totals and lists survive a restart; state/ keeps them in PostgreSQL.
 import { appendFile, mkdir } from 'node:fs/promises';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -8,14 +8,34 @@ import type { Language } from '../../domain/records.js';
 import type { AnswerEngine } from '../../domain/contract.js';
 import type { FeedbackEntry, FeedbackRequest, UnansweredEntry } from './schemas.js';
 
+export interface FeedbackTotals {
+  total: number;
+  helpful: number;
+  notHelpful: number;
+}
+
+/**
+ * Reads may answer at once (this file's stores) or later (state/: PostgreSQL, shared by
+ * replicas); callers await them either way.
+ */
 export interface FeedbackStore {
   add(feedback: FeedbackRequest): Promise<FeedbackEntry>;
   /** The question an answer id answered, so that feedback on it can show the question to admins. */
-  rememberQuestion(answerId: string, question: string): void;
-  /** Newest first. */
-  recent(limit?: number): FeedbackEntry[];
-  totals(): { total: number; helpful: number; notHelpful: number };
+  rememberQuestion(answerId: string, question: string): void | Promise<void>;
+  /** Newest first (default: the 200 newest). */
+  recent(limit?: number): FeedbackEntry[] | Promise<FeedbackEntry[]>;
+  totals(): FeedbackTotals | Promise<FeedbackTotals>;
 }
+
+/** The feedback store of one process, which answers at once. */
+export interface LocalFeedbackStore extends FeedbackStore {
+  rememberQuestion(answerId: string, question: string): void;
+  recent(limit?: number): FeedbackEntry[];
+  totals(): FeedbackTotals;
+}
+
+/** Entries `recent()` gives when no limit is asked. */
+export const RECENT_FEEDBACK = 200;
 
 /** The JSON lines of a file written by these stores; a missing file is an empty log, a torn last line is skipped. */
 function readLines(file: string | undefined): unknown[] {
@@ -56,8 +76,8 @@ function lineWriter(file: string): (entry: object) => Promise<void> {
   };
 }
 
-export function createFeedbackStore(options: { file?: string; recent?: number; now?: () => Date } = {}): FeedbackStore {
-  const capacity = options.recent ?? 200;
+export function createFeedbackStore(options: { file?: string; recent?: number; now?: () => Date } = {}): LocalFeedbackStore {
+  const capacity = options.recent ?? RECENT_FEEDBACK;
   const now = options.now ?? (() => new Date());
   const ring: FeedbackEntry[] = [];
   const totals = { total: 0, helpful: 0, notHelpful: 0 };
@@ -102,7 +122,8 @@ export function rememberingQuestions(engine: AnswerEngine, feedback: FeedbackSto
   return {
     async ask(request) {
       const answer = await engine.ask(request);
-      feedback.rememberQuestion(answer.id, answer.question);
+      // Stored before the answer goes out: feedback on it may reach another replica at once.
+      await feedback.rememberQuestion(answer.id, answer.question);
       return answer;
     },
     procedure: (code) => engine.procedure(code),
@@ -112,10 +133,19 @@ export function rememberingQuestions(engine: AnswerEngine, feedback: FeedbackSto
 }
 
 export interface UnansweredLog {
+  /** Never fails its caller: a question that cannot be kept is reported to the log's onError. */
   record(question: string, language: Language): void;
-  /** Most recent first; a question asked again moves to the top and counts up. */
+  /** Most recent first, at most the log's size; a question asked again moves to the top and counts up. */
+  list(): UnansweredEntry[] | Promise<UnansweredEntry[]>;
+}
+
+/** The log of one process, which answers at once. */
+export interface LocalUnansweredLog extends UnansweredLog {
   list(): UnansweredEntry[];
 }
+
+/** The key a question is counted under: asked again with other spacing or capitals, it is the same. */
+export const unansweredKey = (question: string): string => question.trim().toLowerCase();
 
 export interface UnansweredLogOptions {
   size: number;
@@ -126,12 +156,12 @@ export interface UnansweredLogOptions {
   onError?: (err: unknown) => void;
 }
 
-export function createUnansweredLog(options: UnansweredLogOptions): UnansweredLog {
+export function createUnansweredLog(options: UnansweredLogOptions): LocalUnansweredLog {
   const now = options.now ?? (() => new Date());
   // A Map keeps insertion order: delete + set moves a repeated question to the end.
   const entries = new Map<string, UnansweredEntry>();
   const put = (question: string, language: Language, at: string, times: number) => {
-    const key = question.trim().toLowerCase();
+    const key = unansweredKey(question);
     const previous = entries.get(key);
     entries.delete(key);
     entries.set(key, { question: question.trim(), language, at, count: (previous?.count ?? 0) + times });

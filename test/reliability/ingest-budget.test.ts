@@ -48,9 +48,9 @@ function backend(budget: IngestBudget) {
 }
 
 async function runJob(admin: ReturnType<typeof backend>): Promise<IngestJobView> {
-  const { jobId } = admin.startIngest();
+  const { jobId } = await admin.startIngest();
   let job: IngestJobView | undefined;
-  await waitFor(() => (job = admin.ingestJob(jobId))?.status !== 'running', { timeoutMs: 150_000, intervalMs: 100, what: 'the ingest job to end', detail: () => JSON.stringify(job) });
+  await waitFor(async () => (job = await admin.ingestJob(jobId))?.status !== 'running', { timeoutMs: 150_000, intervalMs: 100, what: 'the ingest job to end', detail: () => JSON.stringify(job) });
   return job!;
 }
 
