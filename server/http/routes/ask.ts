@@ -12,6 +12,7 @@ import type { AnswerEngine, Citation } from '../../../domain/contract.js';
 import { ApiError, apiError, errorBody, fromEngine } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import { errorResponses } from '../schemas.js';
+import { createTurns } from '../turns.js';
 import type { UnansweredLog } from '../stores.js';
 
 export interface AskRouteDeps {
@@ -74,7 +75,10 @@ const originOf = (request: FastifyRequest): string => `${request.protocol}://${r
 export async function askRoutes(app: FastifyInstance, deps: AskRouteDeps): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
+  const turn = createTurns();
+
   async function answer(request: WebAskRequest, origin: string): Promise<AskResponse> {
+    await turn();
     const response = withSourceLinks(await deps.engine.ask(request.sessionId ? { ...request, sessionId: webSession(request.sessionId) } : request), origin);
     deps.metrics.answer(response.found);
     // Asked back: the engine could not tell which record fits, which an admin wants to know too.
