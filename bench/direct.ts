@@ -5,8 +5,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { chunkProcedure, createFileIndexStore, type HashingEmbeddings, type IndexSnapshot, type StoredChunk } from '../ingest/index.js';
 // Below the entry on purpose: this bench lays the file store's own parts (hnswlib, BM25) by hand.
+import { newVectorIndex, readChunks as readSegmentChunks } from '../ingest/file-segment.js';
 import { snapshotOf } from '../ingest/file-snapshot.js';
-import { newVectorIndex, readChunks as readVersionChunks } from '../ingest/file-version.js';
 import { LexicalIndex } from '../ingest/lexical.js';
 import { synthBase, variants } from './corpora.js';
 import { chunkText as indexedText } from './peers/types.js';
@@ -16,12 +16,16 @@ export interface DirectBuild {
   ms: { generate: number; embed: number; vectors: number; lexical: number; total: number };
 }
 
-/** The chunks of a published index, read straight from its file (without loading vectors). */
+/** The chunks a published index serves, read straight from its segments' files (without loading vectors). */
 export async function readChunks(indexDir: string): Promise<StoredChunk[]> {
-  const store = createFileIndexStore(indexDir);
-  const v = await store.currentVersion();
-  if (!v) throw new Error(`No index in ${indexDir}`);
-  return readVersionChunks(path.join(indexDir, 'versions', v));
+  const manifest = await createFileIndexStore(indexDir).manifest();
+  if (!manifest) throw new Error(`No index in ${indexDir}`);
+  if (manifest.format === 1) return readSegmentChunks(path.join(indexDir, 'versions', manifest.version));
+  const out: StoredChunk[] = [];
+  for (const s of manifest.segments) {
+    for (const c of await readSegmentChunks(path.join(indexDir, 'segments', s.id))) if (manifest.sources[c.source]?.segment === s.id) out.push(c);
+  }
+  return out;
 }
 
 /** The base index plus synthetic variants worth `extraChunks` chunks, indexed in memory. */
@@ -53,18 +57,8 @@ export async function buildDirect(baseIndexDir: string, extraChunks: number, see
   const t2 = performance.now();
   const lexical = LexicalIndex.build(chunks.map(indexedText));
   const t3 = performance.now();
-  const snapshot: IndexSnapshot = snapshotOf('direct', {
-    manifest: {
-      ...base.manifest,
-      version: 'direct',
-      counts: { ...base.manifest.counts, chunks: chunks.length, procedures: procedures.length },
-      nextLabel: chunks.length,
-      deletedLabels: 0,
-    },
-    chunks,
-    records: { ...base.records, procedures },
-    vectors,
-    lexical,
-  });
+  const manifest = { ...base.manifest, version: 'direct', counts: { ...base.manifest.counts, chunks: chunks.length, procedures: procedures.length } };
+  const records = { ...base.records, procedures };
+  const snapshot: IndexSnapshot = snapshotOf('direct', manifest, [{ parts: { chunks, records, vectors, lexical, nextLabel: chunks.length, deletedLabels: 0 } }]);
   return { snapshot, ms: { generate: t1 - t0, embed: embedMs, vectors: addMs, lexical: t3 - t2, total: t3 - t0 } };
 }

@@ -59,6 +59,14 @@ async function dirBytes(dir: string): Promise<number> {
   return total;
 }
 
+/** Bytes of a version: its manifest and the segments it lists. */
+async function versionBytes(indexDir: string, version: string): Promise<number> {
+  const manifest = await createFileIndexStore(indexDir).manifest(version);
+  let total = await dirBytes(path.join(indexDir, 'versions', version));
+  for (const s of manifest?.segments ?? []) total += await dirBytes(path.join(indexDir, 'segments', s.id));
+  return total;
+}
+
 async function build(job: Extract<Job, { phase: 'build' }>) {
   const { runIngest } = await import('../ingest/index.js');
   const store = createFileIndexStore(job.indexDir);
@@ -76,7 +84,7 @@ async function build(job: Extract<Job, { phase: 'build' }>) {
     documents: s.documents,
     tasks: s.tasks,
     failed: s.failed.length,
-    indexBytes: await dirBytes(path.join(job.indexDir, 'versions', version!)),
+    indexBytes: await versionBytes(job.indexDir, version!),
   };
 }
 
@@ -167,8 +175,17 @@ async function peer(job: Extract<Job, { phase: 'peer' }>) {
   return { name: p.name, chunks: chunks.length, embedMs, buildMs, single, quality };
 }
 
+/**
+ * One dispatch added to a large index, as a deployment sees it: a replica serves the current
+ * version; the ingest publishes; the replica (the same store, which keeps the segments it has)
+ * loads the new version and builds its knowledge. End to end is publish + swap.
+ */
 async function incremental(job: Extract<Job, { phase: 'incremental' }>) {
   const { runIngest } = await import('../ingest/index.js');
+  const replica = createFileIndexStore(job.indexDir);
+  const served = await replica.open();
+  if (!served) throw new Error(`No index in ${job.indexDir}`);
+  buildKnowledge(served);
   const store = createFileIndexStore(job.indexDir);
   const embedder = new HashingEmbeddings();
   const file = path.join(job.dispatchDir, 'bench-dispatch-9001.md');
@@ -180,7 +197,26 @@ async function incremental(job: Extract<Job, { phase: 'incremental' }>) {
     // Everything re-added means the previous version was not reused (e.g. built by another pipeline version).
     throw new Error(`adding one dispatch: expected one added source, got ${s.added.length} (${s.added.slice(0, 3).join(', ')}…), ${s.failed.length} failed`);
   }
-  return { elapsedMs: s.elapsedMs, phasesMs: clock.ms, newChunks: s.newChunks, chunks: s.chunks, tasks: s.tasks };
+  const manifest = (await store.manifest(s.version!))!;
+  const newSegment = manifest.segments.at(-1)!;
+  const t0 = performance.now();
+  const next = await replica.open(s.version!);
+  const t1 = performance.now();
+  buildKnowledge(next!);
+  const t2 = performance.now();
+  return {
+    elapsedMs: s.elapsedMs,
+    publishedMs: s.publishedMs,
+    phasesMs: clock.ms,
+    newChunks: s.newChunks,
+    chunks: s.chunks,
+    tasks: s.tasks,
+    segments: manifest.segments.length,
+    writtenBytes: (await dirBytes(path.join(job.indexDir, 'segments', newSegment.id))) + (await dirBytes(path.join(job.indexDir, 'versions', s.version!))),
+    versionBytes: await versionBytes(job.indexDir, s.version!),
+    swap: { openMs: t1 - t0, knowledgeMs: t2 - t1 },
+    endToEndMs: s.publishedMs + (t2 - t0),
+  };
 }
 
 async function main() {

@@ -77,7 +77,7 @@ function progressBar(p: IngestProgress): string {
   const ratio = p.total ? p.done / p.total : 0;
   const filled = Math.round(ratio * width);
   const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
-  const label = { scan: 'scanning', load: 'reading', embed: 'embedding', index: 'indexing', write: 'writing', done: 'done' }[p.phase];
+  const label = { scan: 'scanning', load: 'reading', embed: 'embedding', index: 'indexing', write: 'writing', compact: 'merging segments', done: 'done' }[p.phase];
   const count = p.total ? ` ${p.done}/${p.total}` : '';
   const cur = p.current ? ` ${p.current.length > 40 ? `…${p.current.slice(-39)}` : p.current}` : '';
   return `${label.padEnd(10)} ${bar}${count}${cur}`;
@@ -88,6 +88,7 @@ function printSummary(s: IngestSummary): void {
   const secs = (s.elapsedMs / 1000).toFixed(2);
   out.write(
     `\n${s.published ? `Published index version ${s.version}` : 'Index unchanged (nothing new to publish)'} in ${secs} s\n` +
+      (s.compaction ? `  served after ${(s.publishedMs / 1000).toFixed(2)} s; then ${s.compaction.segments === 1 ? 'one segment' : `${s.compaction.segments} segments`} after merging (${(s.compaction.ms / 1000).toFixed(2)} s)\n` : '') +
       `  files: ${s.added.length} added, ${s.updated.length} updated, ${s.unchanged} unchanged, ${s.removed.length} removed, ${s.failed.length} failed, ${s.skipped.length} skipped\n` +
       `  index: ${s.chunks} chunks (${s.newChunks} new), ${s.procedures} procedures, ${s.documents} documents, ${s.tasks} tasks\n`,
   );

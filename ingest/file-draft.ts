@@ -1,31 +1,41 @@
-// The write interface of the file store: the next version built from its base. It owns the
-// vector graph's layout: extend the base's graph while few labels are deleted, otherwise
-// compact (a new graph, kept chunks relabelled densely, their stored vectors copied, so that
-// nothing unchanged is embedded again).
+// Builds the content of one new segment of the file store. An ingest builds a segment from
+// nothing but its new chunks (the fast path: nothing old is read or written). A merge
+// (compaction, or converting a format 1 index) builds one from a base segment less its dead
+// sources plus the live chunks of others, and owns the vector graph's layout: extend the base's
+// graph while few labels are deleted, otherwise a new graph with the kept vectors copied, so
+// that nothing is embedded again.
 import { indexedText } from './chunk.js';
-import { newVectorIndex, type VectorIndex, type VersionContent, type VersionParts } from './file-version.js';
+import { newVectorIndex, type SegmentParts, type VectorIndex } from './file-segment.js';
 import { LexicalIndex } from './lexical.js';
-import { countsOf, type DraftPlan, type IndexRecords, type ManifestDraft, type SourcedChunk, type StoredChunk } from './store.js';
+import type { IndexRecords, SourcedChunk, StoredChunk } from './store.js';
 
-/** Deleted labels beyond this share of the version's chunks make the draft compact the graph. */
+/** Deleted labels beyond this share of a segment's chunks make a merge rebuild the graph. */
 export const COMPACT_AT = 0.3;
 
-export interface FileDraft {
+export interface SegmentBuilder {
   addChunks(chunks: readonly SourcedChunk[], vectors: readonly number[][]): void;
   addRecords(records: IndexRecords): void;
-  /** The version's parts, ready to write (the caller gives the version its name and date). */
-  finish(manifest: ManifestDraft): VersionContent;
+  /** The segment's parts, ready to write. */
+  finish(): SegmentParts;
 }
 
-/** `base` is the plan's base version read from disk (null when the plan starts empty). */
-export function createFileDraft(base: VersionParts | null, plan: DraftPlan): FileDraft {
-  const dropped = (source: string) => plan.drop.has(source);
+export interface SegmentPlan {
+  dimension: number;
+  /** Sources of the base whose chunks and records are left out. */
+  drop: (source: string) => boolean;
+  /** How many chunks will be added: sizes the vector graph. */
+  adding: number;
+}
+
+/** `base`: the segment this one starts from (null: only what is added). */
+export function createSegmentBuilder(base: SegmentParts | null, plan: SegmentPlan): SegmentBuilder {
+  const { drop } = plan;
   const prevChunks = base?.chunks ?? [];
-  const kept = prevChunks.filter((c) => !dropped(c.source));
-  const removedLabels = prevChunks.filter((c) => dropped(c.source)).map((c) => c.label);
+  const kept = prevChunks.filter((c) => !drop(c.source));
+  const removedLabels = prevChunks.filter((c) => drop(c.source)).map((c) => c.label);
   const total = kept.length + plan.adding;
-  let deletedLabels = (base?.manifest.deletedLabels ?? 0) + removedLabels.length;
-  let nextLabel = base?.manifest.nextLabel ?? 0;
+  let deletedLabels = (base?.deletedLabels ?? 0) + removedLabels.length;
+  let nextLabel = base?.nextLabel ?? 0;
   let vectors: VectorIndex;
   if (base && deletedLabels <= COMPACT_AT * Math.max(1, total)) {
     vectors = base.vectors;
@@ -46,7 +56,7 @@ export function createFileDraft(base: VersionParts | null, plan: DraftPlan): Fil
   }
 
   const added: StoredChunk[] = [];
-  const keep = (r: { source: string }) => !dropped(r.source);
+  const keep = (r: { source: string }) => !drop(r.source);
   const records: IndexRecords = {
     procedures: (base?.records.procedures ?? []).filter(keep),
     documents: (base?.records.documents ?? []).filter(keep),
@@ -67,7 +77,7 @@ export function createFileDraft(base: VersionParts | null, plan: DraftPlan): Fil
       records.documents.push(...more.documents);
       records.tasks.push(...more.tasks);
     },
-    finish(manifest) {
+    finish() {
       const chunks = kept.concat(added);
       // Extend the base's lexical index (its document i is base.chunks[i]) rather than tokenise
       // every kept chunk again; kept chunks keep their order, added ones follow.
@@ -75,11 +85,10 @@ export function createFileDraft(base: VersionParts | null, plan: DraftPlan): Fil
       if (base && base.lexical.size === base.chunks.length) {
         const keepIds = new Int32Array(base.chunks.length);
         let next = 0;
-        base.chunks.forEach((c, i) => (keepIds[i] = dropped(c.source) ? -1 : next++));
+        base.chunks.forEach((c, i) => (keepIds[i] = drop(c.source) ? -1 : next++));
         lexical = LexicalIndex.extend(base.lexical, keepIds, added.map(indexedText));
       } else lexical = LexicalIndex.build(chunks.map(indexedText));
-      const counts = countsOf(Object.keys(manifest.sources).length, chunks.length, records);
-      return { manifest: { ...manifest, counts, nextLabel, deletedLabels }, chunks, records, vectors, lexical };
+      return { chunks, records, vectors, lexical, nextLabel, deletedLabels };
     },
   };
 }

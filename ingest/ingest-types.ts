@@ -4,7 +4,8 @@ import type { Quarantine } from './quarantine.js';
 import type { IndexCounts, IndexStore } from './store.js';
 
 export interface IngestProgress {
-  phase: 'scan' | 'load' | 'embed' | 'index' | 'write' | 'done';
+  /** `compact`: after publishing, the store merges segments (the new version is already served). */
+  phase: 'scan' | 'load' | 'embed' | 'index' | 'write' | 'compact' | 'done';
   done: number;
   total: number;
   current?: string;
@@ -90,6 +91,10 @@ export interface IngestSummary {
   documents: number;
   tasks: number;
   elapsedMs: number;
+  /** From the start to the moment the new version was served (0 when nothing was published). */
+  publishedMs: number;
+  /** The merge of segments that followed the publish, if the store found one worth doing. */
+  compaction: { version: string; segments: number; ms: number } | null;
   exitCode: 0 | 2;
 }
 
@@ -123,6 +128,8 @@ export function emptySummary(version: string | null): IngestSummary {
     documents: 0,
     tasks: 0,
     elapsedMs: 0,
+    publishedMs: 0,
+    compaction: null,
     exitCode: 0,
   };
 }

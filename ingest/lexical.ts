@@ -84,8 +84,21 @@ export interface TermIndex {
   search(query: WeightedTerms, k: number, mask?: Uint8Array): LexicalHit[];
 }
 
+/**
+ * The collection BM25 scores against when this index is one segment of several: its size,
+ * average length and document frequencies are the whole collection's (live documents only), so
+ * that scores from different segments compare and equal one index over all documents.
+ */
+export interface CorpusStats {
+  readonly size: number;
+  readonly avgLength: number;
+  df(term: string): number;
+}
+
 export class LexicalIndex implements TermIndex {
   private readonly termIds: Map<string, number>;
+  /** Length normalisation for a collection's average length other than this index's own. */
+  private corpusNorms: { avg: number; norms: Float64Array } | null = null;
   private readonly scores: Float64Array;
   private readonly touched: Uint32Array;
   /** BM25 length normalisation per document, computed once rather than per posting. */
@@ -232,13 +245,13 @@ export class LexicalIndex implements TermIndex {
    * than `maxDfRatio` of documents are skipped when rarer terms exist: they barely move BM25
    * and would cost a pass over most postings.
    */
-  plan(query: WeightedTerms, maxDfRatio = 0.25): PlannedTerm[] {
-    const N = this.lengths.length;
+  plan(query: WeightedTerms, maxDfRatio = 0.25, corpus?: CorpusStats): PlannedTerm[] {
+    const N = corpus ? corpus.size : this.lengths.length;
     const wanted: Array<PlannedTerm & { df: number }> = [];
     for (const [t, w] of query) {
       const id = this.termIds.get(t);
       if (id === undefined || !(w > 0)) continue;
-      const df = this.offsets[id + 1]! - this.offsets[id]!;
+      const df = corpus ? corpus.df(t) : this.offsets[id + 1]! - this.offsets[id]!;
       const idfw = Math.log(1 + (N - df + 0.5) / (df + 0.5)) * w;
       wanted.push({ id, df, idfw, ub: idfw * (K1 + 1) });
     }
@@ -254,12 +267,13 @@ export class LexicalIndex implements TermIndex {
    * enter the top k, so later (common, long) terms only update documents already in play.
    * The result equals exhaustive scoring in the same term order.
    */
-  search(query: WeightedTerms, k: number, mask?: Uint8Array, maxDfRatio = 0.25): LexicalHit[] {
+  search(query: WeightedTerms, k: number, mask?: Uint8Array, maxDfRatio = 0.25, corpus?: CorpusStats): LexicalHit[] {
     if (this.lengths.length === 0 || k <= 0) return [];
-    const use = this.plan(query, maxDfRatio);
+    const use = this.plan(query, maxDfRatio, corpus);
     const rest = new Float64Array(use.length + 1); // rest[i]: upper bound of terms i…
     for (let i = use.length - 1; i >= 0; i--) rest[i] = rest[i + 1]! + use[i]!.ub;
-    const { scores, touched: cand, norms, docs, tfs, offsets } = this;
+    const { scores, touched: cand, docs, tfs, offsets } = this;
+    const norms = corpus ? this.normsFor(corpus.avgLength) : this.norms;
     let n = 0;
     let admitting = true;
     let best = 0; // highest score so far: the k-th best cannot exceed it
@@ -332,6 +346,47 @@ export class LexicalIndex implements TermIndex {
       scores[d] = 0;
     }
     return top.sorted();
+  }
+
+  private normsFor(avgLength: number): Float64Array {
+    if (avgLength === this.avgLength) return this.norms;
+    if (this.corpusNorms?.avg !== avgLength) {
+      const norms = new Float64Array(this.lengths.length);
+      const avg = avgLength || 1;
+      for (let d = 0; d < norms.length; d++) norms[d] = K1 * (1 - B + (B * this.lengths[d]!) / avg);
+      this.corpusNorms = { avg: avgLength, norms };
+    }
+    return this.corpusNorms.norms;
+  }
+
+  /**
+   * What the documents that `dead` marks (dead[doc] === 1) take from this index's statistics:
+   * their number, their total length and, per term, how many of them hold it. One pass over the
+   * postings: a segment whose sources were replaced still scores as if they were gone.
+   */
+  deadStats(dead: Uint8Array): { docs: number; length: number; df: Map<string, number> } {
+    let docs = 0;
+    let length = 0;
+    for (let d = 0; d < this.lengths.length; d++) {
+      if (dead[d] !== 1) continue;
+      docs++;
+      length += this.lengths[d]!;
+    }
+    const df = new Map<string, number>();
+    if (docs === 0) return { docs, length, df };
+    for (let t = 0; t < this.vocab.length; t++) {
+      let n = 0;
+      for (let p = this.offsets[t]!, end = this.offsets[t + 1]!; p < end; p++) if (dead[this.docs[p]!] === 1) n++;
+      if (n > 0) df.set(this.vocab[t]!, n);
+    }
+    return { docs, length, df };
+  }
+
+  /** Total length in terms of all documents. */
+  get totalLength(): number {
+    let sum = 0;
+    for (let d = 0; d < this.lengths.length; d++) sum += this.lengths[d]!;
+    return sum;
   }
 
   serialize(): Buffer {

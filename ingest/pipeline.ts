@@ -1,5 +1,5 @@
 // The ingest run: scan for sources → load what changed → embed the new chunks → write them
-// into a draft of the next version → publish it. Incremental: unchanged files (by content
+// into a draft of the next version → publish it → let the store compact. Incremental: unchanged files (by content
 // hash) keep their chunks and vectors; a broken file is reported and skipped, and the previous
 // index stays served. How vectors are laid out (and compacted) is the store's business.
 import { indexedText } from './chunk.js';
@@ -139,9 +139,18 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       { embedder: { id: embedder.id, dimension: embedder.dimension }, pipeline: PIPELINE_VERSION, sources: nextSources(prevSources, loaded, dropped), failures: summary.failed },
       signal,
     );
-    await store.cleanup();
     summary.version = manifest.version;
     summary.published = true;
+    summary.publishedMs = Date.now() - started;
+    // The new version is served already; merging segments only makes the next ones tighter.
+    const compactStarted = Date.now();
+    progress({ phase: 'compact', done: 0, total: 1 });
+    const compacted = await store.compact(signal);
+    if (compacted) {
+      summary.compaction = { version: compacted.version, segments: compacted.segments.length, ms: Date.now() - compactStarted };
+      summary.version = compacted.version;
+    }
+    await store.cleanup();
     progress({ phase: 'done', done: 1, total: 1 });
     return finishSummary(summary, manifest.counts, started);
   } finally {

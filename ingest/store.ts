@@ -1,8 +1,9 @@
 // The index store's contract: what a version holds (manifest, chunks, records), how it is read
 // (IndexSnapshot: searches that return similarities and positions, never hnswlib labels or
 // distances) and how the next version is written (VersionDraft: the store decides how to lay
-// its vectors out, compaction included). createFileIndexStore (file-store.ts) is today's one
-// implementation; nothing outside it knows about folders, hnswlib or the BM25 file.
+// its vectors out, in immutable segments, compaction included). createFileIndexStore
+// (file-store.ts) is today's one implementation; nothing outside it knows about folders,
+// segments, hnswlib or the BM25 file.
 import type { Chunk, DocumentMeta, Procedure, Task } from '../domain/records.js';
 import type { EmbedderIdentity } from './embedder-config.js';
 import type { WeightedTerms } from './lexical.js';
@@ -30,6 +31,15 @@ export interface SourceEntry {
   chunks: number;
   warnings: string[];
   stats?: { records: number; clean: number; partial: number };
+  /** File store: the segment holding this source's chunks and records (set by the store). */
+  segment?: string;
+}
+
+/** File store: one immutable segment of a version, with how many of its chunks the version serves. */
+export interface SegmentRef {
+  id: string;
+  chunks: number;
+  live: number;
 }
 
 export interface IndexCounts {
@@ -51,13 +61,17 @@ export interface Manifest {
   /** Files that could not be read in the run that made this version, with reasons. */
   failures: Array<{ source: string; code: string; message: string }>;
   counts: IndexCounts;
-  /** File store: next free vector label; labels are never reused so old vectors can be kept. */
-  nextLabel: number;
-  /** File store: labels marked deleted in the vector index (compacted by a rebuild). */
-  deletedLabels: number;
+  /**
+   * File store: the segments this version reads, oldest first. Publishing adds one segment with
+   * the new sources' chunks; a changed or removed source's old chunks stay in their segment,
+   * unserved, until compaction merges segments (empty for a format 1 version: one folder).
+   */
+  segments: SegmentRef[];
+  /** File store: chunks held in the version's segments that it no longer serves. */
+  deadChunks: number;
 }
 
-/** What the pipeline says about a version; the store adds the rest (version, counts, labels). */
+/** What the pipeline says about a version; the store adds the rest (version, counts, segments). */
 export type ManifestDraft = Pick<Manifest, 'embedder' | 'pipeline' | 'sources' | 'failures'>;
 
 export type StoredProcedure = Procedure & { source: string };
@@ -114,7 +128,8 @@ export interface DraftPlan {
 }
 
 /**
- * The write interface: the next version, built from its base, published whole or not at all.
+ * The write interface: the next version, built from its base, published whole or not at all
+ * (the file store writes only what is new: one segment and a manifest).
  * Chunks arrive in batches with their vectors (one per chunk, same order), so a million chunks
  * are never all in memory as arrays of numbers.
  */
@@ -130,15 +145,13 @@ export interface IndexLock {
 }
 
 /**
- * Where versions of the index live. The file store (file-store.ts) keeps each version in a
- * folder, vectors in hnswlib and terms in our BM25 file. A PostgreSQL store (issue 15, scale-out)
- * implements the same interface: a `versions` table whose row is the manifest and a `current`
- * row switched in the publishing transaction; `chunks` and `records` tables keyed by version
- * and source, so `draft()` copies the base's rows but `drop` (INSERT … SELECT) and `addChunks`
- * inserts pgvector rows; `open()` returns a snapshot whose `searchVectors` is an
- * `ORDER BY embedding <=> $1 LIMIT k` (similarity = 1 − distance) and whose `searchTerms` runs
- * BM25 over the same folded terms (or a tsvector); `lock()` is `pg_advisory_lock`; `cleanup()`
- * deletes old versions' rows. Compaction is then VACUUM/REINDEX, the store's own business.
+ * Where versions of the index live. The file store (file-store.ts) keeps each version as a
+ * manifest listing immutable segment folders (vectors in hnswlib, terms in our BM25 file).
+ * Replicas share the folder (README, "Deployment"): each keeps the segments it has loaded and
+ * reads only those a new version adds. Another store (a database's large objects, an object
+ * store) would keep the same shape: a manifest row switched in one transaction, segments
+ * written once and referenced by versions, `lock()` across machines, `cleanup()` deleting what
+ * no kept version references.
  */
 export interface IndexStore {
   /** Where it lives: the index folder (a PostgreSQL store: its connection string without the password). */
@@ -151,8 +164,14 @@ export interface IndexStore {
   /** Start the next version. Only the lock holder drafts. */
   draft(plan: DraftPlan): Promise<VersionDraft>;
   lock(): Promise<IndexLock>;
-  /** Remove unfinished versions and all but the newest `keep` versions. */
+  /** Remove unfinished versions and all but the newest `keep` versions (with what only they used). */
   cleanup(keep?: number): Promise<void>;
+  /**
+   * Publish the current version again in fewer or tighter segments when it has piled up
+   * segments or unserved chunks; null when it needs nothing. Only the lock holder compacts.
+   * Searches give the same results before and after.
+   */
+  compact(signal?: AbortSignal): Promise<Manifest | null>;
 }
 
 export class IndexBusyError extends Error {
@@ -166,15 +185,4 @@ export class IndexBusyError extends Error {
 export class IndexFormatError extends Error {
   override readonly name = 'IndexFormatError';
   readonly code = 'INDEX_UNREADABLE';
-}
-
-/** How many of each a version holds (procedures counted once per code: curated and portal merge). */
-export function countsOf(sources: number, chunks: number, records: IndexRecords): IndexCounts {
-  return {
-    sources,
-    chunks,
-    procedures: new Set(records.procedures.map((p) => p.code)).size,
-    documents: records.documents.length,
-    tasks: records.tasks.length,
-  };
 }

@@ -40,7 +40,7 @@ export const IngestJobView = z.object({
   startedAt: z.string(),
   finishedAt: z.string().optional(),
   /** Where a run is: scan, load (files read), embed (chunks), index, write, done. */
-  progress: z.object({ phase: z.enum(['scan', 'load', 'embed', 'index', 'write', 'done']), done: z.number().int(), total: z.number().int() }).optional(),
+  progress: z.object({ phase: z.enum(['scan', 'load', 'embed', 'index', 'write', 'compact', 'done']), done: z.number().int(), total: z.number().int() }).optional(),
   summary: z.unknown().optional(),
   error: z.string().optional(),
 });

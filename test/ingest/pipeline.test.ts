@@ -124,14 +124,18 @@ describe('an incremental run', () => {
     expect(first.added).toHaveLength(10);
     expect(counting.embedded).toHaveLength(first.chunks);
 
-    // One file changes: only its chunks are embedded, and the graph is extended (labels deleted, not compacted).
+    // One file changes: only its chunks are embedded, into a second segment; its old chunks stay unserved in the first.
     counting.embedded = [];
     await writeFile(path.join(dir, 'data', 'cv-3.md'), dispatch(3, ', kể cả trẻ sinh ra ở nước ngoài'));
     const second = await ingest();
     expect(second.updated).toEqual(['data/cv-3.md']);
     expect(counting.embedded).toHaveLength(second.newChunks);
     expect(counting.embedded.every((t) => t.includes('3/UBND-KSTT'))).toBe(true);
-    expect((await store.manifest())!.deletedLabels).toBeGreaterThan(0);
+    const afterOne = (await store.manifest())!;
+    expect(afterOne.segments).toHaveLength(2);
+    expect(afterOne.deadChunks).toBeGreaterThan(0);
+    expect(afterOne.segments[1]!.chunks).toBe(second.newChunks);
+    expect(second.compaction).toBeNull();
 
     // Most files go: the store compacts, and no kept chunk is embedded again.
     counting.embedded = [];
@@ -141,8 +145,11 @@ describe('an incremental run', () => {
     expect(third.published).toBe(true);
     expect(counting.embedded).toEqual([]);
     const manifest = (await store.manifest())!;
-    expect(manifest.deletedLabels).toBe(0);
-    expect(manifest.nextLabel).toBe(manifest.counts.chunks);
+    expect(third.compaction).not.toBeNull();
+    expect(manifest.version).toBe(third.version);
+    expect(manifest.segments).toHaveLength(1);
+    expect(manifest.deadChunks).toBe(0);
+    expect(manifest.segments[0]!.chunks).toBe(manifest.counts.chunks);
 
     const snap = (await store.open())!;
     expect(new Set(snap.chunks.map((c) => c.source))).toEqual(new Set(['data/cv-8.md', 'data/cv-9.md', 'data/cv-10.md']));
