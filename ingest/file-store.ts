@@ -82,7 +82,19 @@ function tally(sources: Record<string, SourceEntry>, metas: readonly SegmentMeta
   return { counts, segments, deadChunks };
 }
 
-export function createFileIndexStore(dir: string): IndexStore {
+export interface FileStoreOptions {
+  /** How often the ingest holding the lock touches it (ms). */
+  lockHeartbeatMs?: number;
+  /**
+   * A lock from another host untouched this long (ms) is stale: its holder died with the host.
+   * Generous against clock skew between the hosts that share the folder.
+   */
+  lockStaleMs?: number;
+}
+
+export function createFileIndexStore(dir: string, options: FileStoreOptions = {}): IndexStore {
+  const heartbeatMs = options.lockHeartbeatMs ?? 10_000;
+  const staleMs = options.lockStaleMs ?? 60_000;
   const versionsDir = path.join(dir, 'versions');
   const segmentsDir = path.join(dir, 'segments');
   const currentFile = path.join(dir, 'CURRENT');
@@ -297,24 +309,33 @@ export function createFileIndexStore(dir: string): IndexStore {
       try {
         await fs.link(tmp, lockFile);
         let released = false;
+        // A pid means nothing on another host: the holder shows it lives by touching the lock.
+        const heartbeat = setInterval(() => {
+          const now = new Date();
+          fs.utimes(lockFile, now, now).catch(() => {});
+        }, heartbeatMs);
+        heartbeat.unref();
         return {
           async release() {
             if (released) return;
             released = true;
+            clearInterval(heartbeat);
             await fs.rm(lockFile, { force: true });
           },
         };
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
         let holder: typeof me | null = null;
+        let touchedAt = 0;
         try {
           holder = JSON.parse(await fs.readFile(lockFile, 'utf8')) as typeof me;
+          touchedAt = (await fs.stat(lockFile)).mtimeMs;
         } catch {
           holder = null; // unreadable: left torn by a process that died (older versions wrote in two steps)
         }
-        if (holder && holder.host !== me.host) throw new IndexBusyError(holder);
-        if (holder && pidAlive(holder.pid)) throw new IndexBusyError(holder);
-        // Left by a dead process: recover it.
+        if (holder && holder.host !== me.host && Date.now() - touchedAt < staleMs) throw new IndexBusyError(holder);
+        if (holder && holder.host === me.host && pidAlive(holder.pid)) throw new IndexBusyError(holder);
+        // Left by a dead process, or by a host that stopped touching it: recover it.
         await fs.rm(lockFile, { force: true });
       } finally {
         await fs.rm(tmp, { force: true });

@@ -3,7 +3,9 @@
 // different replicas keeps its thread; the rate limit is one across them; PostgreSQL cut off
 // under load makes requests fail with a clear 503 and they succeed again once it is back, with no
 // acknowledged turn lost and no replica restarted; a replica killed outright leaves the proxy
-// answering from the others. PostgreSQL is reached through a TCP proxy the test cuts.
+// answering from the others. The outage is a real restart: the cluster runs on a PostgreSQL
+// server of the test's own that it stops and starts with pg_ctl. Where no server can be made
+// (no initdb here), it runs on the shared one through a TCP proxy that the test cuts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -14,10 +16,12 @@ import { projectRoot, testIndexDir } from '../helpers/engine.js';
 import { waitFor } from '../helpers/wait.js';
 import { freshSchema, type TestSchema } from '../state/fixtures/schema.js';
 import { PG_URL, REDIS_URL, postgresMissing, redisMissing, sayWhySkipped, unique } from '../state/fixtures/services.js';
+import { privatePostgresMissing, startPrivatePostgres, type PrivatePostgres } from '../state/fixtures/private-postgres.js';
 import { startTcpProxy, type TcpProxy } from '../state/fixtures/tcp-proxy.js';
 
 const missing = (await postgresMissing()) ?? (await redisMissing());
 sayWhySkipped('test/cluster/cluster.test.ts', missing);
+const noPrivateServer = process.env.TEST_NO_PRIVATE_POSTGRES ? 'TEST_NO_PRIVATE_POSTGRES is set' : await privatePostgresMissing();
 
 const CLUSTER = path.join(projectRoot, 'cli', 'cluster.ts');
 const RATE_LIMIT_MAX = 20;
@@ -58,7 +62,10 @@ describe('npm run cluster without PostgreSQL', () => {
 
 describe.skipIf(missing !== undefined)('npm run cluster -- --replicas 3', () => {
   let schema: TestSchema;
-  let pgProxy: TcpProxy;
+  /** How PostgreSQL goes away and comes back: a real stop and start, or a cut of the TCP proxy. */
+  let outage: { kind: string; begin(): Promise<void>; end(): Promise<void> };
+  let privatePg: PrivatePostgres | undefined;
+  let pgProxy: TcpProxy | undefined;
   let cluster: Running;
   let indexDir: string;
   let stateDir: string;
@@ -67,11 +74,23 @@ describe.skipIf(missing !== undefined)('npm run cluster -- --replicas 3', () => 
   const rateLimitPrefix = `${unique('cluster_rl')}:`;
 
   beforeAll(async () => {
-    schema = await freshSchema('cluster');
-    const server = new URL(PG_URL);
-    pgProxy = await startTcpProxy(server.hostname, Number(server.port || 5432));
-    const url = new URL(schema.url);
-    url.host = `127.0.0.1:${pgProxy.port}`;
+    let url: URL;
+    if (!noPrivateServer) {
+      const server = await startPrivatePostgres();
+      privatePg = server;
+      schema = await freshSchema('cluster', server.url);
+      url = new URL(schema.url);
+      outage = { kind: 'restarted (pg_ctl stop, then start)', begin: () => server.stop(), end: () => server.start() };
+    } else {
+      schema = await freshSchema('cluster');
+      const server = new URL(PG_URL);
+      const proxy = await startTcpProxy(server.hostname, Number(server.port || 5432));
+      pgProxy = proxy;
+      url = new URL(schema.url);
+      url.host = `127.0.0.1:${proxy.port}`;
+      outage = { kind: `cut off (${noPrivateServer})`, begin: async () => proxy.cut(), end: async () => proxy.restore() };
+    }
+    console.log(`[cluster] PostgreSQL outage: ${outage.kind}`);
     // A copy of the shared test index: the replicas serve it and must not write into the original.
     indexDir = mkdtempSync(path.join(os.tmpdir(), 'cluster-index-'));
     cpSync(testIndexDir(), indexDir, { recursive: true });
@@ -111,7 +130,8 @@ describe.skipIf(missing !== undefined)('npm run cluster -- --replicas 3', () => 
       }
     }
     await pgProxy?.close();
-    await schema?.drop();
+    if (privatePg) await privatePg.destroy();
+    else await schema?.drop();
     const redis = new Redis(REDIS_URL);
     const keys = await redis.keys(`${rateLimitPrefix}*`);
     if (keys.length) await redis.del(...keys);
@@ -169,7 +189,7 @@ describe.skipIf(missing !== undefined)('npm run cluster -- --replicas 3', () => 
     expect((await fetch(`${proxyUrl}/api/procedures/1.001193`, { headers: { 'x-forwarded-for': client() } })).status).toBe(200);
   });
 
-  it('answers 503 STATE_UNAVAILABLE while PostgreSQL is away, recovers without a restart, and loses no acknowledged turn', async () => {
+  it('answers 503 STATE_UNAVAILABLE while PostgreSQL is restarted, recovers without restarting a replica, and loses no acknowledged turn', async () => {
     const sessions = Array.from({ length: 6 }, () => unique('outage').replace(/[^A-Za-z0-9_-]/g, ''));
     const acknowledged = await Promise.all(sessions.map((s) => ask(proxyUrl, MARRIAGE, s)));
     expect(acknowledged.map((r) => r.status)).toEqual(new Array(6).fill(200));
@@ -189,7 +209,7 @@ describe.skipIf(missing !== undefined)('npm run cluster -- --replicas 3', () => 
     const workers = [worker(), worker(), worker()];
     await waitFor(() => background.length >= 3, { what: 'the load to be running' });
 
-    pgProxy.cut();
+    await outage.begin();
     // More load while it is away: every request fails, at once and clearly, on every replica.
     const during = await Promise.all(Array.from({ length: 12 }, (_, i) => ask(i % 4 === 3 ? proxyUrl : replicas[i % 3]!.url, FEE, sessions[i % 6]!)));
     expect(during.map((r) => r.status)).toEqual(new Array(12).fill(503));
@@ -199,7 +219,7 @@ describe.skipIf(missing !== undefined)('npm run cluster -- --replicas 3', () => 
     // The processes are up all along: liveness does not depend on the database.
     for (const r of replicas) expect((await fetch(`${r.url}/healthz`)).status).toBe(200);
 
-    pgProxy.restore();
+    await outage.end();
     for (const r of replicas)
       await expect.poll(async () => (await ask(r.url, 'làm giấy khai sinh cần gì', unique('probe').replace(/[^A-Za-z0-9_-]/g, ''))).status, { timeout: 20_000, interval: 250 }).toBe(200);
 

@@ -2,7 +2,7 @@
 // (the write side) publishes only a new segment, compaction merges segments without changing
 // what searches return, and a snapshot (the read side) answers with chunk positions and
 // similarities across segments, whatever the labels.
-import { cp, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -235,5 +235,34 @@ describe('the write interface', () => {
     await store.cleanup();
     expect(await segmentFolders()).toHaveLength(1);
     expect((await readdir(path.join(dir, 'segments'))).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
+  });
+});
+
+describe('the lock', () => {
+  const lockFile = () => path.join(dir, 'ingest.lock');
+  const foreignLock = async (touchedSecondsAgo: number) => {
+    await writeFile(lockFile(), JSON.stringify({ pid: 1, host: 'replica-that-died', startedAt: '2026-12-01T00:00:00Z' }));
+    const at = new Date(Date.now() - touchedSecondsAgo * 1000);
+    await utimes(lockFile(), at, at);
+  };
+
+  it('refuses while another host keeps its lock touched, and takes over once it stops', async () => {
+    const s = createFileIndexStore(dir, { lockStaleMs: 30_000 });
+    await foreignLock(5);
+    await expect(s.lock()).rejects.toMatchObject({ code: 'INGEST_BUSY', holder: { host: 'replica-that-died' } });
+    await foreignLock(31);
+    const lock = await s.lock();
+    expect(JSON.parse(await readFile(lockFile(), 'utf8'))).toMatchObject({ host: os.hostname(), pid: process.pid });
+    await lock.release();
+    await expect(stat(lockFile())).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('is touched while held, so that other hosts see its holder alive', async () => {
+    const s = createFileIndexStore(dir, { lockHeartbeatMs: 50 });
+    const lock = await s.lock();
+    const old = new Date(Date.now() - 3_600_000);
+    await utimes(lockFile(), old, old);
+    await expect.poll(async () => Date.now() - (await stat(lockFile())).mtimeMs, { timeout: 5_000, interval: 25 }).toBeLessThan(60_000);
+    await lock.release();
   });
 });
