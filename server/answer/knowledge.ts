@@ -4,7 +4,7 @@
 // documents by number, tasks by document.
 import type { Procedure } from '../../domain/records.js';
 import { NO_UPLOADS, serveProcedure, type ProcedurePrecedence, type Redefinition } from './precedence.js';
-import { accentedSyllables, buildTermIndex, fold, newStyleTones, syllables, type IndexSnapshot, type StoredChunk, type StoredDocument, type StoredProcedure, type StoredTask, type TermIndex } from '../../ingest/index.js';
+import { accentedSyllables, buildTermIndex, fold, newStyleTones, syllables, terms, type IndexSnapshot, type StoredChunk, type StoredDocument, type StoredProcedure, type StoredTask, type TermIndex } from '../../ingest/index.js';
 
 export interface ProcedureEntry {
   procedure: StoredProcedure;
@@ -75,6 +75,39 @@ function recordText(p: Procedure): string {
   ].join('\n');
 }
 
+/** What a record yields whatever else the version holds: worked out once per record object. */
+interface RecordDerived {
+  nameTokens: string[];
+  vocabulary: Set<string>;
+  nameTerms: string[];
+  recordTerms: string[];
+  /** Its syllables as written (marks kept, new-style tones). */
+  written: string[];
+}
+
+/**
+ * Keyed by the stored record: a new version shares the records of the segments it keeps with the
+ * version before (ingest/file-store.ts), so switching to it tokenises only the new records.
+ */
+const derivedByRecord = new WeakMap<StoredProcedure, RecordDerived>();
+
+function derive(p: StoredProcedure): RecordDerived {
+  let d = derivedByRecord.get(p);
+  if (!d) {
+    const nameTokens = nameTokensOf(p.name);
+    const text = recordText(p);
+    d = {
+      nameTokens,
+      vocabulary: new Set([...nameTokens, ...syllables(p.aliases.join(' ')), ...syllables(p.nameEn ?? '')]),
+      nameTerms: terms([p.name, p.name, ...p.aliases, p.nameEn ?? ''].join('\n')),
+      recordTerms: terms(text),
+      written: [...new Set(accentedSyllables(text).map(newStyleTones))],
+    };
+    derivedByRecord.set(p, d);
+  }
+  return d;
+}
+
 export function buildKnowledge(snapshot: IndexSnapshot, precedence: ProcedurePrecedence = NO_UPLOADS): Knowledge {
   const recordsByCode = new Map<string, StoredProcedure[]>();
   for (const p of snapshot.records.procedures) {
@@ -91,20 +124,18 @@ export function buildKnowledge(snapshot: IndexSnapshot, precedence: ProcedurePre
   }
   const procedures = new Map<string, ProcedureEntry>();
   const bySlot: ProcedureEntry[] = [];
-  const nameTexts: string[] = [];
+  const derived: RecordDerived[] = [];
   for (const p of byCode.values()) {
-    const nameTokens = nameTokensOf(p.name);
-    const vocabulary = new Set([...nameTokens, ...syllables(p.aliases.join(' ')), ...syllables(p.nameEn ?? '')]);
-    const entry: ProcedureEntry = { procedure: p, nameTokens, vocabulary, slot: bySlot.length };
+    const d = derive(p);
+    const entry: ProcedureEntry = { procedure: p, nameTokens: d.nameTokens, vocabulary: d.vocabulary, slot: bySlot.length };
     procedures.set(p.code, entry);
     bySlot.push(entry);
-    nameTexts.push([p.name, p.name, ...p.aliases, p.nameEn ?? ''].join('\n'));
+    derived.push(d);
   }
-  const names = buildTermIndex(nameTexts);
-  const recordTexts = bySlot.map((e) => recordText(e.procedure));
-  const records = buildTermIndex(recordTexts);
+  const names = buildTermIndex(derived.map((d) => d.nameTerms));
+  const records = buildTermIndex(derived.map((d) => d.recordTerms));
   const written = new Set<string>();
-  for (const text of recordTexts) for (const w of accentedSyllables(text)) written.add(newStyleTones(w));
+  for (const d of derived) for (const w of d.written) written.add(w);
   const df = new Map<string, number>();
   for (const e of bySlot) for (const t of e.vocabulary) df.set(t, (df.get(t) ?? 0) + 1);
   const N = Math.max(1, bySlot.length);
