@@ -10,7 +10,6 @@ import os from 'node:os';
 import pg from 'pg';
 import { keyOf, type ReminderKey, type SentReminders } from '../bot/reminders.js';
 import { JsonFile } from '../bot/storage.js';
-import { lockKey } from './leader.js';
 
 export type ReminderRecordErrorCode = 'REMINDER_BUSY' | 'REMINDER_UNRECORDED';
 
@@ -89,48 +88,16 @@ export function createFileSentReminders(path: string): SentReminders {
 
 export interface PgSentRemindersOptions {
   pool: pg.Pool;
-  /** The schema of the table (default: the connection's search_path, usually public). */
+  /** The schema of the table, created by migration 002 (default: the connection's search_path, usually public). */
   schema?: string;
   /** Who sent, for the record (default host:pid). */
   replica?: string;
-  /** Create the table when missing (default). False once a migration creates it (see sentRemindersDdl). */
-  createTable?: boolean;
   /**
    * How long one claim may stay open while its messages are sent (default 120 s: grammY's
    * timeouts and retries end well before). Past it PostgreSQL ends the session, the claim is
    * dropped and the reminder goes to the next run.
    */
   holdMs?: number;
-}
-
-/** The table, created when missing. Proposed as a migration of its own for the migrations folder. */
-export function sentRemindersDdl(table: string): string {
-  return `CREATE TABLE IF NOT EXISTS ${table} (
-    chat_id  bigint      NOT NULL,
-    unit     text        NOT NULL,
-    task_id  text        NOT NULL,
-    occasion text        NOT NULL,
-    sent_at  timestamptz NOT NULL DEFAULT now(),
-    sent_by  text        NOT NULL,
-    PRIMARY KEY (chat_id, unit, task_id, occasion)
-  );
-  CREATE INDEX IF NOT EXISTS sent_reminders_sent_at ON ${table} (sent_at)`;
-}
-
-async function createTable(pool: pg.Pool, table: string): Promise<void> {
-  const client = await pool.connect();
-  try {
-    // Two replicas starting together: CREATE TABLE IF NOT EXISTS is not safe against itself.
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [lockKey(`ddl:${table}`)]);
-    await client.query(sentRemindersDdl(table));
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
 }
 
 /**
@@ -145,8 +112,6 @@ export async function createPgSentReminders(o: PgSentRemindersOptions): Promise<
   const table = o.schema ? `${pg.escapeIdentifier(o.schema)}.sent_reminders` : 'sent_reminders';
   const replica = o.replica ?? `${os.hostname()}:${process.pid}`;
   const holdMs = o.holdMs ?? 120_000;
-
-  if (o.createTable !== false) await createTable(o.pool, table);
 
   return {
     async sendOnce(keys, send) {

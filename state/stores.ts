@@ -72,7 +72,7 @@ export async function openStores(settings: { stateDir: string; database: Databas
         telegramSessions: () => pg.createPgSessionStorage(db, 'telegram'),
         zaloSessions: () => pg.createPgSessionStorage(db, 'zalo'),
         subscriptions: () => pg.createPgSubscriptionStore(db),
-        sentReminders: () => pg.createPgSentReminders({ pool: db.pool, createTable: false }), // migration 002
+        sentReminders: () => pg.createPgSentReminders({ pool: db.pool }), // its table: migration 002
         zaloTokens: (configured) => pg.createPgZaloTokenStore(db, configured),
       }),
       async close() {

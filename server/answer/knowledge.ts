@@ -108,6 +108,54 @@ function derive(p: StoredProcedure): RecordDerived {
   return d;
 }
 
+/** What the engine derives from the served procedures alone. */
+interface ProcedureIndexes {
+  served: readonly StoredProcedure[];
+  procedures: Map<string, ProcedureEntry>;
+  bySlot: ProcedureEntry[];
+  names: TermIndex;
+  records: TermIndex;
+  written: Set<string>;
+  df: Map<string, number>;
+}
+
+/**
+ * The last procedure indexes built. A new dispatch changes documents and tasks, not procedures:
+ * when a version serves the very same procedure records (the segments they live in are shared),
+ * its knowledge takes these as they are instead of building the BM25 indexes again. Nothing
+ * mutates them once built.
+ */
+let lastIndexes: ProcedureIndexes | null = null;
+
+function procedureIndexes(served: StoredProcedure[]): ProcedureIndexes {
+  const last = lastIndexes;
+  if (last && last.served.length === served.length && last.served.every((p, i) => p === served[i])) return last;
+  const procedures = new Map<string, ProcedureEntry>();
+  const bySlot: ProcedureEntry[] = [];
+  const derived: RecordDerived[] = [];
+  for (const p of served) {
+    const d = derive(p);
+    const entry: ProcedureEntry = { procedure: p, nameTokens: d.nameTokens, vocabulary: d.vocabulary, slot: bySlot.length };
+    procedures.set(p.code, entry);
+    bySlot.push(entry);
+    derived.push(d);
+  }
+  const written = new Set<string>();
+  for (const d of derived) for (const w of d.written) written.add(w);
+  const df = new Map<string, number>();
+  for (const e of bySlot) for (const t of e.vocabulary) df.set(t, (df.get(t) ?? 0) + 1);
+  lastIndexes = {
+    served,
+    procedures,
+    bySlot,
+    names: buildTermIndex(derived.map((d) => d.nameTerms)),
+    records: buildTermIndex(derived.map((d) => d.recordTerms)),
+    written,
+    df,
+  };
+  return lastIndexes;
+}
+
 export function buildKnowledge(snapshot: IndexSnapshot, precedence: ProcedurePrecedence = NO_UPLOADS): Knowledge {
   const recordsByCode = new Map<string, StoredProcedure[]>();
   for (const p of snapshot.records.procedures) {
@@ -122,22 +170,7 @@ export function buildKnowledge(snapshot: IndexSnapshot, precedence: ProcedurePre
     byCode.set(code, served.served);
     redefinitions.push(...served.redefinitions);
   }
-  const procedures = new Map<string, ProcedureEntry>();
-  const bySlot: ProcedureEntry[] = [];
-  const derived: RecordDerived[] = [];
-  for (const p of byCode.values()) {
-    const d = derive(p);
-    const entry: ProcedureEntry = { procedure: p, nameTokens: d.nameTokens, vocabulary: d.vocabulary, slot: bySlot.length };
-    procedures.set(p.code, entry);
-    bySlot.push(entry);
-    derived.push(d);
-  }
-  const names = buildTermIndex(derived.map((d) => d.nameTerms));
-  const records = buildTermIndex(derived.map((d) => d.recordTerms));
-  const written = new Set<string>();
-  for (const d of derived) for (const w of d.written) written.add(w);
-  const df = new Map<string, number>();
-  for (const e of bySlot) for (const t of e.vocabulary) df.set(t, (df.get(t) ?? 0) + 1);
+  const { procedures, bySlot, names, records, written, df } = procedureIndexes([...byCode.values()]);
   const N = Math.max(1, bySlot.length);
 
   const documents = new Map<string, StoredDocument>();

@@ -9,10 +9,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { lastRunTime, missedLastRun, runReminders, scheduleDailyReminders, type ReminderReport, type SentReminders } from '../../bot/reminders.js';
 import { createMemorySubscriptionStore } from '../../bot/storage.js';
 import { createTelegramBot, telegramSender } from '../../bot/telegram.js';
+import { createDb } from '../../state/db.js';
+import { migrate } from '../../state/migrate.js';
 import { createFileSentReminders, createMemorySentReminders, createPgSentReminders, ReminderRecordError } from '../../state/sent-reminders.js';
 import { startFakeTelegram, type FakeTelegram } from '../bot/fakes/telegram-api.js';
 import { waitFor } from '../helpers/wait.js';
 import { startHoldingProxy } from './fixtures/holding-proxy.js';
+import { withSearchPath } from './fixtures/schema.js';
 import { seededSubscriptions, worldEngine } from './fixtures/reminder-world.js';
 import { killAll, PG_URL, postgresMissing, sayWhySkipped, startChild, unique, type Child, type ChildEvent } from './fixtures/services.js';
 
@@ -170,13 +173,17 @@ describe.skipIf(missing !== undefined)('reminders sent once across replicas (Pos
   beforeAll(async () => {
     admin = new pg.Pool({ connectionString: PG_URL, max: 2 });
     await admin.query(`CREATE SCHEMA ${pg.escapeIdentifier(schema)}`);
+    // The table as a deployment has it: made by the migrations, as the service runs them at start.
+    const migrating = new pg.Pool({ connectionString: withSearchPath(PG_URL, schema), max: 1 });
+    await migrate(createDb(migrating));
+    await migrating.end();
     telegram = await startFakeTelegram({ token: TOKEN });
   });
   afterEach(async () => {
     await killAll(children.splice(0));
     await Promise.all(pools.splice(0).map((p) => p.end()));
     telegram.calls.length = 0;
-    await admin.query(`DROP TABLE IF EXISTS ${pg.escapeIdentifier(schema)}.sent_reminders`);
+    await admin.query(`TRUNCATE ${pg.escapeIdentifier(schema)}.sent_reminders`);
   });
   afterAll(async () => {
     await admin.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);

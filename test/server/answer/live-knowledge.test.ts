@@ -79,6 +79,42 @@ describe('createLiveKnowledge', () => {
     expect(engine.procedure('1.001193')).toBeDefined();
   });
 
+  it('takes a new dispatch without rebuilding what the procedures alone decide', async () => {
+    const live = createLiveKnowledge({ store, embedder });
+    await live.refresh();
+    const before = live.current()!;
+    writeFileSync(
+      path.join(dataDir, 'documents', 'live-9101-UBND-VP-2026.md'),
+      [
+        '---',
+        'id: live-9101-ubnd-vp-2026',
+        'number: 9101/UBND-VP',
+        'type: cong-van',
+        'title: Công văn 9101/UBND-VP về báo cáo chỉ số hài lòng',
+        'year: 2026',
+        'language: vi',
+        '---',
+        '',
+        'Số: 9101/UBND-VP',
+        '',
+        'Các sở, ban, ngành Thành phố báo cáo kết quả đo lường sự hài lòng trước ngày 15/12/2026.',
+        '',
+      ].join('\n'),
+    );
+    const summary = await runIngest({ store, embedder, paths: [dataDir], baseDir: path.dirname(dataDir) });
+    expect(summary.added).toEqual(['data/documents/live-9101-UBND-VP-2026.md']);
+    expect(await live.refresh()).toBe(true);
+    const after = live.current()!;
+    // One more segment; the procedures, their name and record indexes are the very same objects.
+    expect(after.snapshot.manifest.segments.length).toBe(before.snapshot.manifest.segments.length + 1);
+    expect(after.documents.has('live-9101-ubnd-vp-2026')).toBe(true);
+    expect(after.names).toBe(before.names);
+    expect(after.records).toBe(before.records);
+    expect(after.procedures).toBe(before.procedures);
+    const engine = createAnswerEngine({ knowledge: live.current, embedder, today: () => '2026-11-27' });
+    expect((await engine.ask({ question: 'Công văn 9101/UBND-VP yêu cầu gì?' })).citations.some((c) => c.number === '9101/UBND-VP')).toBe(true);
+  });
+
   it('refuses an index built by another embedder', async () => {
     const other = await createEmbeddings({ kind: 'hashing', dimension: embedder.dimension === 64 ? 128 : 64 });
     const live = createLiveKnowledge({ store, embedder: other });
