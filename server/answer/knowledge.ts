@@ -127,9 +127,14 @@ interface ProcedureIndexes {
  */
 let lastIndexes: ProcedureIndexes | null = null;
 
+/** The same record, or one rebuilt with the same content (a curated record merged with the portal's is a new object each time). */
+function sameRecord(a: StoredProcedure, b: StoredProcedure): boolean {
+  return a === b || (a.code === b.code && JSON.stringify(a) === JSON.stringify(b));
+}
+
 function procedureIndexes(served: StoredProcedure[]): ProcedureIndexes {
   const last = lastIndexes;
-  if (last && last.served.length === served.length && last.served.every((p, i) => p === served[i])) return last;
+  if (last && last.served.length === served.length && last.served.every((p, i) => sameRecord(p, served[i]!))) return last;
   const procedures = new Map<string, ProcedureEntry>();
   const bySlot: ProcedureEntry[] = [];
   const derived: RecordDerived[] = [];
