@@ -57,7 +57,7 @@ export { lowerBound } from './topk.js';
 export { chunkProcedure, indexedText } from './chunk.js';
 
 // Vietnamese text.
-export { accentedSyllables, detectLanguage, fold, foldAligned, hasVietnameseMarks, newStyleTones, nfc, syllables, terms } from './text.js';
+export { accentedSyllables, detectLanguage, fold, foldAligned, hasVietnameseMarks, newStyleTones, nfc, syllables } from './text.js';
 
 // Units and their succession, deadlines, document types.
 export { findUnitMentions, groupsOfAssignee, resolveUnit, TWO_TIER_SINCE, unitConcernedBy, viDate, type FormerName, type ResolvedUnit } from './units.js';

@@ -33,12 +33,12 @@ interface Collected {
   lengths: number[];
 }
 
-/** Tokenise texts (or take their terms, already tokenised) into (term, doc, tf) triples; new terms extend `termIds` and `vocab`. */
-function collect(texts: Iterable<string | readonly string[]>, termIds: Map<string, number>, vocab: string[], firstDoc: number): Collected {
+/** Tokenise texts into (term, doc, tf) triples; new terms extend `termIds` and `vocab`. */
+function collect(texts: Iterable<string>, termIds: Map<string, number>, vocab: string[], firstDoc: number): Collected {
   const out: Collected = { term: new GrowableU32(), doc: new GrowableU32(), tf: new GrowableU32(), lengths: [] };
   let doc = firstDoc;
   for (const text of texts) {
-    const ts = typeof text === 'string' ? terms(text) : text;
+    const ts = terms(text);
     out.lengths.push(ts.length);
     const counts = new Map<string, number>();
     for (const t of ts) counts.set(t, (counts.get(t) ?? 0) + 1);
@@ -125,8 +125,8 @@ export class LexicalIndex implements TermIndex {
     return this.lengths.length;
   }
 
-  /** Build from texts, or from their terms (`terms(text)`) when they are kept; document i of the index is text i. */
-  static build(texts: Iterable<string | readonly string[]>): LexicalIndex {
+  /** Build from texts; document i of the index is text i. */
+  static build(texts: Iterable<string>): LexicalIndex {
     const termIds = new Map<string, number>();
     const vocab: string[] = [];
     const c = collect(texts, termIds, vocab, 0);
@@ -447,7 +447,7 @@ export function queryTerms(text: string, weight = 1): Map<string, number> {
   return m;
 }
 
-/** A BM25 index over texts, or over their terms already tokenised (document i is text i). */
-export function buildTermIndex(texts: Iterable<string | readonly string[]>): TermIndex {
+/** A BM25 index over texts (document i is text i). */
+export function buildTermIndex(texts: Iterable<string>): TermIndex {
   return LexicalIndex.build(texts);
 }

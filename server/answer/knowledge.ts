@@ -4,7 +4,7 @@
 // documents by number, tasks by document.
 import type { Procedure } from '../../domain/records.js';
 import { NO_UPLOADS, serveProcedure, type ProcedurePrecedence, type Redefinition } from './precedence.js';
-import { accentedSyllables, buildTermIndex, fold, newStyleTones, syllables, terms, type IndexSnapshot, type StoredChunk, type StoredDocument, type StoredProcedure, type StoredTask, type TermIndex } from '../../ingest/index.js';
+import { accentedSyllables, buildTermIndex, fold, newStyleTones, syllables, type IndexSnapshot, type StoredChunk, type StoredDocument, type StoredProcedure, type StoredTask, type TermIndex } from '../../ingest/index.js';
 
 export interface ProcedureEntry {
   procedure: StoredProcedure;
@@ -75,39 +75,6 @@ function recordText(p: Procedure): string {
   ].join('\n');
 }
 
-/** What a record yields whatever else the version holds: worked out once per record object. */
-interface RecordDerived {
-  nameTokens: string[];
-  vocabulary: Set<string>;
-  nameTerms: string[];
-  recordTerms: string[];
-  /** Its syllables as written (marks kept, new-style tones). */
-  written: string[];
-}
-
-/**
- * Keyed by the stored record: a new version shares the records of the segments it keeps with the
- * version before (ingest/file-store.ts), so switching to it tokenises only the new records.
- */
-const derivedByRecord = new WeakMap<StoredProcedure, RecordDerived>();
-
-function derive(p: StoredProcedure): RecordDerived {
-  let d = derivedByRecord.get(p);
-  if (!d) {
-    const nameTokens = nameTokensOf(p.name);
-    const text = recordText(p);
-    d = {
-      nameTokens,
-      vocabulary: new Set([...nameTokens, ...syllables(p.aliases.join(' ')), ...syllables(p.nameEn ?? '')]),
-      nameTerms: terms([p.name, p.name, ...p.aliases, p.nameEn ?? ''].join('\n')),
-      recordTerms: terms(text),
-      written: [...new Set(accentedSyllables(text).map(newStyleTones))],
-    };
-    derivedByRecord.set(p, d);
-  }
-  return d;
-}
-
 /** What the engine derives from the served procedures alone. */
 interface ProcedureIndexes {
   served: readonly StoredProcedure[];
@@ -137,27 +104,21 @@ function procedureIndexes(served: StoredProcedure[]): ProcedureIndexes {
   if (last && last.served.length === served.length && last.served.every((p, i) => sameRecord(p, served[i]!))) return last;
   const procedures = new Map<string, ProcedureEntry>();
   const bySlot: ProcedureEntry[] = [];
-  const derived: RecordDerived[] = [];
+  const nameTexts: string[] = [];
   for (const p of served) {
-    const d = derive(p);
-    const entry: ProcedureEntry = { procedure: p, nameTokens: d.nameTokens, vocabulary: d.vocabulary, slot: bySlot.length };
+    const nameTokens = nameTokensOf(p.name);
+    const vocabulary = new Set([...nameTokens, ...syllables(p.aliases.join(' ')), ...syllables(p.nameEn ?? '')]);
+    const entry: ProcedureEntry = { procedure: p, nameTokens, vocabulary, slot: bySlot.length };
     procedures.set(p.code, entry);
     bySlot.push(entry);
-    derived.push(d);
+    nameTexts.push([p.name, p.name, ...p.aliases, p.nameEn ?? ''].join('\n'));
   }
+  const recordTexts = bySlot.map((e) => recordText(e.procedure));
   const written = new Set<string>();
-  for (const d of derived) for (const w of d.written) written.add(w);
+  for (const text of recordTexts) for (const w of accentedSyllables(text)) written.add(newStyleTones(w));
   const df = new Map<string, number>();
   for (const e of bySlot) for (const t of e.vocabulary) df.set(t, (df.get(t) ?? 0) + 1);
-  lastIndexes = {
-    served,
-    procedures,
-    bySlot,
-    names: buildTermIndex(derived.map((d) => d.nameTerms)),
-    records: buildTermIndex(derived.map((d) => d.recordTerms)),
-    written,
-    df,
-  };
+  lastIndexes = { served, procedures, bySlot, names: buildTermIndex(nameTexts), records: buildTermIndex(recordTexts), written, df };
   return lastIndexes;
 }
 
