@@ -4,6 +4,7 @@
 // documents by number, tasks by document.
 import type { Procedure } from '../../domain/records.js';
 import { NO_UPLOADS, serveProcedure, type ProcedurePrecedence, type Redefinition } from './precedence.js';
+import { withoutClitics } from './understand.js';
 import { accentedSyllables, buildTermIndex, fold, newStyleTones, syllables, type IndexSnapshot, type StoredChunk, type StoredDocument, type StoredProcedure, type StoredTask, type TermIndex } from '../../ingest/index.js';
 
 export interface ProcedureEntry {
@@ -107,7 +108,7 @@ function procedureIndexes(served: StoredProcedure[]): ProcedureIndexes {
   const nameTexts: string[] = [];
   for (const p of served) {
     const nameTokens = nameTokensOf(p.name);
-    const vocabulary = new Set([...nameTokens, ...syllables(p.aliases.join(' ')), ...syllables(p.nameEn ?? '')]);
+    const vocabulary = new Set([...nameTokens, ...syllables(withoutClitics(p.aliases.join(' '))), ...syllables(withoutClitics(p.nameEn ?? ''))]);
     const entry: ProcedureEntry = { procedure: p, nameTokens, vocabulary, slot: bySlot.length };
     procedures.set(p.code, entry);
     bySlot.push(entry);

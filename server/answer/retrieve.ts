@@ -4,7 +4,7 @@
 import { accentedSyllables, fold, hasVietnameseMarks, newStyleTones, queryTerms, syllables, type StoredChunk, type WeightedTerms } from '../../ingest/index.js';
 import type { Knowledge } from './knowledge.js';
 import type { LexiconEntry } from './lexicon.js';
-import { detectLanguage, QUESTION_WORDS } from './understand.js';
+import { detectLanguage, QUESTION_WORDS, withoutClitics } from './understand.js';
 
 export { accentedSyllables, newStyleTones } from '../../ingest/index.js';
 
@@ -55,7 +55,7 @@ function markPhrases(tokens: readonly string[], phrases: readonly string[][], ma
 }
 
 export function viewQuery(question: string, lexicon: readonly LexiconEntry[]): QueryView {
-  const tokens = syllables(question);
+  const tokens = syllables(withoutClitics(question));
   const noise = tokens.map(() => false);
   markPhrases(tokens, NOISE_PHRASES, noise);
   const used = [...noise];

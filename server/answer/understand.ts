@@ -18,6 +18,15 @@ const ASPECTS: Array<[ProcedureAspect, RegExp]> = [
   ['legal', /\b(can cu|phap ly|van ban quy dinh|legal basis|which law)\b/],
 ];
 
+/**
+ * English clitics ("what's", "driver's", "we're", "don't") cut off: split at the apostrophe they
+ * become one-letter words ("s", "re", "t") that no question means, yet that match any record
+ * whose English name or alias has one. Vietnamese words have no apostrophe.
+ */
+export function withoutClitics(text: string): string {
+  return text.replace(/(\p{L})['’](?:s|re|m|ll|ve|d|t)\b/giu, '$1');
+}
+
 export function detectAspect(question: string): ProcedureAspect {
   const f = fold(question);
   for (const [aspect, re] of ASPECTS) if (re.test(f)) return aspect;

@@ -51,3 +51,17 @@ describe('lexicon triggers written with marks', () => {
     expect(officials('thoi tiet cuoi tuan nay co mua khong')).not.toContain('dang ky ket hon');
   });
 });
+
+describe('English clitics', () => {
+  it('are cut before the question is read, so that no one-letter word stands for a meaning', () => {
+    const q = viewQuery("What's the best time of year to visit Ha Long Bay? We're sure it's fine, don't worry", buildLexicon());
+    for (const stray of ['s', 're', 't']) expect(q.tokens).not.toContain(stray);
+    expect(q.tokens).toEqual(expect.arrayContaining(['what', 'best', 'visit', 'we', 'it', 'don']));
+    expect(q.units.map((u) => u.typed.join(' '))).not.toContain('s');
+  });
+
+  it('leave Vietnamese and words without an apostrophe alone', () => {
+    const q = viewQuery('đổi giấy phép lái xe hạng A1 cho bố', buildLexicon());
+    expect(q.tokens).toEqual(['doi', 'giay', 'phep', 'lai', 'xe', 'hang', 'a1', 'cho', 'bo']);
+  });
+});
