@@ -157,7 +157,9 @@ export function decide(k: Knowledge, q: QueryView, cands: ProcedureCandidate[], 
   // In an index of curated records only (data/ without the catalogue) being curated says nothing.
   const prior = best.entry.procedure.origin === 'curated' && named && k.catalogueLoaded ? model.curatedLogOdds : 0;
   const pAnswer = probability(model.answer, x, prior);
-  if (pAnswer >= model.thresholds.answer) return { kind: 'answer', best, confidence: pAnswer };
+  // A real procedure asked for something no record is about ("hộ chiếu cho con cá vàng") is
+  // never answered outright, however well its name matches: at most the choices are offered.
+  if (pAnswer >= model.thresholds.answer && !at('oddObject')) return { kind: 'answer', best, confidence: pAnswer };
   const pOffer = probability(model.offer, x);
   if (switches.askBack && pOffer >= model.thresholds.offer && cands.length > 1) {
     return { kind: 'ask', options: cands.slice(0, 3), confidence: pOffer };

@@ -48,6 +48,15 @@ describe('decide', () => {
     expect(decide(k, q, [cand('a', 0.9)], { ...model, answer: { ...model.answer, bias: -50 } }).kind).toBe('none');
   });
 
+  it('never answers a real procedure asked for an object no record is about: it asks back', () => {
+    const cat: QueryView = { ...q, tokens: ['dang', 'ky', 'khai', 'sinh', 'cho', 'con', 'meo'], cueText: ' dang ky khai sinh cho con meo ' };
+    const child: QueryView = { ...q, tokens: ['dang', 'ky', 'khai', 'sinh', 'cho', 'con'], cueText: ' dang ky khai sinh cho con ' };
+    const clear = [cand('a', 1), cand('b', 0.5)];
+    expect(decide(k, child, clear, model).kind).toBe('answer');
+    const v = decide(k, cat, clear, model);
+    expect(v.kind).toBe('ask');
+  });
+
   it('answers with the top record when the decision is switched off (ablation)', () => {
     const v = decide(k, q, [cand('a', 0.2), cand('b', 0.19)], model, { records: true, lexicon: true, chunks: true, variants: true, askBack: true, decision: false });
     expect(v.kind).toBe('answer');
