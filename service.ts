@@ -242,6 +242,9 @@ export async function createService(config: Config, deps: ServiceDeps = {}): Pro
       logger: zaloLog,
       ...(sessions ? { sessions } : {}),
       ...(config.contact ? { contact: config.contact } : {}),
+      ...(rateLimitRedis && config.redis
+        ? { replays: (await import('./state/redis.js')).redisReplayGuard(rateLimitRedis, config.redis.rateLimitPrefix, zaloLog) }
+        : {}),
     });
     const refreshes = Boolean(z.appSecret && z.refreshToken);
     zaloLog.info(

@@ -38,6 +38,18 @@ export interface ZaloWebhookOptions {
   choicesTtlMs?: number;
   /** How people reach a person: with every "not found" answer, and when asked for. */
   contact?: Contact;
+  /**
+   * Where the event keys of the replay window are kept (default: in this process). Behind a load
+   * balancer, Zalo's retry of an event may reach another replica: a shared guard (Redis,
+   * state/redis.ts) makes every replica refuse what one has taken.
+   */
+  replays?: ReplayGuard;
+}
+
+/** Remembers the keys of events taken within the replay window. */
+export interface ReplayGuard {
+  /** True the first time a key is offered within `ttlMs`; false for a replay. */
+  firstTime(key: string, ttlMs: number, at: number): Promise<boolean>;
 }
 
 interface ZaloEvent {
@@ -47,6 +59,18 @@ interface ZaloEvent {
   sender?: { id?: string };
   follower?: { id?: string };
   message?: { text?: string; msg_id?: string };
+}
+
+/** The replay window of one process, for one replica or as the fallback of a shared guard. */
+export function memoryReplayGuard(): ReplayGuard {
+  const windows = new Map<number, RecentIds>();
+  return {
+    async firstTime(key, ttlMs, at) {
+      let recent = windows.get(ttlMs);
+      if (!recent) windows.set(ttlMs, (recent = new RecentIds(ttlMs)));
+      return !recent.check(key, at);
+    },
+  };
 }
 
 /**
@@ -101,7 +125,8 @@ export async function zaloWebhookPlugin(app: FastifyInstance, opts: ZaloWebhookO
   const now = opts.now ?? (() => new Date());
   const maxSkewMs = opts.maxSkewMs ?? 5 * 60_000;
   const log = redactingLogger(opts.logger ?? silentLogger, [opts.oaSecretKey]);
-  const recent = new RecentIds(2 * maxSkewMs);
+  const replays = opts.replays ?? memoryReplayGuard();
+  const windowMs = 2 * maxSkewMs;
   const pending = new Set<Promise<void>>();
 
   // The signature covers the exact bytes, so this (encapsulated) scope keeps JSON bodies raw.
@@ -201,9 +226,10 @@ export async function zaloWebhookPlugin(app: FastifyInstance, opts: ZaloWebhookO
       // A replay is the same signed bytes sent again. Events without a msg_id (follow, some texts)
       // are known by a hash of their body; the timestamp inside it ties a hash to the window.
       const msgId = event.message?.msg_id;
-      const seenBody = recent.check(`body:${sha256(raw).toString('hex')}`, at);
-      const seenId = msgId ? recent.check(`msg:${msgId}`, at) : false;
-      if (seenBody || seenId) return { ok: true, ignored: 'duplicate' };
+      // One key at a time: a replica that finds the body taken must not take the message id as
+      // well, or two replicas racing over the same event would each refuse it for the other.
+      const fresh = (await replays.firstTime(`body:${sha256(raw).toString('hex')}`, windowMs, at)) && (!msgId || (await replays.firstTime(`msg:${msgId}`, windowMs, at)));
+      if (!fresh) return { ok: true, ignored: 'duplicate' };
       if (event.event_name !== 'user_send_text' && event.event_name !== 'follow') return { ok: true, ignored: 'event' };
 
       // Zalo wants its 200 within about 2 s: the answer goes out on its own.

@@ -1,7 +1,9 @@
-// The Redis client the replicas share their per-client rate-limit counters through (REDIS_URL).
-// Tuned for a limiter that must never hold a request up: a command fails fast rather than waits.
+// The Redis client the replicas share their per-client rate-limit counters through (REDIS_URL),
+// and the Zalo replay window they share on it. Tuned for work that must never hold a request
+// up: a command fails fast rather than waits.
 import { Redis } from 'ioredis';
 import { silentLogger, type Logger } from '../bot/errors.js';
+import { memoryReplayGuard, type ReplayGuard } from '../bot/zalo.js';
 
 export interface RateLimitRedisOptions {
   /** A lost Redis is retried in the background at this pace at most (default 2 s). */
@@ -43,4 +45,27 @@ export function createRateLimitRedis(url: string, o: RateLimitRedisOptions = {})
     log.info({}, 'Redis is back: the rate limit holds again, shared by every replica');
   });
   return redis;
+}
+
+/**
+ * Zalo's replay window shared by the replicas: an event key is taken with one SET NX PX, so of two
+ * replicas offered the same event only one gets "OK". While Redis is away each replica keeps its
+ * own window (a retry reaching another replica may then be answered twice; one log line says so).
+ */
+export function redisReplayGuard(redis: Redis, prefix: string, logger: Logger = silentLogger): ReplayGuard {
+  const local = memoryReplayGuard();
+  let warned = false;
+  return {
+    async firstTime(key, ttlMs, at) {
+      try {
+        const taken = await redis.set(`${prefix}zalo-event:${key}`, '1', 'PX', ttlMs, 'NX');
+        warned = false;
+        return taken === 'OK';
+      } catch (error) {
+        if (!warned) logger.warn({ err: error }, 'Redis unreachable: Zalo replays are refused per replica until it is back');
+        warned = true;
+        return local.firstTime(key, ttlMs, at);
+      }
+    },
+  };
 }
