@@ -5,6 +5,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Redis } from 'ioredis';
+import { memoryTokenThrottle, redisTokenThrottle, type TokenThrottleOptions } from './admin-throttle.js';
 import { ApiError, apiError } from './errors.js';
 import { adminSecurity } from './openapi.js';
 import {
@@ -71,6 +73,8 @@ export interface AdminRouteDeps {
   token: string;
   /** Wrong tokens one client may send in a window before it is refused with 429 (default 10 a minute). */
   throttle?: Partial<TokenThrottleOptions>;
+  /** Count them in Redis, across the replicas (REDIS_URL); without it each process counts alone. */
+  throttleRedis?: { client: Redis; nameSpace?: string };
   uploadLimitBytes: number;
   feedback: FeedbackStore;
   unanswered: UnansweredLog;
@@ -85,50 +89,6 @@ export function tokenMatches(header: string | undefined, expected: string): bool
   return timingSafeEqual(digest(match[1]), digest(expected));
 }
 
-export interface TokenThrottleOptions {
-  maxFailures: number;
-  windowMs: number;
-  /** Clients remembered at once; past it the oldest are forgotten, so a flood cannot grow it. */
-  maxClients: number;
-}
-
-/**
- * Wrong admin tokens counted per client in a fixed window: once a client has sent `maxFailures`,
- * it is refused until its window ends, whatever token it sends (a right one included, or the
- * answer would tell a guesser that this guess was right). Other clients are not affected.
- */
-export function tokenThrottle(options: Partial<TokenThrottleOptions> = {}, now: () => number = Date.now) {
-  const { maxFailures = 10, windowMs = 60_000, maxClients = 10_000 } = options;
-  const failures = new Map<string, { count: number; since: number }>();
-  const current = (client: string) => {
-    const entry = failures.get(client);
-    if (entry && now() - entry.since >= windowMs) failures.delete(client);
-    return failures.get(client);
-  };
-  return {
-    /** Seconds the client must still wait, or 0 when it may try. */
-    waitSeconds(client: string): number {
-      const entry = current(client);
-      return entry && entry.count >= maxFailures ? Math.max(1, Math.ceil((entry.since + windowMs - now()) / 1000)) : 0;
-    },
-    /** Counts a wrong token; true when this one uses up the client's allowance. */
-    failed(client: string): boolean {
-      const entry = current(client) ?? { count: 0, since: now() };
-      entry.count++;
-      failures.delete(client); // re-inserted last: the Map's order is the order of last failure
-      failures.set(client, entry);
-      for (const oldest of failures.keys()) {
-        if (failures.size <= maxClients) break;
-        failures.delete(oldest);
-      }
-      return entry.count === maxFailures;
-    },
-    succeeded(client: string): void {
-      failures.delete(client);
-    },
-  };
-}
-
 const mib = (bytes: number): string => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
 
 export async function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): Promise<void> {
@@ -137,16 +97,18 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): P
   // onRequest runs before any byte of the body is read. Connection: close, so node does not read
   // (and throw away) the rest of an unauthorised body to keep the connection for another request:
   // an upload claiming 1 GB costs what its headers cost.
-  const throttle = tokenThrottle(deps.throttle);
+  const throttle = deps.throttleRedis
+    ? redisTokenThrottle(deps.throttleRedis.client, deps.throttleRedis.nameSpace ?? 'tthc-rl:', deps.throttle, app.log)
+    : memoryTokenThrottle(deps.throttle);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const wait = throttle.waitSeconds(request.ip);
+    const wait = await throttle.waitSeconds(request.ip);
     if (wait > 0) {
       reply.header('connection', 'close').header('retry-after', String(wait));
       throw new ApiError('RATE_LIMITED', { after: `${wait} seconds` }, { localized: { vi: { after: `${wait} giây` }, en: { after: `${wait} seconds` } } });
     }
     if (tokenMatches(request.headers.authorization, deps.token)) return throttle.succeeded(request.ip);
     // Only a token sent counts as a guess: a page opened without one is not guessing.
-    if (request.headers.authorization !== undefined && throttle.failed(request.ip)) {
+    if (request.headers.authorization !== undefined && (await throttle.failed(request.ip))) {
       request.log.warn({ client: request.ip }, 'admin tokens: too many wrong ones from this client, refused for a while');
     }
     reply.header('connection', 'close');

@@ -13,7 +13,8 @@ import { loadWidgetAssets } from '../widget/assets.js';
 import { DEFAULT_CONNECTION_LIMITS, guardConnections, serverTimeouts } from './connections.js';
 import type { ConnectionLimits } from './connections.js';
 import { adminRoutes } from './admin.js';
-import type { AdminBackend, TokenThrottleOptions } from './admin.js';
+import type { AdminBackend } from './admin.js';
+import type { TokenThrottleOptions } from './admin-throttle.js';
 import { ApiError, apiError, errorBody, fromEngine, pickLanguage } from './errors.js';
 import { createMetrics } from './metrics.js';
 import type { Metrics } from './metrics.js';
@@ -192,6 +193,7 @@ async function houseRoutes(app: FastifyInstance, deps: AppDeps, metrics: Metrics
           backend: admin,
           token: adminToken,
           ...(deps.adminThrottle ? { throttle: deps.adminThrottle } : {}),
+          ...(deps.rateLimitRedis ? { throttleRedis: deps.rateLimitRedis } : {}),
           uploadLimitBytes: deps.uploadLimitBytes ?? 20 * KIB * KIB,
           feedback: deps.feedback,
           unanswered: deps.unanswered,

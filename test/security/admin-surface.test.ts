@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../config.js';
 import { logSettings } from '../../service.js';
 import type { AdminBackend } from '../../server/http/admin.js';
-import { tokenThrottle } from '../../server/http/admin.js';
+import { tokenThrottle } from '../../server/http/admin-throttle.js';
 import { ingestBusy } from '../../server/http/errors.js';
 import { buildTestApp } from '../server/http/setup.js';
 
