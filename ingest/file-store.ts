@@ -133,29 +133,20 @@ export function createFileIndexStore(dir: string, options: FileStoreOptions = {}
     return m;
   }
 
-  function segment(id: string): Promise<LoadedSegment> {
-    let p = loaded.get(id);
+  /** A segment's content or meta, read once; a failed read is forgotten so that the next call tries again. */
+  function cachedRead<T>(cache: Map<string, Promise<T>>, id: string, read: (dir: string) => Promise<T>): Promise<T> {
+    let p = cache.get(id);
     if (!p) {
-      p = readSegment(path.join(segmentsDir, id)).catch((e: unknown) => {
-        loaded.delete(id);
+      p = read(path.join(segmentsDir, id)).catch((e: unknown) => {
+        cache.delete(id);
         throw unreadable(`segment ${id}`, e);
       });
-      loaded.set(id, p);
+      cache.set(id, p);
     }
     return p;
   }
-
-  function segmentMeta(id: string): Promise<SegmentMeta> {
-    let p = metas.get(id);
-    if (!p) {
-      p = readSegmentMeta(path.join(segmentsDir, id)).catch((e: unknown) => {
-        metas.delete(id);
-        throw unreadable(`segment ${id}`, e);
-      });
-      metas.set(id, p);
-    }
-    return p;
-  }
+  const segment = (id: string) => cachedRead(loaded, id, (dir) => readSegment(dir));
+  const segmentMeta = (id: string) => cachedRead(metas, id, readSegmentMeta);
 
   /** A format 1 version folder, read as one segment (never cached: a draft may extend its graph). */
   async function legacyParts(m: Manifest): Promise<LoadedSegment> {
