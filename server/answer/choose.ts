@@ -10,7 +10,7 @@ import { FEATURES, rankProcedures, ALL_ON, type ProcedureCandidate, type RankSwi
 import { hybridChunks, type QueryView } from './retrieve.js';
 import { QUESTION_WORDS } from './understand.js';
 
-export const DECISION_FEATURES = ['margin', 'queryCov', 'recordCov', 'nameCov', 'chunk', 'unknown', 'short', 'unknownPairs', 'softmax', 'oddObject'] as const;
+export const DECISION_FEATURES = ['margin', 'queryCov', 'recordCov', 'nameCov', 'chunk', 'unknown', 'short', 'unknownPairs', 'softmax', 'oddObject', 'poolGap', 'hitGap'] as const;
 
 const Logistic = z.object({ bias: z.number(), weights: z.array(z.number()).length(DECISION_FEATURES.length) });
 type Logistic = z.infer<typeof Logistic>;
@@ -92,6 +92,9 @@ export function decisionFeatures(k: Knowledge, q: QueryView, cands: ProcedureCan
     pairs ? unseenPairs / pairs : 0,
     softmaxTop(cands),
     oddObject(k, q),
+    // How far the top name's telling words, against its nearest rivals', fit the question.
+    top.features.poolCov - (cands[1]?.features.poolCov ?? 0),
+    top.features.poolHit - (cands[1]?.features.poolHit ?? 0),
   ];
 }
 

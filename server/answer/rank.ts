@@ -6,7 +6,7 @@ import type { Knowledge, ProcedureEntry } from './knowledge.js';
 import { accentedSyllables, newStyleTones, type RankedChunk, type QueryView } from './retrieve.js';
 
 /** The features, in the order the model's weights use. Each is roughly in 0..1. */
-export const FEATURES = ['name', 'record', 'chunk', 'nameCov', 'nameIdfCov', 'namePairs', 'queryCov', 'recordCov', 'variant', 'cueAgree', 'cueExtra', 'cueMissing', 'generic', 'who', 'level', 'curated', 'accentClash'] as const;
+export const FEATURES = ['name', 'record', 'chunk', 'nameCov', 'nameIdfCov', 'namePairs', 'queryCov', 'recordCov', 'variant', 'cueAgree', 'cueExtra', 'cueMissing', 'generic', 'who', 'level', 'curated', 'accentClash', 'poolCov', 'poolHit', 'levelAsk'] as const;
 /**
  * Features whose weight is set, not fitted: a curated record is one of the procedures people ask
  * about most, which a sample drawn at random from the catalogue cannot teach.
@@ -71,6 +71,32 @@ function cueFeatures(entry: ProcedureEntry, asked: Uint8Array): { mismatch: numb
 /** Who is asking: a business or organisation, or a person and their family. */
 const BUSINESS = /\b(cong ty|doanh nghiep|to chuc|ngan hang|hop tac xa|co so|nha may|xuong|chi nhanh|van phong|company|firm|bank|enterprise|organisation|organization|institution|we are)\b/;
 const PERSON = /\b(toi|em|minh|chau|bo|me|vo|chong|con|ong|ba|nha toi|nha em|ca nhan|i am|i'm|my)\b/;
+
+/**
+ * The level a question addresses, from the office it names: a ward or commune ("ra phường",
+ * "UBND xã"), a city department or the city ("Sở Tư pháp", "UBND thành phố"), or a ministry and
+ * its departments ("Bộ Công an", "Cục Hàng hải"). The same procedure often
+ * exists at two levels; the office named tells which one the person deals with. Folded text, so
+ * the patterns avoid the words these fold onto (xã hội, phương tiện, sổ đỏ, bố, cực kỳ).
+ */
+const LEVEL_CUES: Array<[level: 'xa' | 'tinh' | 'bo', cue: RegExp]> = [
+  ['xa', /\b(?:ubnd|uy ban nhan dan|uy ban|cong an|ra|len|cua) (?:phuong|xa)\b(?! hoi)|\bcap xa\b|\b(?:ward|commune)\b/],
+  ['tinh', /\b(?:kinh gui|gui|chao|len|ra) so\b|\bso (?:tu phap|xay dung|tai chinh|noi vu|y te|cong thuong|nong nghiep|giao duc|van hoa|khoa hoc|ngoai vu|tai nguyen|lao dong|giao thong|ke hoach|thong tin|quy hoach|du lich)\b|\b(?:ubnd|uy ban nhan dan|cong an) (?:thanh pho|tp|tinh)\b|\bcap tinh\b|\b(?:department of|city people's committee|provincial)\b/],
+  ['bo', /\bbo (?:tai chinh|cong an|xay dung|tu phap|y te|cong thuong|nong nghiep|giao duc|quoc phong|ngoai giao|noi vu|khoa hoc|van hoa|lao dong|giao thong|tai nguyen)\b|\b(?<!(?:tich|chi) )cuc (?!ky|ki|chang)[a-z]|\btong cuc\b|\buy ban chung khoan\b|\bcap bo\b|\bministry\b/],
+];
+
+function askedLevels(cueText: string): Set<string> {
+  return new Set(LEVEL_CUES.filter(([, cue]) => cue.test(cueText)).map(([level]) => level));
+}
+
+const LEVEL_NAMES: Record<string, RegExp> = { xa: /xã|huyện/i, tinh: /tỉnh/i, bo: /bộ|trung ương/i };
+
+/** 1 when the record is done at a level the question names, 0 when it names only others, ½ when it names none. */
+function levelMatches(entry: ProcedureEntry, asked: ReadonlySet<string>): number {
+  if (!asked.size || !entry.procedure.level.length) return 0.5;
+  for (const l of asked) if (entry.procedure.level.some((x) => LEVEL_NAMES[l]!.test(x))) return 1;
+  return 0;
+}
 
 /** Whether a posting list (ascending documents) holds a document. */
 function holds(docs: Uint32Array, doc: number): boolean {
@@ -182,6 +208,33 @@ function normalisedHits(index: TermIndex, terms: WeightedTerms, limit: number): 
   return new Map(hits.map((h) => [h.doc, h.score / max]));
 }
 
+/**
+ * Name words weighed by how rare they are among the candidates themselves: the words that tell
+ * near neighbours apart ("thu hồi" from "cấp", "loại 3" from "loại 1, loại 2"), where the
+ * catalogue-wide weights favour the words they all share. poolCov: the share of a name's telling
+ * words the question says; poolHit: the share of the question's telling words the name has.
+ */
+function poolFeatures(cands: ProcedureCandidate[], meaning: ReadonlySet<string>): void {
+  const n = cands.length;
+  if (n < 2) return;
+  const df = new Map<string, number>();
+  for (const c of cands) for (const t of new Set(c.entry.nameTokens)) df.set(t, (df.get(t) ?? 0) + 1);
+  const w = (t: string) => Math.log((n + 1) / (df.get(t) ?? 0.5));
+  let asked = 0;
+  for (const [t] of df) if (meaning.has(t)) asked += w(t);
+  for (const c of cands) {
+    let all = 0;
+    let said = 0;
+    for (const t of new Set(c.entry.nameTokens)) {
+      const x = w(t);
+      all += x;
+      if (meaning.has(t)) said += x;
+    }
+    c.features.poolCov = all ? said / all : 0;
+    c.features.poolHit = asked ? said / asked : 0;
+  }
+}
+
 export function rankProcedures(
   k: Knowledge,
   q: QueryView,
@@ -213,6 +266,7 @@ export function rankProcedures(
   for (let i = 0; i + 1 < seq.length; i++) pairs.add(`${seq[i]}_${seq[i + 1]}`);
   const asked = cues(q.cueText);
   const business = BUSINESS.test(q.cueText);
+  const levels = askedLevels(q.cueText);
   const person = PERSON.test(q.cueText);
   const nameUnits = weighUnits(q, k.nameIdf, (t) => q.english && k.nameDf(t) === 0);
   const recordUnits = weighUnits(q, (t) => k.records.idf(t), (t) => k.records.df(t) === 0);
@@ -256,10 +310,13 @@ export function rankProcedures(
       level: st.level,
       curated: st.curated,
       accentClash: q.accented.size ? accentClash(entry, q.accented) : 0,
+      poolCov: 0,
+      poolHit: 0,
+      levelAsk: levelMatches(entry, levels),
     };
-    let score = 0;
-    for (const f of FEATURES) score += weights[f] * features[f];
-    out.push({ entry, score, features, nameCoverage, queryCoverage, chunks: own });
+    out.push({ entry, score: 0, features, nameCoverage, queryCoverage, chunks: own });
   }
+  poolFeatures(out, meaning);
+  for (const c of out) for (const f of FEATURES) c.score += weights[f] * c.features[f];
   return out.sort((a, b) => b.score - a.score || a.entry.slot - b.entry.slot).slice(0, limit);
 }
