@@ -5,6 +5,7 @@
 // the right record is among the first three.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { BoostedTrees, boostedLogOdds } from './boosted.js';
 import type { Knowledge } from './knowledge.js';
 import { FEATURES, rankProcedures, ALL_ON, type ProcedureCandidate, type RankSwitches, type RankWeights } from './rank.js';
 import { hybridChunks, type QueryView } from './retrieve.js';
@@ -20,6 +21,14 @@ export const RankModel = z.object({
   weights: z.object(Object.fromEntries(FEATURES.map((f) => [f, z.number()])) as Record<(typeof FEATURES)[number], z.ZodNumber>),
   /** P(top record is right). */
   answer: Logistic,
+  /**
+   * A correction to `answer`'s log-odds from boosted trees over answerFeatures: the decision
+   * features plus the first record's ranking features and how far it leads the second. Trees see
+   * interactions a linear model cannot (a long letter whose first record leads on its telling
+   * words but not on coverage, say); the linear part keeps the decision monotone where the tune
+   * split has few examples (a short question naming a popular procedure exactly).
+   */
+  answerTrees: BoostedTrees.optional(),
   /** P(the right record is among the first three). */
   offer: Logistic,
   thresholds: z.object({ answer: z.number(), offer: z.number() }),
@@ -42,8 +51,10 @@ export interface ChooseSwitches extends RankSwitches {
   askBack: boolean;
   /** The calibrated decision (off: always answer with the top record). */
   decision: boolean;
+  /** The boosted trees for the answer decision (off: the logistic model). */
+  boosted: boolean;
 }
-export const CHOOSE_ALL_ON: ChooseSwitches = { ...ALL_ON, askBack: true, decision: true };
+export const CHOOSE_ALL_ON: ChooseSwitches = { ...ALL_ON, askBack: true, decision: true, boosted: true };
 
 export type Verdict =
   | { kind: 'answer'; best: ProcedureCandidate; confidence: number }
@@ -97,6 +108,45 @@ export function decisionFeatures(k: Knowledge, q: QueryView, cands: ProcedureCan
     top.features.poolHit - (cands[1]?.features.poolHit ?? 0),
   ];
 }
+
+/**
+ * How the boosted decision may move with each feature: +1 only up, -1 only down; null: not read
+ * by the trees at all. More evidence for the first record, or a wider lead, never lowers the
+ * chance that it is right: the tune split holds no short question naming a popular procedure
+ * exactly, and unconstrained trees would guess there. The features that describe the kind of
+ * record or question rather than the evidence (curated, generic, who, level, short) are left to
+ * the linear part: the tune split samples the catalogue uniformly, where a short generic name or
+ * a curated record on top mostly means a wrong pick, while people ask about those most.
+ */
+const RANK_DIRECTION: Record<(typeof FEATURES)[number], 1 | -1 | null> = {
+  name: 1, record: 1, chunk: 1, nameCov: 1, nameIdfCov: 1, namePairs: 1, queryCov: 1, recordCov: 1, variant: -1, cueAgree: 1, cueExtra: -1,
+  cueMissing: -1, generic: null, who: null, level: null, curated: null, accentClash: -1, poolCov: 1, poolHit: 1, levelAsk: 1,
+};
+const DECISION_DIRECTION: Record<(typeof DECISION_FEATURES)[number], 1 | -1 | null> = {
+  margin: 1, queryCov: 1, recordCov: 1, nameCov: 1, chunk: 1, unknown: -1, short: 1, unknownPairs: -1, softmax: 1, oddObject: -1, poolGap: 1, hitGap: 1,
+};
+const TREE_RANK = FEATURES.filter((f) => RANK_DIRECTION[f] !== null);
+const TREE_DECISION = DECISION_FEATURES.flatMap((f, i) => (DECISION_DIRECTION[f] !== null ? [i] : []));
+
+/**
+ * What the boosted answer decision reads: the decision features, the first record's ranking
+ * features, the same minus the second record's, and its lead over the third. Only relative or
+ * bounded values: raw scores grow with the index and trees do not extrapolate.
+ */
+export function answerFeatures(cands: ProcedureCandidate[], decision: number[]): number[] {
+  const row = (c: ProcedureCandidate | undefined) => TREE_RANK.map((f) => c?.features[f] ?? 0);
+  const first = row(cands[0]);
+  const second = row(cands[1]);
+  return [...TREE_DECISION.map((i) => decision[i]!), ...first, ...first.map((x, i) => x - second[i]!), (cands[0]?.score ?? 0) - (cands[2]?.score ?? 0)];
+}
+
+/** The direction of each of answerFeatures, for fitting. */
+export const ANSWER_MONOTONE: readonly number[] = [
+  ...TREE_DECISION.map((i) => DECISION_DIRECTION[DECISION_FEATURES[i]!]!),
+  ...TREE_RANK.map((f) => RANK_DIRECTION[f]!),
+  ...TREE_RANK.map((f) => RANK_DIRECTION[f]!),
+  1,
+];
 
 const PREPOSITIONS = new Set(['cho', 'voi', 'tren']);
 const CLASSIFIERS = new Set(['con', 'cai', 'chiec', 'mot', 'nhung', 'cac', 'bac', 'ngoi', 'qua']);
@@ -159,7 +209,8 @@ export function decide(k: Knowledge, q: QueryView, cands: ProcedureCandidate[], 
   const named = best.features.queryCov >= 0.35 && best.features.accentClash === 0 && at('unknown') < 0.2 && !at('oddObject');
   // In an index of curated records only (data/ without the catalogue) being curated says nothing.
   const prior = best.entry.procedure.origin === 'curated' && named && k.catalogueLoaded ? model.curatedLogOdds : 0;
-  const pAnswer = probability(model.answer, x, prior);
+  const pAnswer =
+    model.answerTrees && switches.boosted ? probability(model.answer, x, prior + boostedLogOdds(model.answerTrees, answerFeatures(cands, x))) : probability(model.answer, x, prior);
   // A real procedure asked for something no record is about ("hộ chiếu cho con cá vàng") is
   // never answered outright, however well its name matches: at most the choices are offered.
   if (pAnswer >= model.thresholds.answer && !at('oddObject')) return { kind: 'answer', best, confidence: pAnswer };

@@ -1,15 +1,20 @@
 // Fitting the ranker and the answer / ask-back / not-found decision on the `tune` split only.
 // Used by tools/train.ts (writes server/answer/rank-model.json) and by the eval's refitted
 // ablation (each component switched off, the model fitted again without it).
+import { createHash } from 'node:crypto';
 import { buildLexicon } from '../../server/answer/lexicon.js';
 import { hybridChunks, viewQuery } from '../../server/answer/retrieve.js';
 import { FEATURES, PINNED, rankProcedures, type ProcedureCandidate, type RankWeights } from '../../server/answer/rank.js';
-import { CHOOSE_ALL_ON, DECISION_FEATURES, decisionFeatures, probability, type ChooseSwitches, type RankModel } from '../../server/answer/choose.js';
+import { ANSWER_MONOTONE, answerFeatures, CHOOSE_ALL_ON, DECISION_FEATURES, decisionFeatures, probability, type ChooseSwitches, type RankModel } from '../../server/answer/choose.js';
+import { boostedLogOdds } from '../../server/answer/boosted.js';
+import { fitBoosted } from './boost.js';
 import type { Knowledge } from '../../server/answer/knowledge.js';
 import { loadQuestions, type openEval, type Question } from './harness.js';
 
 interface Example {
   question: string;
+  /** The procedure (or the question, when out of scope): examples of one go to the same fold. */
+  group: string;
   /** Candidates with their features (the pool does not depend on the weights being fitted). */
   cands: ProcedureCandidate[];
   codes: Set<string> | null; // null: out of scope
@@ -60,6 +65,20 @@ function fitLogistic(xs: number[][], ys: number[], epochs = 2000, lr = 0.1, l2 =
   return { bias, weights: w };
 }
 
+/** Each example's P(y = 1) from trees fitted on the other folds. */
+function outOfFold(xs: number[][], ys: number[], groups: string[], offset: number[], folds = 5): number[] {
+  const foldOf = groups.map((g) => createHash('sha1').update(g).digest()[0]! % folds);
+  const p = new Array<number>(xs.length).fill(0);
+  for (let f = 0; f < folds; f++) {
+    const train = xs.flatMap((_, i) => (foldOf[i] === f ? [] : [i]));
+    const m = fitBoosted(train.map((i) => xs[i]!), train.map((i) => ys[i]!), { monotone: ANSWER_MONOTONE }, train.map((i) => offset[i]!));
+    xs.forEach((x, i) => {
+      if (foldOf[i] === f) p[i] = 1 / (1 + Math.exp(-(offset[i]! + boostedLogOdds(m, x))));
+    });
+  }
+  return p;
+}
+
 function rerank(k: Knowledge, ex: Example, weights: RankWeights): ProcedureCandidate[] {
   return ex.cands
     .map((c) => ({ ...c, score: FEATURES.reduce((s, f) => s + weights[f] * c.features[f], 0) }))
@@ -96,7 +115,7 @@ export async function fitRankModel(
     const v = viewQuery(q.question, lexicon);
     const chunks = switches.chunks ? hybridChunks(k, v, await ev.embedder.embeddings.embedQuery(v.embedText), { limit: 60, kind: 'procedure' }) : [];
     const cands = rankProcedures(k, v, chunks, start.weights, switches, 40);
-    examples.push({ question: q.question, cands, codes: q.expect.codes ? new Set(q.expect.codes) : null });
+    examples.push({ question: q.question, group: q.expect.codes?.[0] ?? q.id, cands, codes: q.expect.codes ? new Set(q.expect.codes) : null });
   }
   const inPool = examples.filter((e) => e.codes && e.cands.some((c) => e.codes!.has(c.entry.procedure.code))).length;
   const nProc = examples.filter((e) => e.codes).length;
@@ -105,23 +124,31 @@ export async function fitRankModel(
   const weights = Object.fromEntries(FEATURES.map((f, i) => [f, Number(w[i]!.toFixed(4))])) as RankWeights;
 
   const xs: number[][] = [];
+  const axs: number[][] = [];
   const yAnswer: number[] = [];
   const yOffer: number[] = [];
   for (const ex of examples) {
     const ranked = rerank(k, ex, weights);
     const v = viewQuery(ex.question, lexicon);
-    xs.push(decisionFeatures(k, v, ranked));
+    const x = decisionFeatures(k, v, ranked);
+    xs.push(x);
+    axs.push(answerFeatures(ranked, x));
     const top = ranked.slice(0, 3).map((c) => c.entry.procedure.code);
     yAnswer.push(ex.codes && top[0] && ex.codes.has(top[0]) ? 1 : 0);
     yOffer.push(ex.codes && top.some((c) => ex.codes!.has(c)) ? 1 : 0);
   }
   const answer = fitLogistic(xs, yAnswer);
   const offer = fitLogistic(xs, yOffer);
+  const boosted = switches.boosted && switches.decision;
+  const linear = xs.map((x) => Math.log(probability(answer, x) / (1 - probability(answer, x))));
+  const answerTrees = boosted ? fitBoosted(axs, yAnswer, { monotone: ANSWER_MONOTONE }, linear) : undefined;
 
   // The answer threshold: as many right answers as possible while confident wrong ones (a wrong
   // record, or any record for an out-of-scope question) stay within 4 % of the tune questions.
   // (At 2 % a third of the right answers are lost to asking back; the policy is a product choice.)
-  const pa = xs.map((x) => probability(answer, x));
+  // Trees fit their own examples closely: the threshold is chosen on out-of-fold probabilities
+  // (5 folds by procedure), as the model will see questions it was not fitted on.
+  const pa = boosted ? outOfFold(axs, yAnswer, examples.map((e) => e.group), linear) : xs.map((x) => probability(answer, x));
   const po = xs.map((x) => probability(offer, x));
   const MAX_WRONG = 0.04;
   let bestA = { t: 0.95, u: -Infinity };
@@ -149,6 +176,7 @@ export async function fitRankModel(
   const model: RankModel = {
     weights,
     answer: round(answer),
+    ...(answerTrees ? { answerTrees } : {}),
     offer: round(offer),
     thresholds: { answer: Number(bestA.t.toFixed(2)), offer: Number(bestO.t.toFixed(2)) },
     curatedLogOdds: start.curatedLogOdds,

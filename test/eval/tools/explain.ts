@@ -1,6 +1,7 @@
 // Why the engine chose what it chose: `npx tsx test/eval/tools/explain.ts "question"` prints the
 // query view, the top candidates with their features, and the decision features and verdict.
-import { decisionFeatures, DECISION_FEATURES, loadRankModel, probability, searchProcedures } from '../../../server/answer/choose.js';
+import { answerFeatures, decisionFeatures, DECISION_FEATURES, loadRankModel, probability, searchProcedures } from '../../../server/answer/choose.js';
+import { boostedLogOdds } from '../../../server/answer/boosted.js';
 import { buildLexicon } from '../../../server/answer/lexicon.js';
 import { viewQuery } from '../../../server/answer/retrieve.js';
 import { openEval } from '../harness.js';
@@ -20,5 +21,6 @@ for (const question of process.argv.slice(2)) {
   }
   const x = decisionFeatures(k, q, candidates);
   console.log(`  decision: ${DECISION_FEATURES.map((n, i) => `${n}=${x[i]!.toFixed(2)}`).join(' ')}`);
-  console.log(`  pAnswer=${probability(model.answer, x).toFixed(2)} (≥${model.thresholds.answer}) pOffer=${probability(model.offer, x).toFixed(2)} (≥${model.thresholds.offer}) → ${verdict.kind}`);
+  const trees = model.answerTrees ? ` with trees=${probability(model.answer, x, boostedLogOdds(model.answerTrees, answerFeatures(candidates, x))).toFixed(2)}` : '';
+  console.log(`  pAnswer=${probability(model.answer, x).toFixed(2)}${trees} (≥${model.thresholds.answer}) pOffer=${probability(model.offer, x).toFixed(2)} (≥${model.thresholds.offer}) → ${verdict.kind}`);
 }

@@ -1,7 +1,7 @@
 // The calibrated decision: answer when one record clearly wins, ask back when a few fit about
 // equally, say not found when nothing fits; and the model shipped with the code is valid.
 import { describe, expect, it } from 'vitest';
-import { decide, DECISION_FEATURES, loadRankModel, probability, type RankModel } from '../../../server/answer/choose.js';
+import { ANSWER_MONOTONE, answerFeatures, CHOOSE_ALL_ON, decide, DECISION_FEATURES, loadRankModel, probability, type RankModel } from '../../../server/answer/choose.js';
 import type { Knowledge, ProcedureEntry } from '../../../server/answer/knowledge.js';
 import { FEATURES, type ProcedureCandidate } from '../../../server/answer/rank.js';
 import type { QueryView } from '../../../server/answer/retrieve.js';
@@ -58,8 +58,27 @@ describe('decide', () => {
   });
 
   it('answers with the top record when the decision is switched off (ablation)', () => {
-    const v = decide(k, q, [cand('a', 0.2), cand('b', 0.19)], model, { records: true, lexicon: true, chunks: true, variants: true, askBack: true, decision: false });
+    const v = decide(k, q, [cand('a', 0.2), cand('b', 0.19)], model, { records: true, lexicon: true, chunks: true, variants: true, askBack: true, decision: false, boosted: true });
     expect(v.kind).toBe('answer');
+  });
+});
+
+describe('the boosted answer decision', () => {
+  const close = [cand('a', 1), cand('b', 0.98), cand('c', 0.97)];
+  const width = answerFeatures(close, DECISION_FEATURES.map(() => 0)).length;
+
+  it('adds the trees’ log-odds to the logistic model’s, and is switched off for ablation', () => {
+    expect(decide(k, q, close, model).kind).toBe('ask');
+    const sure: RankModel = { ...model, answerTrees: { base: 0, features: width, trees: [{ v: 10 }] } };
+    expect(decide(k, q, close, sure).kind).toBe('answer');
+    expect(decide(k, q, close, sure, { ...CHOOSE_ALL_ON, boosted: false }).kind).toBe('ask');
+    const doubt: RankModel = { ...model, answerTrees: { base: 0, features: width, trees: [{ v: -50 }] } };
+    expect(decide(k, q, [cand('a', 1), cand('b', 0.5)], doubt).kind).not.toBe('answer');
+  });
+
+  it('reads one direction for each of its features', () => {
+    expect(ANSWER_MONOTONE).toHaveLength(width);
+    expect(ANSWER_MONOTONE.every((d) => d === 1 || d === -1)).toBe(true);
   });
 });
 
@@ -71,5 +90,11 @@ describe('the shipped model', () => {
     expect(p).toBeGreaterThan(0);
     expect(p).toBeLessThan(1);
     expect(m.thresholds.answer).toBeGreaterThan(0);
+  });
+
+  it('ships boosted trees for the answer decision that read the engine’s feature vector', () => {
+    const m = loadRankModel();
+    expect(m.answerTrees?.trees.length).toBeGreaterThan(0);
+    expect(m.answerTrees?.features).toBe(ANSWER_MONOTONE.length);
   });
 });
