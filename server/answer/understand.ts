@@ -156,6 +156,28 @@ const FOLLOW_UP_FILLER = new Set(
 const PLACE = /\b(phuong|xa|quan|huyen|thi xa|thi tran|ward|commune|district) ([a-z]+(?: [a-z]+){0,2})/g;
 
 /**
+ * Names written as names: two or more capitalised words inside a sentence ("em ở Long Biên",
+ * "ông mất ở nhà tại phường Tây Hồ"). In a follow-up they say where or who, never which
+ * procedure. A sentence's first word is capitalised anyway and does not count.
+ */
+function properNames(question: string): string[] {
+  const out: string[] = [];
+  for (const m of question.matchAll(/(?<=\p{Ll}[,;:]?\s+)(\p{Lu}[\p{Ll}\p{M}]*(?:\s+\p{Lu}[\p{Ll}\p{M}]*)+)/gu)) out.push(m[1]!);
+  return out;
+}
+
+/**
+ * A turn that only tells something ("em ở Long Biên", "ông mất ở nhà tại phường Tây Hồ"): no
+ * question mark, no question word, no aspect asked. In a conversation it adds to what is being
+ * asked about rather than asking about something else.
+ */
+export function isStatement(question: string): boolean {
+  if (question.includes('?')) return false;
+  const f = fold(question);
+  return detectAspect(question) === 'overview' && !/\b(gi|j|nao|dau|sao|khong|ko|k|chua|bao nhieu|may|the nao|ntn|how|what|where|when|which|who|can i|do i|is it|are)\b/.test(f);
+}
+
+/**
  * Whether a question has no subject of its own: nothing is left once question words, filler
  * and place names are taken out ("còn lệ phí?", "nộp online được không?", "thế phường Cầu Giấy
  * thì sao?"). Such a question continues the conversation; one with a subject starts afresh.
@@ -163,6 +185,7 @@ const PLACE = /\b(phuong|xa|quan|huyen|thi xa|thi tran|ward|commune|district) ([
 export function isSubjectless(units: ReadonlyArray<{ typed: string[]; official: string[] }>, question: string): boolean {
   const placeWords = new Set<string>();
   for (const m of fold(question).matchAll(PLACE)) for (const w of m[0].split(' ')) placeWords.add(w);
+  for (const name of properNames(question)) for (const w of syllables(name)) placeWords.add(w);
   return units.every((u) => !u.official.length && u.typed.every((t) => QUESTION_WORDS.has(t) || FOLLOW_UP_FILLER.has(t) || placeWords.has(t) || /^\d+$/.test(t)));
 }
 

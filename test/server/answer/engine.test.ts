@@ -249,6 +249,16 @@ describe('conversations: a follow-up continues, a new subject starts afresh', ()
     expect(next.procedure?.code).toBe(first.procedure?.code);
     expect(next.aspect).toBe('fee');
   });
+
+  it('keeps the procedure when a turn only tells where ("em ở Long Biên"), and answers the next aspect about it', async () => {
+    const sessionId = 'conv-statement';
+    const first = await ask({ question: 'đăng ký kết hôn cần gì', sessionId });
+    const told = await ask({ question: 'em ở Long Biên', sessionId });
+    expect(told.procedure?.code).toBe(first.procedure?.code);
+    const next = await ask({ question: 'hết bao nhiêu tiền', sessionId });
+    expect(next.procedure?.code).toBe(first.procedure?.code);
+    expect(next.aspect).toBe('fee');
+  });
 });
 
 describe('intent: citizens\' letters are procedure questions', () => {

@@ -11,6 +11,7 @@ import {
   hasDeadlineCue,
   hasTaskCue,
   isGreeting,
+  isStatement,
   isSubjectless,
   withoutSalutation,
 } from '../../../server/answer/understand.js';
@@ -165,10 +166,29 @@ describe('isSubjectless (follow-up detection)', () => {
     expect(subjectless('mất bao lâu vậy')).toBe(true);
   });
 
+  it('takes a place written as a name for where, not what: "em ở Long Biên"', () => {
+    expect(subjectless('em ở Long Biên')).toBe(true);
+    expect(subjectless('thế ở Hà Đông thì sao')).toBe(true);
+    // Lower case, it is only words: "long" and "biên" could be part of a subject.
+    expect(subjectless('em ở long biên')).toBe(false);
+  });
+
   it('takes a question with a subject for a fresh start', () => {
     expect(subjectless('lý lịch tư pháp cần gì')).toBe(false);
     expect(subjectless('còn đăng ký thường trú thì sao?')).toBe(false);
     expect(subjectless('what about a passport?')).toBe(false);
+  });
+});
+
+describe('isStatement', () => {
+  it('takes a turn that only tells something for a statement', () => {
+    expect(isStatement('em ở Long Biên')).toBe(true);
+    expect(isStatement('ông mất ở nhà tại phường Tây Hồ')).toBe(true);
+  });
+
+  it('takes a question, or a turn asking about an aspect, for a question', () => {
+    for (const q of ['em ở Long Biên thì nộp ở đâu', 'ông mất ở nhà, làm giấy tờ gì', 'còn lệ phí', 'nộp online được không', 'how long does it take', 'làm ở phường nào?'])
+      expect(isStatement(q), q).toBe(false);
   });
 });
 
