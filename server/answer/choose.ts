@@ -31,6 +31,8 @@ export const RankModel = z.object({
   answerTrees: BoostedTrees.optional(),
   /** P(the right record is among the first three). */
   offer: Logistic,
+  /** A correction to `offer`'s log-odds, as answerTrees is to `answer`'s. */
+  offerTrees: BoostedTrees.optional(),
   thresholds: z.object({ answer: z.number(), offer: z.number() }),
   /**
    * Log-odds added when the top record is a curated one: the procedures people ask about most.
@@ -214,7 +216,7 @@ export function decide(k: Knowledge, q: QueryView, cands: ProcedureCandidate[], 
   // A real procedure asked for something no record is about ("hộ chiếu cho con cá vàng") is
   // never answered outright, however well its name matches: at most the choices are offered.
   if (pAnswer >= model.thresholds.answer && !at('oddObject')) return { kind: 'answer', best, confidence: pAnswer };
-  const pOffer = probability(model.offer, x);
+  const pOffer = model.offerTrees && switches.boosted ? probability(model.offer, x, boostedLogOdds(model.offerTrees, answerFeatures(cands, x))) : probability(model.offer, x);
   if (switches.askBack && pOffer >= model.thresholds.offer && cands.length > 1) {
     return { kind: 'ask', options: cands.slice(0, 3), confidence: pOffer };
   }

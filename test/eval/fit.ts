@@ -149,7 +149,9 @@ export async function fitRankModel(
   // Trees fit their own examples closely: the threshold is chosen on out-of-fold probabilities
   // (5 folds by procedure), as the model will see questions it was not fitted on.
   const pa = boosted ? outOfFold(axs, yAnswer, examples.map((e) => e.group), linear) : xs.map((x) => probability(answer, x));
-  const po = xs.map((x) => probability(offer, x));
+  const offerLinear = xs.map((x) => Math.log(probability(offer, x) / (1 - probability(offer, x))));
+  const offerTrees = boosted ? fitBoosted(axs, yOffer, { monotone: ANSWER_MONOTONE }, offerLinear) : undefined;
+  const po = boosted ? outOfFold(axs, yOffer, examples.map((e) => e.group), offerLinear) : xs.map((x) => probability(offer, x));
   const MAX_WRONG = 0.04;
   let bestA = { t: 0.95, u: -Infinity };
   for (let t = 0.2; t <= 0.95; t += 0.01) {
@@ -177,6 +179,7 @@ export async function fitRankModel(
     weights,
     answer: round(answer),
     ...(answerTrees ? { answerTrees } : {}),
+    ...(offerTrees ? { offerTrees } : {}),
     offer: round(offer),
     thresholds: { answer: Number(bestA.t.toFixed(2)), offer: Number(bestO.t.toFixed(2)) },
     curatedLogOdds: start.curatedLogOdds,

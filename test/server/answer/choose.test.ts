@@ -76,6 +76,14 @@ describe('the boosted answer decision', () => {
     expect(decide(k, q, [cand('a', 1), cand('b', 0.5)], doubt).kind).not.toBe('answer');
   });
 
+  it('corrects the offer the same way: trees sure that the right record is among the first three turn "not found" into choices', () => {
+    const weak = [cand('a', 0.2, 0.1), cand('b', 0.19, 0.1)];
+    expect(decide(k, q, weak, model).kind).toBe('none');
+    const offer: RankModel = { ...model, offerTrees: { base: 0, features: width, trees: [{ v: 10 }] } };
+    expect(decide(k, q, weak, offer).kind).toBe('ask');
+    expect(decide(k, q, weak, offer, { ...CHOOSE_ALL_ON, boosted: false }).kind).toBe('none');
+  });
+
   it('reads one direction for each of its features', () => {
     expect(ANSWER_MONOTONE).toHaveLength(width);
     expect(ANSWER_MONOTONE.every((d) => d === 1 || d === -1)).toBe(true);
@@ -92,9 +100,11 @@ describe('the shipped model', () => {
     expect(m.thresholds.answer).toBeGreaterThan(0);
   });
 
-  it('ships boosted trees for the answer decision that read the engine’s feature vector', () => {
+  it('ships boosted trees for the answer and the offer that read the engine’s feature vector', () => {
     const m = loadRankModel();
-    expect(m.answerTrees?.trees.length).toBeGreaterThan(0);
-    expect(m.answerTrees?.features).toBe(ANSWER_MONOTONE.length);
+    for (const trees of [m.answerTrees, m.offerTrees]) {
+      expect(trees?.trees.length).toBeGreaterThan(0);
+      expect(trees?.features).toBe(ANSWER_MONOTONE.length);
+    }
   });
 });

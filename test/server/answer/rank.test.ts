@@ -261,10 +261,10 @@ describe('the shipped weights', () => {
   // Scores of the shipped model on this catalogue. Re-fitting rank-model.json changes them on
   // purpose: review the new order and numbers, then update them here.
   it.each([
-    ['đăng ký khai sinh', [['khai-sinh', 12.8343], ['khai-sinh-lai', 10.2118], ['khai-sinh-nn', 9.5228]]],
-    ['đăng ký lại khai sinh', [['khai-sinh-lai', 12.9488], ['khai-sinh', 9.4967], ['khai-tu', 6.8907]]],
-    ['kinh doanh vắng', [['vang', 9.9691], ['ho-kinh-doanh', 6.2988]]],
-    ['doanh nghiệp xin giấy phép kinh doanh vàng', [['vang', 10.9083], ['ho-kinh-doanh', 4.9282], ['xay-dung', 2.6229]]],
+    ['đăng ký khai sinh', [['khai-sinh', 12.8198], ['khai-sinh-lai', 10.1724], ['khai-sinh-nn', 9.4875]]],
+    ['đăng ký lại khai sinh', [['khai-sinh-lai', 12.9328], ['khai-sinh', 9.4888], ['khai-tu', 6.854]]],
+    ['kinh doanh vắng', [['vang', 9.9394], ['ho-kinh-doanh', 6.2644]]],
+    ['doanh nghiệp xin giấy phép kinh doanh vàng', [['vang', 10.9004], ['ho-kinh-doanh', 4.9092], ['xay-dung', 2.6103]]],
   ] as const)('rank "%s" as they did when fitted', (question, expected) => {
     const got = rank(question, { weights: shippedWeights }).slice(0, expected.length);
     expect(got.map((c) => [c.entry.procedure.code, Math.round(c.score * 1e4) / 1e4])).toEqual(expected);
