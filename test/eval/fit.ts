@@ -24,7 +24,7 @@ const dot = (w: number[], x: number[]) => w.reduce((s, wi, i) => s + wi * x[i]!,
 const vec = (c: ProcedureCandidate) => FEATURES.map((f) => c.features[f]);
 
 /** Pairwise logistic loss: every right candidate above every wrong one of the same question. */
-function fitRanker(examples: Example[], start: number[], epochs = 1500, lr = 0.1, l2 = 1e-3): number[] {
+function fitRanker(examples: Example[], start: number[], epochs = 6000, lr = 0.1, l2 = 1e-3): number[] {
   const w = [...start];
   const pairs: Array<[number[], number[]]> = [];
   for (const ex of examples) {
@@ -92,7 +92,6 @@ export interface FitReport {
   top1: number;
 }
 
-/** Fit on the tune split, starting from `start`, with the given components switched off. */
 /**
  * The hand-set weights of the engine before the ranker was fitted (name match, coverage,
  * passages, variant penalty, a small bonus for curated records): the baseline the fitted ranker
@@ -101,6 +100,11 @@ export interface FitReport {
 export const HAND_WEIGHTS: RankWeights = Object.fromEntries(FEATURES.map((f) => [f, 0])) as RankWeights;
 Object.assign(HAND_WEIGHTS, { name: 0.25, nameCov: 0.35, queryCov: 0.45, chunk: 0.2, variant: -0.24, level: 0.03, curated: 0.12 });
 
+/**
+ * Fit on the tune split with the given components switched off. The ranker starts from the
+ * hand-set weights, so fitting is reproducible; `start` gives the pinned weights and the curated
+ * prior (and, with fitRanker false, the ranker weights kept as they are).
+ */
 export async function fitRankModel(
   ev: Awaited<ReturnType<typeof openEval>>,
   start: RankModel,
@@ -109,18 +113,22 @@ export async function fitRankModel(
 ): Promise<{ model: RankModel; report: FitReport }> {
   const k = ev.live.current()!;
   const lexicon = switches.lexicon ? buildLexicon() : [];
+  // The candidates and the ranker's starting point come from the hand-set weights (with the
+  // pinned ones as shipped), not from the model being replaced: fitting twice gives the same model.
+  const fromHand = options.fitRanker !== false;
+  const poolWeights: RankWeights = fromHand ? { ...HAND_WEIGHTS, ...Object.fromEntries([...PINNED].map((f) => [f, start.weights[f]])) } : start.weights;
   const tune = (options.questions ?? loadQuestions().filter((q) => q.split === 'tune')).filter((q) => !q.turns?.length && (q.expect.codes || q.expect.found === false));
   const examples: Example[] = [];
   for (const q of tune) {
     const v = viewQuery(q.question, lexicon);
     const chunks = switches.chunks ? hybridChunks(k, v, await ev.embedder.embeddings.embedQuery(v.embedText), { limit: 60, kind: 'procedure' }) : [];
-    const cands = rankProcedures(k, v, chunks, start.weights, switches, 40);
+    const cands = rankProcedures(k, v, chunks, poolWeights, switches, 60);
     examples.push({ question: q.question, group: q.expect.codes?.[0] ?? q.id, cands, codes: q.expect.codes ? new Set(q.expect.codes) : null });
   }
   const inPool = examples.filter((e) => e.codes && e.cands.some((c) => e.codes!.has(c.entry.procedure.code))).length;
   const nProc = examples.filter((e) => e.codes).length;
 
-  const w = options.fitRanker === false ? FEATURES.map((f) => start.weights[f]) : fitRanker(examples, FEATURES.map((f) => start.weights[f]));
+  const w = options.fitRanker === false ? FEATURES.map((f) => start.weights[f]) : fitRanker(examples, FEATURES.map((f) => poolWeights[f]));
   const weights = Object.fromEntries(FEATURES.map((f, i) => [f, Number(w[i]!.toFixed(4))])) as RankWeights;
 
   const xs: number[][] = [];
