@@ -19,7 +19,8 @@ export const BoostedTrees = z.object({
 export type BoostedTrees = z.infer<typeof BoostedTrees>;
 export type { TreeNode };
 
-function leaf(node: TreeNode, x: readonly number[]): number {
+/** The value of the leaf a feature vector reaches in one tree. */
+export function treeValue(node: TreeNode, x: readonly number[]): number {
   let n = node;
   while (!('v' in n)) n = x[n.f]! < n.t ? n.l : n.r;
   return n.v;
@@ -29,6 +30,6 @@ function leaf(node: TreeNode, x: readonly number[]): number {
 export function boostedLogOdds(m: BoostedTrees, x: readonly number[]): number {
   if (x.length !== m.features) throw new Error(`The boosted model expects ${m.features} features, got ${x.length}.`);
   let s = m.base;
-  for (const t of m.trees) s += leaf(t, x);
+  for (const t of m.trees) s += treeValue(t, x);
   return s;
 }

@@ -112,13 +112,14 @@ export function decisionFeatures(k: Knowledge, q: QueryView, cands: ProcedureCan
 }
 
 /**
- * How the boosted decision may move with each feature: +1 only up, -1 only down; null: not read
- * by the trees at all. More evidence for the first record, or a wider lead, never lowers the
- * chance that it is right: the tune split holds no short question naming a popular procedure
- * exactly, and unconstrained trees would guess there. The features that describe the kind of
- * record or question rather than the evidence (curated, generic, who, level, short) are left to
- * the linear part: the tune split samples the catalogue uniformly, where a short generic name or
- * a curated record on top mostly means a wrong pick, while people ask about those most.
+ * How the boosted decisions (answer and offer) may move with each feature: +1 only up, -1 only
+ * down; null: not read by the trees at all. More evidence for the first record, a wider lead or a
+ * shorter question never lowers the chance that it is right: the tune split holds no short
+ * question naming a popular procedure exactly, and unconstrained trees would guess there. The
+ * features that describe the kind of record rather than the evidence (curated, generic, who,
+ * level) are left to the linear part: the tune split samples the catalogue uniformly, where a
+ * short generic name or a curated record on top mostly means a wrong pick, while people ask about
+ * those most.
  */
 const RANK_DIRECTION: Record<(typeof FEATURES)[number], 1 | -1 | null> = {
   name: 1, record: 1, chunk: 1, nameCov: 1, nameIdfCov: 1, namePairs: 1, queryCov: 1, recordCov: 1, variant: -1, cueAgree: 1, cueExtra: -1,

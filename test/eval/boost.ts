@@ -1,7 +1,7 @@
 // Fitting gradient-boosted trees for the answer decision (server/answer/boosted.ts scores
 // them): logistic loss, Newton leaf values, depth-limited trees grown greedily over the sorted
 // values of each feature. The data are a few hundred questions, so exact splits are cheap.
-import type { BoostedTrees, TreeNode } from '../../server/answer/boosted.js';
+import { treeValue, type BoostedTrees, type TreeNode } from '../../server/answer/boosted.js';
 
 export interface BoostOptions {
   trees: number;
@@ -77,12 +77,6 @@ function grow(xs: number[][], order: Presorted, g: Float64Array, h: Float64Array
   return { f: best.f, t, l: grow(xs, order, g, h, left, depth - 1, o, ll, lh), r: grow(xs, order, g, h, right, depth - 1, o, rl, rh) };
 }
 
-function leafOf(node: TreeNode, x: readonly number[]): number {
-  let n = node;
-  while (!('v' in n)) n = x[n.f]! < n.t ? n.l : n.r;
-  return n.v;
-}
-
 const roundLeaves = (n: TreeNode): TreeNode => ('v' in n ? { v: Number(n.v.toFixed(5)) } : { ...n, l: roundLeaves(n.l), r: roundLeaves(n.r) });
 
 /**
@@ -110,7 +104,7 @@ export function fitBoosted(xs: number[][], ys: number[], options: Partial<BoostO
     }
     const tree = roundLeaves(grow(xs, order, g, h, all, o.depth, o));
     trees.push(tree);
-    for (let i = 0; i < n; i++) z[i]! += leafOf(tree, xs[i]!);
+    for (let i = 0; i < n; i++) z[i]! += treeValue(tree, xs[i]!);
   }
   return { base: Number(base.toFixed(5)), features: xs[0]?.length ?? 1, trees };
 }
