@@ -53,7 +53,7 @@ export interface ChooseSwitches extends RankSwitches {
   askBack: boolean;
   /** The calibrated decision (off: always answer with the top record). */
   decision: boolean;
-  /** The boosted trees for the answer decision (off: the logistic model). */
+  /** The boosted trees for the answer and offer decisions (off: the logistic models alone). */
   boosted: boolean;
 }
 export const CHOOSE_ALL_ON: ChooseSwitches = { ...ALL_ON, askBack: true, decision: true, boosted: true };

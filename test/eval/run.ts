@@ -14,7 +14,7 @@ const ABLATIONS: Array<[string, Partial<ChooseSwitches>]> = [
   ['no chunk retrieval (BM25 + vectors)', { chunks: false }],
   ['no variant cues', { variants: false }],
   ['no ask-back', { askBack: false }],
-  ['no boosted trees (the logistic answer decision alone)', { boosted: false }],
+  ['no boosted trees (the logistic decisions alone)', { boosted: false }],
   ['no decision (always answer the top record)', { decision: false }],
 ];
 
