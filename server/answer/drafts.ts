@@ -4,6 +4,7 @@
 import type { Language, Procedure } from '../../domain/records.js';
 import type { AnswerPartKind, AskResponse, Citation, ProcedureAnswer } from '../../domain/contract.js';
 import { composeCandidates, composeProcedureParts, notFound, PORTAL_SEARCH, truncate } from './compose.js';
+import { syllables } from '../../ingest/index.js';
 import type { Knowledge, ProcedureEntry } from './knowledge.js';
 import type { QueryView } from './retrieve.js';
 import type { ProcedureCandidate } from './rank.js';
@@ -88,14 +89,31 @@ export function alternativesOf(best: ProcedureCandidate, others: ProcedureCandid
     .map((o) => o.entry.procedure);
 }
 
-/** Whether every content word of the question occurs in the record (its name or its text). */
 /**
- * How much of what the question says (idf-weighted) the record says too. Words the lexicon mapped
- * to an official term ("bằng lái" → "giấy phép lái xe") count through that term: they are the
- * strongest sign of a subject of its own.
+ * The words of what a follow-up may ask about a record beyond what the record index holds: its
+ * fees, times, steps, agency and legal basis ("phí thẩm định bao nhiêu?" asks about a fee line).
+ * Built when a conversation first needs it, and kept with the record.
+ */
+const aspectWords = new WeakMap<ProcedureEntry, Set<string>>();
+
+function aspectVocabulary(entry: ProcedureEntry): Set<string> {
+  let words = aspectWords.get(entry);
+  if (!words) {
+    const p = entry.procedure;
+    const text = [p.agency ?? '', p.steps ?? '', ...p.channels.flatMap((c) => [c.time, c.fee, c.note ?? '']), ...p.legalBasis.map((l) => l.title)].join('\n');
+    words = new Set(syllables(text));
+    aspectWords.set(entry, words);
+  }
+  return words;
+}
+
+/**
+ * How much of what the question says (idf-weighted) the record says too, anywhere in it. Words the
+ * lexicon mapped to an official term ("bằng lái" → "giấy phép lái xe") count through that term:
+ * they are the strongest sign of a subject of its own.
  */
 export function fitShare(k: Knowledge, entry: ProcedureEntry, q: QueryView): number {
-  const has = (t: string) => entry.vocabulary.has(t) || k.records.postings(t).docs.includes(entry.slot);
+  const has = (t: string) => entry.vocabulary.has(t) || k.records.postings(t).docs.includes(entry.slot) || aspectVocabulary(entry).has(t);
   let total = 0;
   let fit = 0;
   for (const u of q.units) {
