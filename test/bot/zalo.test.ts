@@ -1,19 +1,14 @@
 // POST /webhooks/zalo: signature over the raw body, replay window, 200 at once, the answer sent
 // to a fake Zalo OA API as plain text.
-import { createHash } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { zaloWebhookPlugin } from '../../bot/zalo.js';
-import { createZaloClient } from '../../bot/zalo-client.js';
-import { createMemoryZaloTokenStore } from '../../bot/storage.js';
 import type { AnswerEngine } from '../../domain/contract.js';
 import { startFakeZalo, type FakeZalo } from './fakes/zalo-api.js';
+import { APP_ID, APP_SECRET, fakeZaloClient, OA_SECRET, postZaloEvent as post, zaloSignature } from './fakes/zalo-webhook.js';
 import { getEngine, recording, scriptedEngine, waitFor, type RecordingEngine } from './setup.js';
 import { askingBackOn } from '../helpers/ask-back.js';
 
-const APP_ID = '4291763606161179100';
-const OA_SECRET = 'oa-secret-key-XYZ';
-const APP_SECRET = 'app-secret-key-ABC';
 const NOW = new Date('2026-03-05T02:00:00Z');
 /** The engine asks back on this question with these (real) procedures. */
 const ASK_BACK = 'khai sinh';
@@ -32,13 +27,7 @@ afterEach(async () => {
 afterAll(() => zalo.close());
 
 async function buildApp(engine: AnswerEngine, now: () => Date = () => NOW): Promise<FastifyInstance> {
-  const client = createZaloClient({
-    apiBase: zalo.base,
-    oauthBase: zalo.base,
-    appId: APP_ID,
-    secretKey: APP_SECRET,
-    tokens: createMemoryZaloTokenStore({ accessToken: zalo.tokens.accessToken, refreshToken: zalo.tokens.refreshToken }),
-  });
+  const client = fakeZaloClient(zalo);
   const app = Fastify();
   await app.register(zaloWebhookPlugin, { appId: APP_ID, oaSecretKey: OA_SECRET, client, engine, now });
   await app.ready();
@@ -51,12 +40,6 @@ function event(name: string, fields: Record<string, unknown> = {}, at = NOW.getT
 }
 function textEvent(userId: string, text: string, msgId: string, at = NOW.getTime()) {
   return event('user_send_text', { sender: { id: userId }, recipient: { id: 'oa-1' }, message: { text, msg_id: msgId } }, at);
-}
-
-function post(app: FastifyInstance, body: Record<string, unknown>, signature?: string) {
-  const raw = JSON.stringify(body);
-  const mac = signature ?? `mac=${createHash('sha256').update(`${APP_ID}${raw}${String(body.timestamp)}${OA_SECRET}`).digest('hex')}`;
-  return app.inject({ method: 'POST', url: '/webhooks/zalo', headers: { 'content-type': 'application/json', 'x-zevent-signature': mac }, payload: raw });
 }
 
 describe('Zalo OA webhook', () => {
@@ -91,7 +74,7 @@ describe('Zalo OA webhook', () => {
     expect((await post(app, body, '')).statusCode).toBe(401);
     // A valid signature of a different body does not fit this one.
     const other = JSON.stringify({ ...body, message: { text: 'khác', msg_id: 'msg-2' } });
-    const mac = `mac=${createHash('sha256').update(`${APP_ID}${other}${body.timestamp}${OA_SECRET}`).digest('hex')}`;
+    const mac = zaloSignature(other, body.timestamp);
     expect((await post(app, body, mac)).statusCode).toBe(401);
     await app.close();
     expect(engine.requests).toHaveLength(0);
@@ -181,13 +164,7 @@ describe('Zalo OA webhook', () => {
 
   it('gives the configured contact with "not found" and to someone asking for "tổng đài"', async () => {
     const engine = recording(await getEngine());
-    const client = createZaloClient({
-      apiBase: zalo.base,
-      oauthBase: zalo.base,
-      appId: APP_ID,
-      secretKey: APP_SECRET,
-      tokens: createMemoryZaloTokenStore({ accessToken: zalo.tokens.accessToken, refreshToken: zalo.tokens.refreshToken }),
-    });
+    const client = fakeZaloClient(zalo);
     const app = Fastify();
     await app.register(zaloWebhookPlugin, { appId: APP_ID, oaSecretKey: OA_SECRET, client, engine, now: () => NOW, contact: { hotline: '024 3333 4444' } });
     apps.push(app);

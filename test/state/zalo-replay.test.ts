@@ -1,25 +1,19 @@
 // Zalo's replay window shared through Redis: behind a load balancer Zalo's retry of an event may
 // reach another replica, which must refuse it as the first one would. Two webhook servers with
 // their own Redis clients and the fake Zalo OA API; while Redis is away each keeps its own window.
-import { createHash } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { zaloWebhookPlugin } from '../../bot/zalo.js';
-import { createZaloClient } from '../../bot/zalo-client.js';
-import { createMemoryZaloTokenStore } from '../../bot/storage.js';
 import { createRateLimitRedis, redisReplayGuard } from '../../state/redis.js';
 import { startFakeZalo, type FakeZalo } from '../bot/fakes/zalo-api.js';
+import { APP_ID, APP_SECRET, fakeZaloClient, OA_SECRET, postZaloEvent as post } from '../bot/fakes/zalo-webhook.js';
 import { scriptedEngine } from '../bot/setup.js';
 import { waitFor } from '../helpers/wait.js';
 import { REDIS_URL, redisMissing, sayWhySkipped, unique } from './fixtures/services.js';
 
 const missing = await redisMissing();
 sayWhySkipped('test/state/zalo-replay.test.ts', missing);
-
-const APP_ID = '4291763606161179100';
-const OA_SECRET = 'oa-secret-key-XYZ';
-const APP_SECRET = 'app-secret-key-ABC';
 
 describe.skipIf(missing !== undefined)('the Zalo replay window shared through Redis', () => {
   let zalo: FakeZalo;
@@ -52,13 +46,7 @@ describe.skipIf(missing !== undefined)('the Zalo replay window shared through Re
     clients.push(redis);
     // Commands fail rather than queue before the connection is up (the rate limit's settings).
     if (redisUrl === REDIS_URL && redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
-    const client = createZaloClient({
-      apiBase: zalo.base,
-      oauthBase: zalo.base,
-      appId: APP_ID,
-      secretKey: APP_SECRET,
-      tokens: createMemoryZaloTokenStore({ accessToken: zalo.tokens.accessToken, refreshToken: zalo.tokens.refreshToken }),
-    });
+    const client = fakeZaloClient(zalo);
     const engine = scriptedEngine((request) => ({ answer: `Trả lời: ${request.question}` }));
     const app = Fastify();
     await app.register(zaloWebhookPlugin, { appId: APP_ID, oaSecretKey: OA_SECRET, client, engine, replays: redisReplayGuard(redis, prefix, logger) });
@@ -75,11 +63,6 @@ describe.skipIf(missing !== undefined)('the Zalo replay window shared through Re
     recipient: { id: 'oa-1' },
     message: { text, msg_id: msgId },
   });
-  function post(app: FastifyInstance, body: Record<string, unknown>) {
-    const raw = JSON.stringify(body);
-    const mac = `mac=${createHash('sha256').update(`${APP_ID}${raw}${String(body.timestamp)}${OA_SECRET}`).digest('hex')}`;
-    return app.inject({ method: 'POST', url: '/webhooks/zalo', headers: { 'content-type': 'application/json', 'x-zevent-signature': mac }, payload: raw });
-  }
 
   it('answers an event once when Zalo sends it to two replicas', async () => {
     const [a, b] = [await replica(), await replica()];
