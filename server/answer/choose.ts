@@ -33,7 +33,12 @@ export const RankModel = z.object({
   offer: Logistic,
   /** A correction to `offer`'s log-odds, as answerTrees is to `answer`'s. */
   offerTrees: BoostedTrees.optional(),
-  thresholds: z.object({ answer: z.number(), offer: z.number() }),
+  /**
+   * P(answer) from which the first record is the answer; P(offer) from which the first three are
+   * offered as the likely choices; and from `nearest` up to `offer`, they are offered as the
+   * nearest records only, saying that none clearly fits (below it: "not found").
+   */
+  thresholds: z.object({ answer: z.number(), offer: z.number(), nearest: z.number().optional() }),
   /**
    * Log-odds added when the top record is a curated one: the procedures people ask about most.
    * Set, not fitted: the tune split samples the catalogue uniformly, while questions do not.
@@ -60,7 +65,8 @@ export const CHOOSE_ALL_ON: ChooseSwitches = { ...ALL_ON, askBack: true, decisio
 
 export type Verdict =
   | { kind: 'answer'; best: ProcedureCandidate; confidence: number }
-  | { kind: 'ask'; options: ProcedureCandidate[]; confidence: number }
+  /** `nearest`: no record clearly fits; these are the closest, offered as such. */
+  | { kind: 'ask'; options: ProcedureCandidate[]; confidence: number; nearest?: boolean }
   | { kind: 'none'; closest?: ProcedureCandidate; confidence: number };
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -220,6 +226,9 @@ export function decide(k: Knowledge, q: QueryView, cands: ProcedureCandidate[], 
   const pOffer = model.offerTrees && switches.boosted ? probability(model.offer, x, boostedLogOdds(model.offerTrees, answerFeatures(cands, x))) : probability(model.offer, x);
   if (switches.askBack && pOffer >= model.thresholds.offer && cands.length > 1) {
     return { kind: 'ask', options: cands.slice(0, 3), confidence: pOffer };
+  }
+  if (switches.askBack && model.thresholds.nearest !== undefined && pOffer >= model.thresholds.nearest && cands.length > 1) {
+    return { kind: 'ask', options: cands.slice(0, 3), confidence: pOffer, nearest: true };
   }
   return { kind: 'none', closest: best, confidence: pAnswer };
 }

@@ -132,13 +132,16 @@ export function fitsRecord(k: Knowledge, entry: ProcedureEntry, q: QueryView): b
   return q.units.length > 0 && fitShare(k, entry, q) === 1;
 }
 
-/** An ask-back: the records that fit about equally, as choices; nothing is presented as the answer. */
-export function askBackDraft(options: Array<Pick<ProcedureCandidate, 'entry'>>, lang: Language): Draft {
+/**
+ * An ask-back: the records that fit about equally, as choices; nothing is presented as the answer.
+ * `nearest`: none fits clearly, and the text says these are only the closest records.
+ */
+export function askBackDraft(options: Array<Pick<ProcedureCandidate, 'entry'>>, lang: Language, nearest = false): Draft {
   const ps = options.map((o) => o.entry.procedure);
   return {
     intent: 'procedure',
     found: true,
-    ...oneBlock('candidates', composeCandidates(ps, lang)),
+    ...oneBlock('candidates', composeCandidates(ps, lang, nearest)),
     citations: ps.map((p) => ({ id: p.code, title: p.name, number: p.code, ...(p.url ? { url: p.url } : {}), section: 'overview', quote: p.name })),
     links: [{ label: lang === 'vi' ? 'Tra cứu thủ tục trên Cổng Dịch vụ công quốc gia' : 'Search procedures on the National Public Service Portal', url: PORTAL_SEARCH }],
     candidates: ps.map((p) => ({ code: p.code, name: p.name, level: p.level })),

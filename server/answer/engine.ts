@@ -201,7 +201,7 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
       const topic = answerTopicDeadlines(k, question, lang, deps.today(), lexicon);
       if (topic) return topic;
       // "hạn chót nộp tờ khai là ngày nào" in a citizen's letter: a procedure's deadline, not a task.
-      if (verdict.kind === 'ask') return askBackDraft(verdict.options, lang);
+      if (verdict.kind === 'ask') return askBackDraft(verdict.options, lang, verdict.nearest);
       if (q.tokens.length > 40) return nothingFound(lang);
       return whichUnit(lang);
     }
@@ -210,7 +210,7 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
       const topic = answerTopicDeadlines(k, question, lang, deps.today(), lexicon);
       if (topic) return topic;
     }
-    if (verdict.kind === 'ask') return askBackDraft(verdict.options, lang);
+    if (verdict.kind === 'ask') return askBackDraft(verdict.options, lang, verdict.nearest);
     return nothingFound(lang);
   }
 

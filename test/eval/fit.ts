@@ -170,18 +170,26 @@ export async function fitRankModel(
     });
     if (wrong / pa.length <= MAX_WRONG && right > bestA.u) bestA = { t, u: right };
   }
-  let bestO = { t: 0.5, u: -Infinity };
-  for (let t = 0.1; t <= 0.95; t += 0.01) {
-    let u = 0;
-    po.forEach((p, i) => {
-      if (pa[i]! >= bestA.t || p < t) return;
-      // Offering the right record helps; offering wrong ones costs a little more than "not found"
-      // (three near misses beside the portal link are a short detour); offering any for a question
-      // the catalogue cannot answer (out of scope) costs most: the person is sent on a detour.
-      u += yOffer[i] ? 0.6 : examples[i]!.codes ? -0.5 : -2;
-    });
-    if (u > bestO.u) bestO = { t, u };
-  }
+  // Two kinds of ask-back share P(offer). Above `offer` the choices are presented as what the
+  // person likely means: offering the right record helps; wrong ones cost a little more than
+  // "not found"; any for a question the catalogue cannot answer (out of scope) costs most.
+  // Between `nearest` and `offer` they are presented as the nearest records only ("none clearly
+  // fits", beside the portal link): three near misses then cost little more than "not found",
+  // which sends the person to the same portal, while the right one among them is one tap away.
+  const bestThreshold = (from: number, to: number, value: (hit: boolean, inScope: boolean) => number) => {
+    let best = { t: to, u: 0 };
+    for (let t = from; t < to - 1e-9; t += 0.01) {
+      let u = 0;
+      po.forEach((p, i) => {
+        if (pa[i]! >= bestA.t || p < t || p >= to) return;
+        u += value(yOffer[i] === 1, examples[i]!.codes !== null);
+      });
+      if (u > best.u) best = { t, u };
+    }
+    return best.t;
+  };
+  const offerT = bestThreshold(0.1, 0.96, (hit, inScope) => (hit ? 0.6 : inScope ? -0.5 : -2));
+  const nearestT = bestThreshold(0.05, offerT, (hit, inScope) => (hit ? 1 : inScope ? -0.25 : -1));
   const round = (m: { bias: number; weights: number[] }) => ({ bias: Number(m.bias.toFixed(4)), weights: m.weights.map((x) => Number(x.toFixed(4))) });
   const model: RankModel = {
     weights,
@@ -189,7 +197,7 @@ export async function fitRankModel(
     ...(answerTrees ? { answerTrees } : {}),
     ...(offerTrees ? { offerTrees } : {}),
     offer: round(offer),
-    thresholds: { answer: Number(bestA.t.toFixed(2)), offer: Number(bestO.t.toFixed(2)) },
+    thresholds: { answer: Number(bestA.t.toFixed(2)), offer: Number(offerT.toFixed(2)), nearest: Number(nearestT.toFixed(2)) },
     curatedLogOdds: start.curatedLogOdds,
     trainedOn: `tune split: ${nProc} procedure and ${examples.length - nProc} out-of-scope questions; features ${FEATURES.join(', ')}; decision ${DECISION_FEATURES.join(', ')}`,
   };

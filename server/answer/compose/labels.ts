@@ -30,6 +30,8 @@ export const L = {
     inVietnamese: '',
     ask: 'Bạn hỏi về thủ tục nào dưới đây?',
     pick: 'Chọn một thủ tục (hoặc gửi mã thủ tục) để xem chi tiết.',
+    askNearest: 'Tôi chưa thấy thủ tục nào khớp rõ với câu hỏi. Các thủ tục gần nhất trong dữ liệu:',
+    pickNearest: 'Nếu đúng là một trong số này, hãy chọn (hoặc gửi mã thủ tục) để xem chi tiết; nếu không, hãy tra cứu trên Cổng Dịch vụ công quốc gia hoặc hỏi lại với tên thủ tục cụ thể hơn.',
     districtGone:
       'cấp huyện (quận, huyện, thị xã) không còn từ 01/7/2025; nhiệm vụ của cấp này đã chuyển về cấp xã (phường, xã) hoặc cấp Thành phố.',
   },
@@ -60,6 +62,8 @@ export const L = {
     inVietnamese: ' (in Vietnamese)',
     ask: 'Which of these procedures do you mean?',
     pick: 'Pick one (or send its code) to see the details.',
+    askNearest: 'No procedure clearly matches your question. The closest ones in the data:',
+    pickNearest: 'If one of these is it, pick it (or send its code) to see the details; if not, search the National Public Service Portal or ask again naming the procedure more precisely.',
     districtGone:
       'the district level (quận, huyện, thị xã) was abolished on 1 July 2025; its tasks moved to the commune/ward level or to the city (provincial) level.',
   },

@@ -113,9 +113,12 @@ export function composeProcedureParts(p: Procedure, aspect: ProcedureAspect, lan
   return composed;
 }
 
-/** The ask-back answer when several procedures fit: their names and levels, numbered. */
-export function composeCandidates(candidates: Procedure[], lang: Language): string {
-  const t = L[lang];
+/**
+ * The ask-back answer when several procedures fit: their names and levels, numbered. With
+ * `nearest`, none fits clearly: the text says so and offers them as the closest only.
+ */
+export function composeCandidates(candidates: Procedure[], lang: Language, nearest = false): string {
+  const t = nearest ? { ...L[lang], ask: L[lang].askNearest, pick: L[lang].pickNearest } : L[lang];
   const shown = candidates.slice(0, 5);
   const fixed = t.ask.length + t.pick.length + 4;
   const line = (p: Procedure, i: number, max: number) => {

@@ -41,7 +41,7 @@ async function main() {
   const { model, report } = await fitRankModel(ev, loadRankModel());
   process.stderr.write(
     `tune: ${report.procedures} procedure questions (right record in the pool for ${report.inPool}), ${report.outOfScope} out of scope\n` +
-      `ranker top-1 on tune after fitting: ${report.top1}/${report.procedures}; thresholds answer ${model.thresholds.answer}, offer ${model.thresholds.offer}\n`,
+      `ranker top-1 on tune after fitting: ${report.top1}/${report.procedures}; thresholds answer ${model.thresholds.answer}, offer ${model.thresholds.offer}, nearest ${model.thresholds.nearest}\n`,
   );
   process.stdout.write(`${JSON.stringify(model, null, 2)}\n`);
   if (!values['dry-run']) writeFileSync(path.join(root, 'server/answer/rank-model.json'), `${JSON.stringify(model, null, 2)}\n`);

@@ -43,6 +43,17 @@ describe('decide', () => {
     expect(v.kind).toBe('none');
   });
 
+  it('offers the nearest records, saying none clearly fits, between the nearest and the offer threshold', () => {
+    // recordCov 0.24 gives P(offer) = sigmoid(-0.2) ≈ 0.45: under the offer threshold (0.5).
+    const weak = [cand('a', 0.2, 0.24), cand('b', 0.19, 0.24), cand('c', 0.18, 0.24)];
+    expect(decide(k, q, weak, model).kind).toBe('none');
+    const v = decide(k, q, weak, { ...model, thresholds: { ...model.thresholds, nearest: 0.4 } });
+    expect(v).toMatchObject({ kind: 'ask', nearest: true });
+    const sure = decide(k, q, [cand('a', 1), cand('b', 0.98), cand('c', 0.97)], { ...model, thresholds: { ...model.thresholds, nearest: 0.4 } });
+    expect(sure.kind).toBe('ask');
+    expect(sure.kind === 'ask' && sure.nearest).toBeFalsy();
+  });
+
   it('says not found with no candidates, and never asks back with one', () => {
     expect(decide(k, q, [], model).kind).toBe('none');
     expect(decide(k, q, [cand('a', 0.9)], { ...model, answer: { ...model.answer, bias: -50 } }).kind).toBe('none');
@@ -98,6 +109,8 @@ describe('the shipped model', () => {
     expect(p).toBeGreaterThan(0);
     expect(p).toBeLessThan(1);
     expect(m.thresholds.answer).toBeGreaterThan(0);
+    // From the nearest-records threshold through the offer one to the answer one, each asks for more.
+    expect(m.thresholds.nearest).toBeLessThanOrEqual(m.thresholds.offer);
   });
 
   it('ships boosted trees for the answer and the offer that read the engine’s feature vector', () => {

@@ -210,6 +210,19 @@ describe('composeCandidates: asking back when several procedures fit', () => {
   });
 });
 
+describe('composeCandidates: the nearest records when none clearly fits', () => {
+  it('says that none clearly fits, offers them as the closest and points to the portal, under 600 characters', () => {
+    const list = ['bo-tu-phap/1.001193.json', 'bo-tai-chinh/2.000809.json', 'bo-tu-phap/2.002797.json'].map(record);
+    const text = composeCandidates(list, 'vi', true);
+    const lines = text.split('\n');
+    expect(lines[0]).toMatch(/^Tôi chưa thấy thủ tục nào khớp rõ/);
+    expect(lines.filter((l) => /^\d\. /.test(l))).toHaveLength(3);
+    expect(lines.at(-1)).toMatch(/Cổng Dịch vụ công quốc gia/);
+    expect(text.length).toBeLessThanOrEqual(600);
+    expect(composeCandidates(list, 'en', true).split('\n')[0]).toBe('No procedure clearly matches your question. The closest ones in the data:');
+  });
+});
+
 describe('greeting', () => {
   it('greets in the question\'s language', () => {
     expect(greeting('vi')).toMatch(/^Xin chào!/);
