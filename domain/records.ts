@@ -37,6 +37,8 @@ export const DocumentMeta = z.object({
   place: z.string().optional(),
   addressees: z.array(z.string()).default([]), // "Kính gửi"
   recipients: z.array(z.string()).default([]), // "Nơi nhận"
+  /** The signature block: "KT. Chủ tịch, Phó Chủ tịch" and the signer's name when the text gives it. */
+  signer: z.object({ title: z.string().min(1), name: z.string().optional() }).optional(),
   language: Language.default('vi'),
   url: z.string().url().optional(),
   /** For a rendition: the id of the document it renders, and a note saying it is a rendition. */

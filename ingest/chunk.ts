@@ -57,8 +57,8 @@ export function splitLong(text: string, max = MAX_CHUNK): string[] {
 }
 
 const LABELS = {
-  vi: { number: 'Số', type: 'Loại văn bản', issuer: 'Cơ quan ban hành', date: 'Ngày ban hành', year: 'Năm', subject: 'Trích yếu', to: 'Kính gửi', note: 'Ghi chú' },
-  en: { number: 'No.', type: 'Type', issuer: 'Issued by', date: 'Date', year: 'Year', subject: 'Subject', to: 'To', note: 'Note' },
+  vi: { number: 'Số', type: 'Loại văn bản', issuer: 'Cơ quan ban hành', date: 'Ngày ban hành', year: 'Năm', subject: 'Trích yếu', to: 'Kính gửi', signer: 'Người ký', note: 'Ghi chú' },
+  en: { number: 'No.', type: 'Type', issuer: 'Issued by', date: 'Date', year: 'Year', subject: 'Subject', to: 'To', signer: 'Signed by', note: 'Note' },
 };
 
 /** The metadata as labelled lines: the header chunk, and the whole of a summary-only record. */
@@ -73,6 +73,7 @@ function headerText(doc: DocumentMeta): string {
   else if (doc.year) lines.push(`${l.year}: ${doc.year}`);
   if (doc.subject && !doc.title.includes(doc.subject)) lines.push(`${l.subject}: ${doc.subject}`);
   if (doc.addressees?.length) lines.push(`${l.to}: ${doc.addressees.join('; ')}`);
+  if (doc.signer) lines.push(`${l.signer}: ${doc.signer.title}${doc.signer.name ? ` ${doc.signer.name}` : ''}`);
   if (doc.note) lines.push(`${l.note}: ${doc.note}`);
   return lines.join('\n');
 }

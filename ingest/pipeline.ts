@@ -19,7 +19,7 @@ export { EmbedderMismatchError, IngestInputError, type IngestFailure, type Inges
  * Bump when parsing, chunking or task extraction changes what a file yields: the next run then
  * re-reads every source instead of trusting the stored results of unchanged files.
  */
-export const PIPELINE_VERSION = '2026-12-01.4-pages';
+export const PIPELINE_VERSION = '2026-12-02.5-signer';
 
 /** The previous version worth building on: none when rebuilding or when extraction changed since. */
 async function previousManifest(store: IndexStore, embedder: IdentifiedEmbeddings, rebuild: boolean): Promise<Manifest | null> {

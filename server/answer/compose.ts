@@ -3,7 +3,7 @@
 // procedure answers are built in compose/, task and document answers here.
 import type { Language } from '../../domain/records.js';
 import type { StoredDocument } from '../../ingest/index.js';
-import { scanPage, truncate, viDate } from './compose/text.js';
+import { enDate, scanPage, truncate, viDate } from './compose/text.js';
 import type { AnswerPart, Citation, Link, TaskAnswer } from '../../domain/contract.js';
 
 export { ANSWER_BUDGET, composeCandidates, composeProcedure, composeProcedureParts, type ComposedProcedure, type ComposeOptions } from './compose/procedure.js';
@@ -49,7 +49,7 @@ export function composeDocumentParts(doc: StoredDocument, passages: Citation[], 
     parts.push(part);
     paragraphs.push(paragraph);
   };
-  const date = doc.date ? (lang === 'vi' ? ` ngày ${viDate(doc.date)}` : ` of ${doc.date}`) : doc.year ? (lang === 'vi' ? ` năm ${doc.year}` : ` (${doc.year})`) : '';
+  const date = doc.date ? (lang === 'vi' ? ` ngày ${viDate(doc.date)}` : ` of ${enDate(doc.date)}`) : doc.year ? (lang === 'vi' ? ` năm ${doc.year}` : ` (${doc.year})`) : '';
   add({ kind: 'document', text: `${doc.title}${doc.number && !doc.title.includes(doc.number) ? ` (${doc.number})` : ''}${date}${doc.issuer ? ` — ${doc.issuer}` : ''}.` });
   if (doc.subject && !doc.title.includes(doc.subject)) add({ kind: 'text', text: doc.subject });
   if (doc.note) add({ kind: 'notes', text: doc.note });

@@ -5,6 +5,7 @@ import { fold, queryTerms, type StoredChunk, type StoredDocument, syllables, TYP
 import type { AskResponse, Citation } from '../../domain/contract.js';
 import { servesSource, sourcePath } from '../document-files.js';
 import { composeDocumentParts, truncate, viDate } from './compose.js';
+import { enDate } from './compose/text.js';
 import type { Knowledge } from './knowledge.js';
 import { expansionsFor, type LexiconEntry } from './lexicon.js';
 import { findBareDocumentNumber, findDocumentNumbers } from './understand.js';
@@ -96,13 +97,75 @@ export function answerDocument(k: Knowledge, docs: StoredDocument[], question: s
   };
 }
 
-/** A header field a question asks for: when it was issued, to whom it was sent, what it is about. */
-export type DocumentField = 'date' | 'addressees' | 'subject' | 'issuer';
+/**
+ * "Công văn 2458 yêu cầu thực hiện những văn bản nào?": the documents a full-text document cites,
+ * in the order it first cites them, each with what the index knows of it and the passage citing it.
+ * Null when the document is only a short record or cites none (the caller answers otherwise).
+ */
+export function answerCitedDocuments(k: Knowledge, doc: StoredDocument, question: string, lang: Language): Draft | null {
+  if (doc.summaryOnly) return null;
+  const own = doc.number ? norm(doc.number) : '';
+  const seen = new Map<string, { number: string; chunk: StoredChunk }>();
+  for (const i of k.chunksBySource.get(doc.id) ?? []) {
+    const chunk = k.snapshot.chunks[i]!;
+    if (chunk.section === 'header') continue;
+    for (const n of findDocumentNumbers(chunk.text)) {
+      const key = norm(n);
+      if (key !== own && !seen.has(key)) seen.set(key, { number: n, chunk });
+    }
+  }
+  if (!seen.size) return null;
+  const cited = [...seen].map(([key, v]) => ({ ...v, known: (k.documentsByNumber.get(key) ?? []).map((id) => k.documents.get(id)).find((d): d is StoredDocument => !!d) }));
+  // "Văn bản nào về ủy quyền … được công văn 2458 viện dẫn?": one of them, named by its subject.
+  const one = citedBySubject(k, question, cited.flatMap((c) => (c.known ? [c.known] : [])));
+  if (one) return answerDocument(k, [one], question, lang, []);
+  const vi = lang === 'vi';
+  const lines: string[] = [];
+  const citations: Citation[] = [];
+  for (const { number, chunk, known } of cited) {
+    const date = known?.date ? (vi ? ` ngày ${viDate(known.date)}` : ` of ${enDate(known.date)}`) : '';
+    const about = known?.subject ? ` — ${known.subject.replace(/^(?:V\/v|Về việc)\s*:?\s*/iu, '')}` : '';
+    const where = chunk.section ? ` [${vi ? 'mục' : 'item'} ${chunk.section}]` : '';
+    lines.push(`- ${known ? documentName(known, lang) : number}${date}${about}${where}`);
+    citations.push(citationOf(doc, chunk));
+  }
+  const name = documentName(doc, lang);
+  const lead = vi ? `${name} viện dẫn ${seen.size} văn bản:` : `${name} cites ${seen.size} document${seen.size === 1 ? '' : 's'}:`;
+  const answer = [lead, ...lines].join('\n');
+  return { intent: 'document', found: true, answer, citations, links: doc.url ? [{ label: doc.title, url: doc.url }] : [], parts: [{ kind: 'text', text: answer }] };
+}
+
+/**
+ * The one cited document whose subject the question's words clearly point to, if any: three or
+ * more of its subject's words, and half as much again as any other ("công" of "công văn" alone
+ * names nothing).
+ */
+function citedBySubject(k: Knowledge, question: string, docs: StoredDocument[]): StoredDocument | null {
+  const q = new Set(syllables(question));
+  const scored = docs
+    .map((d) => {
+      let s = 0;
+      let n = 0;
+      for (const t of new Set(syllables(d.subject ?? ''))) if (q.has(t)) (s += k.snapshot.termIdf(t) || 1), n++;
+      return { d, s, n };
+    })
+    .sort((a, b) => b.s - a.s);
+  const [best, next] = scored;
+  return best && best.n >= 3 && (!next || best.s >= next.s * 1.5) ? best.d : null;
+}
+
+/**
+ * A field of the document record a question asks for: when it was issued, to whom it was sent
+ * ("Kính gửi") and who else received it ("Nơi nhận"), what it is about, who issued and who signed it.
+ */
+export type DocumentField = 'date' | 'addressees' | 'recipients' | 'subject' | 'issuer' | 'signer';
 
 // Folded cues. "trước ngày nào" asks for a deadline in the document, not for its date.
 const FIELD_CUES: Array<[DocumentField, RegExp]> = [
   ['date', /\b(?:ban hanh|ky|phat hanh|ra)\b.{0,20}\b(?:ngay nao|ngay may|ngay bao nhieu|khi nao|bao gio|nam nao)\b|\bngay (?:ban hanh|ky)\b|^(?!.*\b(?:truoc|han|phai|hoan thanh|gui)\b).*\bngay nao\b|\b(?:when|what date) (?:was|is)\b.{0,60}\b(?:issued|signed|dated|published)\b|\bissue date\b|\bdate of issue\b/],
-  ['addressees', /\b(?:gui|gui cho|gui den|gui toi)\s+(?:nhung |cac )?(?:don vi|co quan|ai|noi nao)\b|\bkinh gui\b|\b(?:don vi|co quan) nao (?:nhan|duoc gui)\b|\baddressed to\b|\bsent to\b|\bwho (?:is|was) it (?:sent|addressed)\b|\bwhich (?:units|agencies|bodies|departments)\b.{0,30}\b(?:sent|addressed|receive)\b/],
+  ['signer', /\b(?:ai|nguoi nao|lanh dao nao|ong nao|ba nao) (?:da )?ky\b|\bnguoi ky\b|\bky boi\b|\bchu ky cua ai\b|\bwho signed\b|\bsigned by\b|\bsignator(?:y|ies)\b/],
+  ['recipients', /\bnoi nhan\b|\bduoc gui de biet\b|\bdistribution\b|\b(?:copied|cc) to\b|\brecipients\b/],
+  ['addressees', /\b(?:gui|gui cho|gui den|gui toi)\s+(?:nhung |cac )?(?:don vi|co quan|ai|noi nao)\b|\bkinh gui\b|\b(?:don vi|co quan) nao (?:nhan|duoc gui)\b|\b(?:co )?gui (?:cho )?(?:ubnd|uy ban|cac so|so)\b.{0,40}\bkhong\b|\baddressed to\b|\baddressees?\b|\bsent to\b|\bwho (?:is|was) it (?:sent|addressed)\b|\bwhich (?:units|agencies|bodies|departments)\b.{0,30}\b(?:sent|addressed|receive)\b/],
   ['subject', /\bve viec gi\b|\bve van de gi\b|\bve noi dung gi\b|\btrich yeu\b|\bnoi dung (?:gi|chinh)\b|\bwhat (?:is|was)\b.{0,60}\babout\b|\babout what\b|\bwhat (?:does|did)\b.{0,60}\b(?:say|concern)\b|\bsubject\b/],
   ['issuer', /\b(?:ai|co quan nao|don vi nao) ban hanh\b|\bdo (?:ai|co quan nao) ban hanh\b|\bwho issued\b|\bissued by whom\b/],
 ];
@@ -146,9 +209,22 @@ export function fieldLine(doc: StoredDocument, field: DocumentField, lang: Langu
       const about = doc.subject.replace(/^(?:V\/v|Về việc)\s*:?\s*/iu, '').replace(/[.;\s]+$/, '');
       return vi ? `${name} về việc ${about}.` : `${name} is about: ${about}.`;
     }
+    case 'recipients': {
+      if (!doc.recipients.length) return vi ? `Dữ liệu đã nạp không ghi phần "Nơi nhận" của ${name}.` : `The loaded data does not give the distribution list of ${name}.`;
+      // "Như trên" (as above) stands for the addressees: say who they are.
+      const asAbove = doc.addressees.length && doc.recipients.some((r) => /^(?:nhu tren|as above)\b/.test(fold(r)));
+      const above = asAbove ? (vi ? ` ("Như trên" là các nơi ở phần Kính gửi: ${doc.addressees.join('; ')})` : ` ("as above" stands for the addressees: ${doc.addressees.join('; ')})`) : '';
+      return vi ? `Nơi nhận ${name}: ${doc.recipients.join('; ')}${above}.` : `${name} was distributed to: ${doc.recipients.join('; ')}${above}.`;
+    }
     case 'issuer':
       if (!doc.issuer) return vi ? `Dữ liệu đã nạp không ghi cơ quan ban hành ${name}.` : `The loaded data does not give the issuer of ${name}.`;
       return vi ? `${name} do ${doc.issuer} ban hành.` : `${name} was issued by ${doc.issuer}.`;
+    case 'signer': {
+      if (!doc.signer) return vi ? `Dữ liệu đã nạp không ghi người ký ${name}.` : `The loaded data does not say who signed ${name}.`;
+      const who = doc.signer.name ? `${doc.signer.title} ${doc.signer.name}` : doc.signer.title;
+      const unnamed = doc.signer.name ? '' : vi ? ' (văn bản không ghi họ tên người ký)' : ' (the text does not give the signer\'s name)';
+      return vi ? `${name} do ${who} ký${unnamed}.` : `${name} was signed by: ${who}${unnamed}.`;
+    }
   }
 }
 
@@ -159,6 +235,8 @@ export function fieldLine(doc: StoredDocument, field: DocumentField, lang: Langu
 export function referencesBySubject(k: Knowledge, question: string, lang: Language, lexicon: readonly LexiconEntry[]): StoredDocument[] {
   const q = new Set(syllables(question));
   for (const x of expansionsFor([...q], lexicon)) for (const t of syllables(x)) q.add(t);
+  // "issued in December 2021": an English month counts as its number, as "tháng 12" does.
+  MONTHS_EN.forEach((m, i) => q.has(m.toLowerCase()) && q.add(String(i + 1)));
   const scored: Array<{ d: StoredDocument; s: number }> = [];
   for (const d of k.documents.values()) {
     if (!d.summaryOnly) continue;

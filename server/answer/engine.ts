@@ -20,7 +20,7 @@ import {
 } from './drafts.js';
 import { greeting, truncate } from './compose.js';
 import { answerDeadlines, answerTopicDeadlines, unitTaskList } from './deadlines.js';
-import { answerDocument, documentsForQuestion, referencesBySubject } from './documents.js';
+import { answerCitedDocuments, answerDocument, askedField, documentsForQuestion, referencesBySubject } from './documents.js';
 import type { Knowledge } from './knowledge.js';
 import { buildLexicon, type LexiconEntry } from './lexicon.js';
 import { type Phraser } from './llm.js';
@@ -127,11 +127,23 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
     const followUpUnit = mentioned && last?.intent === 'deadline';
     const unit = mentioned ?? given ?? (deadlineCue && last?.unit ? resolveUnit(last.unit) : null);
     const deadlines = (u: ResolvedUnit): Decided => ({ ...answerDeadlines(k, u, docs, lang, deps.today(), { question }), unit: u.name });
+    // A field of a named document's record ("ban hành năm nào", "có gửi UBND các xã không", "ai
+    // ký") is answered from the record, even where a deadline cue ("ngày nào") or a unit is heard
+    // too; a unit with a task cue still asks for that unit's tasks.
+    if (docs.length && askedField(question) && !(unit && taskCue)) {
+      const d = answerDocument(k, docs, question, lang, lexicon);
+      if (d) return { ...d, documentId: docs[0]!.id };
+    }
     // A named unit with a task cue, or a unit carried over in a conversation about deadlines.
     if (unit && (taskCue || followUpUnit || (docs.length > 0 && deadlineCue))) return deadlines(unit);
 
     // "Căn cứ pháp lý là văn bản nào?" in a conversation about a procedure asks for its legal basis.
     const continuesProcedure = last?.intent === 'procedure' && isSubjectless(viewQuery(question, lexicon).units, question);
+    // "Công văn 2458 yêu cầu thực hiện những văn bản nào?": the documents the named one cites.
+    if (docs.length && asksWhichDocument(question) && !continuesProcedure) {
+      const cited = answerCitedDocuments(k, docs[0]!, question, lang);
+      if (cited) return { ...cited, documentId: docs[0]!.id };
+    }
     if (asksWhichDocument(question) && !continuesProcedure) {
       const which = referencesBySubject(k, question, lang, lexicon);
       if (which.length) {

@@ -117,7 +117,7 @@ export function englishUnit(question: string): string | undefined {
 
 const WHICH_DOCUMENT = /\b(van ban nao|ke hoach nao|quyet dinh nao|nghi quyet nao|cong van nao|which (?:document|plan|decision|resolution|dispatch))\b/;
 /** "số mấy" asks for a document's number only when the question is about a document ("mẫu số mấy" is a form). */
-const WHICH_NUMBER = /\b(cong van|ke hoach|quyet dinh|nghi quyet|chuong trinh|chi thi|van ban)\b.*\b(so may|so bao nhieu)\b/;
+const WHICH_NUMBER = /\b(cong van|ke hoach|quyet dinh|nghi quyet|chuong trinh|chi thi|van ban)\b.*\b(so may|so bao nhieu|so hieu|so ky hieu)\b|\b(so hieu|so ky hieu) (?:cua )?(?:cong van|ke hoach|quyet dinh|nghi quyet|chuong trinh|chi thi|van ban)\b|\b(?:the )?number of (?:the|that|this) (?:document|plan|decision|resolution|dispatch|programme|program)\b/;
 
 /** "Kế hoạch … là kế hoạch số mấy?", "Văn bản nào về …": the question names a document by what it is about. */
 export function asksWhichDocument(question: string): boolean {

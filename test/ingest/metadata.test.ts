@@ -50,7 +50,10 @@ describe('a synthetic dispatch (test fixture) with a full date line', () => {
       subject: 'V/v thí điểm số hóa hồ sơ thủ tục hành chính (tài liệu kiểm thử)',
       addressees: ['Sở Tư pháp', 'Sở Nội vụ', 'UBND các xã, phường'],
       recipients: ['Như trên', 'Chủ tịch UBND Thành phố (để báo cáo)', 'Các Phó Chủ tịch UBND Thành phố', 'Lưu: VT, KSTT'],
+      // The signature block in the right column beside "Nơi nhận"; the fixture gives no name.
+      signer: { title: 'TM. Ủy ban nhân dân, KT. Chủ tịch' },
     });
+    expect(doc.signer?.name).toBeUndefined();
   });
 
   it('lets overrides win, and keeps the layout where an override is undefined', () => {
@@ -237,5 +240,30 @@ describe('header fields in Markdown and loose layouts', () => {
   it('reads a list of addressees with blank lines between its items', () => {
     const text = ['Số: 13/UBND-TEST', 'Kính gửi:', '', '- Sở Tư pháp;', '', '- Sở Nội vụ.', '', 'Nội dung công văn.'].join('\n');
     expect(readLayout(text).addressees).toEqual(['Sở Tư pháp', 'Sở Nội vụ']);
+  });
+});
+
+describe('the signature block', () => {
+  const end = (lines: string[]) => readLayout(['Số: 77/UBND-VP', '', 'Nội dung công văn.', '', ...lines].join('\n')).signer;
+
+  it('reads who signs for whom, the title and the name, one column (Markdown)', () => {
+    expect(end(['Nơi nhận:', '- Như trên;', '- Lưu: VT.', '', 'TM. ỦY BAN NHÂN DÂN', 'KT. CHỦ TỊCH', 'PHÓ CHỦ TỊCH', '', '(Đã ký)', '', '**Nguyễn Văn An**'])).toEqual({
+      title: 'TM. Ủy ban nhân dân, KT. Chủ tịch, Phó Chủ tịch',
+      name: 'Nguyễn Văn An',
+    });
+  });
+
+  it('reads the right column of a two-column layout, and a name in capitals', () => {
+    const lines = ['Nơi nhận:                         KT. GIÁM ĐỐC', '- Như trên;                        PHÓ GIÁM ĐỐC', '- Lưu: VT.', '', '                                  TRẦN THỊ BÌNH'];
+    expect(end(lines)).toEqual({ title: 'KT. Giám đốc, Phó Giám đốc', name: 'Trần Thị Bình' });
+  });
+
+  it('gives the title alone when the text says only "(Đã ký)", and nothing without a block', () => {
+    expect(end(['TM. ỦY BAN NHÂN DÂN', 'CHỦ TỊCH', '(Đã ký)'])).toEqual({ title: 'TM. Ủy ban nhân dân, Chủ tịch' });
+    expect(end(['Nơi nhận:', '- Như trên;', '- Lưu: VT.'])).toBeUndefined();
+  });
+
+  it('reads an English block', () => {
+    expect(end(['ON BEHALF OF THE PEOPLE\'S COMMITTEE', 'VICE CHAIRMAN', '(signed)'])).toEqual({ title: "On Behalf of the People's Committee, Vice Chairman" });
   });
 });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFile } from '../../../ingest/loaders/index.js';
-import { answerDocument, askedField, documentsForQuestion, fieldLine } from '../../../server/answer/documents.js';
+import { answerCitedDocuments, answerDocument, askedField, documentsForQuestion, fieldLine } from '../../../server/answer/documents.js';
 import type { Knowledge } from '../../../server/answer/knowledge.js';
 import { FIXTURE_DOCUMENTS, fixtureKnowledge } from './fixture-knowledge.js';
 
@@ -37,6 +37,13 @@ describe('askedField', () => {
     ['Công văn 3120/UBND-KSTTHC về việc gì?', 'subject'],
     ['What is dispatch 3120/UBND-KSTTHC about?', 'subject'],
     ['Công văn 3120 yêu cầu gửi báo cáo trước ngày nào?', null], // a deadline in it, not its date
+    ['CV 3120/UBND-KSTTHC ban hành năm nào, ngày cụ thể là ngày nào?', 'date'],
+    ['Công văn 3120/UBND-KSTTHC do ai ký?', 'signer'],
+    ['Who signed dispatch 3120/UBND-KSTTHC?', 'signer'],
+    ['Nơi nhận của công văn 3120 gồm những ai?', 'recipients'],
+    ['Who are the addressees of dispatch 3120/UBND-KSTTHC?', 'addressees'],
+    ['Công văn 3120 có gửi cho UBND các xã, phường không?', 'addressees'],
+    ['Sở Tài chính phải làm gì theo công văn 3120?', null],
   ])('%s → %s', (q, field) => expect(askedField(q)).toBe(field));
 });
 
@@ -73,5 +80,32 @@ describe('answerDocument leads with the field asked', () => {
     const doc = { ...[...k.documents.values()][0]!, date: undefined, year: 2023, addressees: [] };
     expect(fieldLine(doc, 'date', 'vi')).toMatch(/ban hành năm 2023; ngày ban hành không có trong dữ liệu đã nạp\.$/);
     expect(fieldLine(doc, 'addressees', 'vi')).toMatch(/^Dữ liệu đã nạp không ghi phần "Kính gửi"/);
+    expect(fieldLine({ ...doc, signer: undefined }, 'signer', 'vi')).toMatch(/^Dữ liệu đã nạp không ghi người ký/);
+  });
+
+  it('the signer, saying when the text gives no name', () => {
+    const doc = [...k.documents.values()][0]!;
+    expect(fieldLine({ ...doc, signer: { title: 'KT. Chủ tịch, Phó Chủ tịch', name: 'Nguyễn Văn An' } }, 'signer', 'vi')).toBe(
+      'Công văn 3120/UBND-KSTTHC do KT. Chủ tịch, Phó Chủ tịch Nguyễn Văn An ký.',
+    );
+    expect(fieldLine({ ...doc, signer: { title: 'KT. Chủ tịch, Phó Chủ tịch' } }, 'signer', 'en')).toBe(
+      "Official Dispatch No. 3120/UBND-KSTTHC was signed by: KT. Chủ tịch, Phó Chủ tịch (the text does not give the signer's name).",
+    );
+  });
+
+  it('the documents it cites, in order, each with the item citing it', () => {
+    const q = 'Công văn 3120/UBND-KSTTHC yêu cầu tiếp tục thực hiện những văn bản nào?';
+    const d = answerCitedDocuments(k, documentsForQuestion(k, q, 'vi')[0]!, q, 'vi')!;
+    const lines = d.answer.split('\n');
+    expect(lines[0]).toBe('Công văn 3120/UBND-KSTTHC viện dẫn 2 văn bản:');
+    expect(lines[1]).toMatch(/^- (?:Kế hoạch )?136\/KH-UBND.*\[mục 6/);
+    expect(lines[2]).toMatch(/^- (?:Quyết định )?280\/QĐ-UBND.*\[mục 6/);
+    expect(d.citations.every((c) => c.number === '3120/UBND-KSTTHC')).toBe(true);
+  });
+
+  it('the recipients, saying whom "Như trên" stands for', () => {
+    expect(answer('Nơi nhận của công văn 3120/UBND-KSTTHC gồm những ai?')).toBe(
+      'Nơi nhận Công văn 3120/UBND-KSTTHC: Như trên; Lưu: VT, KSTTHC ("Như trên" là các nơi ở phần Kính gửi: Các sở, ban, ngành Thành phố; UBND các xã, phường).',
+    );
   });
 });

@@ -168,6 +168,20 @@ describe('document questions', () => {
     expect(r.citations[0]?.number).toBe(number);
   });
 
+  it('answers a field of the record even where a deadline cue is heard ("năm nào", "ngày nào")', async () => {
+    const r = await ask({ question: 'CV 2458/UBND-SNV ban hành năm nào, ngày cụ thể là ngày nào?' });
+    expect(r.intent).toBe('document');
+    expect(r.answer.split('\n')[0]).toBe('Công văn 2458/UBND-SNV ban hành năm 2023; ngày ban hành không có trong dữ liệu đã nạp.');
+  });
+
+  it('lists the documents a dispatch cites, or the one of them named by its subject', async () => {
+    const all = await ask({ question: 'Công văn 2458/UBND-SNV yêu cầu thực hiện những văn bản nào?' });
+    expect(all.answer).toMatch(/^Công văn 2458\/UBND-SNV viện dẫn \d+ văn bản:/);
+    expect(all.answer).toContain('136/KH-UBND');
+    const one = await ask({ question: 'Văn bản nào về ủy quyền giải quyết thủ tục hành chính được công văn 2458 viện dẫn?' });
+    expect(one.citations[0]?.number).toBe('4610/QĐ-UBND');
+  });
+
   it('answers an English question from the English rendition', async () => {
     const r = await ask({ question: 'What does dispatch 2458/UBND-SNV ask?' });
     expect(r.language).toBe('en');

@@ -109,6 +109,8 @@ describe('document numbers', () => {
     expect(asksWhichDocument('Kế hoạch rà soát thủ tục hành chính ngày 14/12/2021 là kế hoạch số mấy?')).toBe(true);
     expect(asksWhichDocument('Which plan covers administrative reform for 2021-2025?')).toBe(true);
     expect(asksWhichDocument('Công văn 2458/UBND-SNV yêu cầu gì?')).toBe(false);
+    expect(asksWhichDocument('Cho em xin số hiệu của kế hoạch cải cách hành chính giai đoạn 2021 - 2025')).toBe(true);
+    expect(asksWhichDocument('What is the number of the plan on administrative reform for 2021-2025?')).toBe(true);
   });
 });
 
