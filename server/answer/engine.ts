@@ -181,7 +181,9 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
     // Nothing fits, and the question asks about an aspect (fee, time, papers …) or only tells something
     // ("ông mất ở nhà tại phường Tây Hồ"): it continues the conversation. Words of its own that the
     // conversation's record does not know make it a new subject.
-    if (lastProc && verdict.kind === 'none' && (detectAspect(question) !== 'overview' || isStatement(question)) && fitShare(k, lastProc, q) >= 0.5) {
+    // Offering the nearest records says as little as "not found": the conversation wins over them.
+    const weak = verdict.kind === 'none' || (verdict.kind === 'ask' && verdict.nearest === true);
+    if (lastProc && weak && (detectAspect(question) !== 'overview' || isStatement(question)) && fitShare(k, lastProc, q) >= 0.5) {
       return { ...procedureDraft(k, { entry: lastProc, chunks: [] }, question, lang, [], deps.today()), procedureCode: lastProc.procedure.code };
     }
     // With a unit named and only a weak cue ("khi nào", "phải"), a clear procedure wins; else the unit's deadlines.
