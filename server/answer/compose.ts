@@ -7,7 +7,7 @@ import { enDate, scanPage, truncate, viDate } from './compose/text.js';
 import type { AnswerPart, Citation, Link, TaskAnswer } from '../../domain/contract.js';
 
 export { ANSWER_BUDGET, composeCandidates, composeProcedure, composeProcedureParts, type ComposedProcedure, type ComposeOptions } from './compose/procedure.js';
-export { truncate, viDate } from './compose/text.js';
+export { enDate, truncate, viDate } from './compose/text.js';
 
 export const PORTAL_SEARCH = 'https://dichvucong.gov.vn/thu-tuc-hanh-chinh';
 export const HANOI_PORTAL = 'https://dichvucong.hanoi.gov.vn';

@@ -4,8 +4,7 @@ import type { Language } from '../../domain/records.js';
 import { fold, queryTerms, type StoredChunk, type StoredDocument, syllables, TYPE_NAMES } from '../../ingest/index.js';
 import type { AskResponse, Citation } from '../../domain/contract.js';
 import { servesSource, sourcePath } from '../document-files.js';
-import { composeDocumentParts, truncate, viDate } from './compose.js';
-import { enDate } from './compose/text.js';
+import { composeDocumentParts, enDate, truncate, viDate } from './compose.js';
 import type { Knowledge } from './knowledge.js';
 import { expansionsFor, type LexiconEntry } from './lexicon.js';
 import { findBareDocumentNumber, findDocumentNumbers } from './understand.js';
@@ -124,10 +123,11 @@ export function answerCitedDocuments(k: Knowledge, doc: StoredDocument, question
   const citations: Citation[] = [];
   for (const { number, chunk, known } of cited) {
     const date = known?.date ? (vi ? ` ngày ${viDate(known.date)}` : ` of ${enDate(known.date)}`) : '';
-    const about = known?.subject ? ` — ${known.subject.replace(/^(?:V\/v|Về việc)\s*:?\s*/iu, '')}` : '';
+    const about = known?.subject ? ` — ${subjectMatter(known.subject)}` : '';
     const where = chunk.section ? ` [${vi ? 'mục' : 'item'} ${chunk.section}]` : '';
     lines.push(`- ${known ? documentName(known, lang) : number}${date}${about}${where}`);
-    citations.push(citationOf(doc, chunk));
+    // One item often cites several: each passage is cited once.
+    if (!citations.some((c) => c.id === chunk.id)) citations.push(citationOf(doc, chunk));
   }
   const name = documentName(doc, lang);
   const lead = vi ? `${name} viện dẫn ${seen.size} văn bản:` : `${name} cites ${seen.size} document${seen.size === 1 ? '' : 's'}:`;
@@ -146,7 +146,11 @@ function citedBySubject(k: Knowledge, question: string, docs: StoredDocument[]):
     .map((d) => {
       let s = 0;
       let n = 0;
-      for (const t of new Set(syllables(d.subject ?? ''))) if (q.has(t)) (s += k.snapshot.termIdf(t) || 1), n++;
+      for (const t of new Set(syllables(d.subject ?? ''))) {
+        if (!q.has(t)) continue;
+        s += k.snapshot.termIdf(t) || 1;
+        n++;
+      }
       return { d, s, n };
     })
     .sort((a, b) => b.s - a.s);
@@ -175,6 +179,9 @@ export function askedField(question: string): DocumentField | null {
   for (const [field, re] of FIELD_CUES) if (re.test(f)) return field;
   return null;
 }
+
+/** A subject line without its "V/v" / "Về việc" lead: what the document is about. */
+const subjectMatter = (subject: string) => subject.replace(/^(?:V\/v|Về việc)\s*:?\s*/iu, '');
 
 const MONTHS_EN = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
@@ -206,7 +213,7 @@ export function fieldLine(doc: StoredDocument, field: DocumentField, lang: Langu
       return vi ? `${name} gửi: ${doc.addressees.join('; ')}.` : `${name} is addressed to: ${doc.addressees.join('; ')}.`;
     case 'subject': {
       if (!doc.subject) return vi ? `Dữ liệu đã nạp không ghi trích yếu của ${name}.` : `The loaded data does not give the subject of ${name}.`;
-      const about = doc.subject.replace(/^(?:V\/v|Về việc)\s*:?\s*/iu, '').replace(/[.;\s]+$/, '');
+      const about = subjectMatter(doc.subject).replace(/[.;\s]+$/, '');
       return vi ? `${name} về việc ${about}.` : `${name} is about: ${about}.`;
     }
     case 'recipients': {
