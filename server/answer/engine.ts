@@ -27,6 +27,7 @@ import { type Phraser } from './llm.js';
 import { allowedUrls, neutraliseLinksIn, stripBidi, stripMarkup } from './links.js';
 import { hybridChunks, viewQuery } from './retrieve.js';
 import { CHOOSE_ALL_ON, loadRankModel, searchProcedures, type ChooseSwitches, type RankModel } from './choose.js';
+import { ordinalPick, wordPick } from './pick.js';
 import { createSessionMemory, type SessionMemory } from './sessions.js';
 import {
   detectAspect,
@@ -165,14 +166,17 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
     const { q, candidates, verdict } = await findProcedures(k, question);
     const lastProc = last?.procedureCode ? k.procedures.get(last.procedureCode) : undefined;
     const subjectless = isSubjectless(q.units, question);
-    // The last turn asked back and this one adds no subject: the choice is still open.
-    if (!lastProc && subjectless && last?.candidateCodes?.length) {
-      const open = last.candidateCodes.flatMap((c) => {
-        const entry = k.procedures.get(c);
-        return entry ? [{ entry }] : [];
-      });
-      if (open.length) return askBackDraft(open, lang);
+    // The last turn asked back: "số 2", "cái thứ hai", or a word only one choice has ("lưu động")
+    // picks from its choices, unless the reply clearly asks about another record.
+    const offered = !lastProc && last?.candidateCodes?.length ? last.candidateCodes.flatMap((c) => k.procedures.get(c) ?? []) : [];
+    if (offered.length) {
+      const n = ordinalPick(question, offered.length);
+      const elsewhere = verdict.kind === 'answer' && !offered.includes(verdict.best.entry);
+      const chosen = n ? offered[n - 1]! : elsewhere ? null : wordPick(offered, q);
+      if (chosen) return { ...procedureDraft(k, { entry: chosen, chunks: [] }, question, lang, [], deps.today()), procedureCode: chosen.procedure.code };
     }
+    // The last turn asked back and this one adds no subject: the choice is still open.
+    if (subjectless && offered.length) return askBackDraft(offered.map((entry) => ({ entry })), lang);
     // A question without its own subject continues the conversation; so does one whose every word
     // fits the conversation's procedure ("phí thẩm định bao nhiêu?"). One with a subject of its own starts afresh.
     if (lastProc && (subjectless || fitsRecord(k, lastProc, q))) {
