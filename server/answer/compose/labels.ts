@@ -29,9 +29,9 @@ export const L = {
     level: 'cấp thực hiện',
     inVietnamese: '',
     ask: 'Bạn hỏi về thủ tục nào dưới đây?',
-    pick: 'Chọn một thủ tục (hoặc gửi mã thủ tục) để xem chi tiết.',
+    pick: 'Chọn một thủ tục (hoặc gửi số thứ tự, mã thủ tục) để xem chi tiết.',
     askNearest: 'Tôi chưa thấy thủ tục nào khớp rõ với câu hỏi. Các thủ tục gần nhất trong dữ liệu:',
-    pickNearest: 'Nếu đúng là một trong số này, hãy chọn (hoặc gửi mã thủ tục) để xem chi tiết; nếu không, hãy tra cứu trên Cổng Dịch vụ công quốc gia hoặc hỏi lại với tên thủ tục cụ thể hơn.',
+    pickNearest: 'Nếu đúng là một trong số này, hãy chọn (hoặc gửi số thứ tự, mã thủ tục) để xem chi tiết; nếu không, hãy tra cứu trên Cổng Dịch vụ công quốc gia hoặc hỏi lại với tên thủ tục cụ thể hơn.',
     districtGone:
       'cấp huyện (quận, huyện, thị xã) không còn từ 01/7/2025; nhiệm vụ của cấp này đã chuyển về cấp xã (phường, xã) hoặc cấp Thành phố.',
   },
@@ -61,9 +61,9 @@ export const L = {
     level: 'level',
     inVietnamese: ' (in Vietnamese)',
     ask: 'Which of these procedures do you mean?',
-    pick: 'Pick one (or send its code) to see the details.',
+    pick: 'Pick one (or send its number or code) to see the details.',
     askNearest: 'No procedure clearly matches your question. The closest ones in the data:',
-    pickNearest: 'If one of these is it, pick it (or send its code) to see the details; if not, search the National Public Service Portal or ask again naming the procedure more precisely.',
+    pickNearest: 'If one of these is it, pick it (or send its number or code) to see the details; if not, search the National Public Service Portal or ask again naming the procedure more precisely.',
     districtGone:
       'the district level (quận, huyện, thị xã) was abolished on 1 July 2025; its tasks moved to the commune/ward level or to the city (provincial) level.',
   },
