@@ -2,7 +2,7 @@
 // procedure's card (leading with the aspect asked), an ask-back with choices, the named
 // "not found" drafts; and how well a question fits a record (for conversations).
 import type { Language, Procedure } from '../../domain/records.js';
-import type { AnswerPartKind, AskResponse, Citation, ProcedureAnswer } from '../../domain/contract.js';
+import type { AnswerPartKind, AskResponse, Citation, ProcedureAnswer, ProcedureAspect } from '../../domain/contract.js';
 import { composeCandidates, composeProcedureParts, notFound, PORTAL_SEARCH, truncate } from './compose.js';
 import { syllables } from '../../ingest/index.js';
 import type { Knowledge, ProcedureEntry } from './knowledge.js';
@@ -44,9 +44,17 @@ function composedProcedure(p: Procedure, aspect: ReturnType<typeof detectAspect>
 /** An answer that is one block of one kind (an ask-back's list). */
 const oneBlock = (kind: AnswerPartKind, text: string): Pick<Draft, 'answer' | 'parts'> => ({ answer: text, parts: [{ kind, text }] });
 
-export function procedureDraft(k: Knowledge, c: Pick<ProcedureCandidate, 'entry' | 'chunks'>, question: string, lang: Language, alternatives: Procedure[], today: string): Draft {
+/** A procedure's answer, leading with `aspect` (by default what the question asks about). */
+export function procedureDraft(
+  k: Knowledge,
+  c: Pick<ProcedureCandidate, 'entry' | 'chunks'>,
+  question: string,
+  lang: Language,
+  alternatives: Procedure[],
+  today: string,
+  aspect: ProcedureAspect = detectAspect(question),
+): Draft {
   const p = c.entry.procedure;
-  const aspect = detectAspect(question);
   const sectionFor = { papers: 'papers', fee: 'channels', time: 'channels', online: 'channels', where: 'overview', steps: 'steps', legal: 'legal', overview: 'overview' }[aspect];
   const own = k.chunksBySource.get(p.code) ?? [];
   const chunks = own.map((i) => k.snapshot.chunks[i]!);
@@ -71,6 +79,7 @@ export function procedureDraft(k: Knowledge, c: Pick<ProcedureCandidate, 'entry'
     citations,
     links,
     procedure: toProcedureAnswer(p),
+    aspect,
     ...(alternatives.length ? { alternatives: alternatives.map((a) => ({ code: a.code, name: a.name })) } : {}),
   };
 }

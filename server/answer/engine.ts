@@ -173,7 +173,9 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
       const n = ordinalPick(question, offered.length);
       const elsewhere = verdict.kind === 'answer' && !offered.includes(verdict.best.entry);
       const chosen = n ? offered[n - 1]! : elsewhere ? null : wordPick(offered, q);
-      if (chosen) return { ...procedureDraft(k, { entry: chosen, chunks: [] }, question, lang, [], deps.today()), procedureCode: chosen.procedure.code };
+      // "số 2" asks nothing itself: the answer leads with what the ask-back's question asked.
+      const aspect = detectAspect(question) === 'overview' ? last?.aspect : undefined;
+      if (chosen) return { ...procedureDraft(k, { entry: chosen, chunks: [] }, question, lang, [], deps.today(), aspect), procedureCode: chosen.procedure.code };
     }
     // The last turn asked back and this one adds no subject: the choice is still open.
     if (subjectless && offered.length) return askBackDraft(offered.map((entry) => ({ entry })), lang);
@@ -241,7 +243,8 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
       const { unit, procedureCode, documentId, ...rest } = draft;
       if (req.sessionId && draft.found) {
         const candidateCodes = draft.candidates?.map((c) => c.code);
-        await sessions.remember(req.sessionId, { intent: draft.intent, language: lang, procedureCode, unit, documentId, ...(candidateCodes ? { candidateCodes } : {}), at: Date.now() });
+        const asked = candidateCodes ? { candidateCodes, aspect: detectAspect(req.question) } : {};
+        await sessions.remember(req.sessionId, { intent: draft.intent, language: lang, procedureCode, unit, documentId, ...asked, at: Date.now() });
       }
       let response: AskResponse = {
         id: newId(),
@@ -249,7 +252,7 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
         language: lang,
         ...rest,
         ...(unit ? { unit } : {}),
-        ...(draft.intent === 'procedure' ? { aspect: detectAspect(req.question) } : {}),
+        ...(draft.intent === 'procedure' ? { aspect: draft.aspect ?? detectAspect(req.question) } : {}),
         phrasedBy: 'composer',
       };
       response = neutraliseLinks(response);

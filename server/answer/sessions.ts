@@ -3,7 +3,7 @@
 // replicas share theirs through a store that answers asynchronously (state/: PostgreSQL), which
 // the engine awaits either way.
 import type { Language } from '../../domain/records.js';
-import type { Intent } from '../../domain/contract.js';
+import type { Intent, ProcedureAspect } from '../../domain/contract.js';
 
 export interface Turn {
   intent: Intent;
@@ -11,6 +11,8 @@ export interface Turn {
   procedureCode?: string | undefined;
   /** The choices offered when the engine asked back. */
   candidateCodes?: string[];
+  /** What that ask-back's question asked about (the fee, the papers …): a pick answers it. */
+  aspect?: ProcedureAspect | undefined;
   unit?: string | undefined;
   documentId?: string | undefined;
   at: number;

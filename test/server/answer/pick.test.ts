@@ -58,6 +58,12 @@ describe('a reply to an ask-back, through the engine', () => {
     // The answer is remembered: a follow-up is about the picked record.
     const fee = await a.engine.ask({ question: 'lệ phí bao nhiêu?', sessionId: 'pick' });
     expect(fee.procedure?.code).toBe('1.000656');
+    // The pick answers what the ask-back's question asked: the fee first.
+    sessions.remember('fee', { intent: 'procedure', language: 'vi', candidateCodes: ['1.000894', '1.000656'], aspect: 'fee', at: Date.now() });
+    const picked = await a.engine.ask({ question: '1', sessionId: 'fee' });
+    expect(picked.procedure?.code).toBe('1.000894');
+    expect(picked.aspect).toBe('fee');
+    expect(picked.answer.split('\n')[0]).toMatch(/^Lệ phí/);
     // Still open after a subjectless turn: the choices are offered again.
     sessions.remember('again', { intent: 'procedure', language: 'vi', candidateCodes: ['1.000894', '1.000656'], at: Date.now() });
     const again = await a.engine.ask({ question: 'còn lệ phí?', sessionId: 'again' });
