@@ -6,7 +6,7 @@ import type { StoredDocument } from '../../ingest/index.js';
 import { enDate, scanPage, truncate, viDate } from './compose/text.js';
 import type { AnswerPart, Citation, Link, TaskAnswer } from '../../domain/contract.js';
 
-export { ANSWER_BUDGET, composeCandidates, composeProcedure, composeProcedureParts, type ComposedProcedure, type ComposeOptions } from './compose/procedure.js';
+export { ANSWER_BUDGET, composeAspectAcross, composeCandidates, isOneLineAspect, composeProcedure, composeProcedureParts, type ComposedProcedure, type ComposeOptions } from './compose/procedure.js';
 export { enDate, truncate, viDate } from './compose/text.js';
 
 export const PORTAL_SEARCH = 'https://dichvucong.gov.vn/thu-tuc-hanh-chinh';

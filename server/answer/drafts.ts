@@ -3,7 +3,7 @@
 // "not found" drafts; and how well a question fits a record (for conversations).
 import type { Language, Procedure } from '../../domain/records.js';
 import type { AnswerPartKind, AskResponse, Citation, ProcedureAnswer, ProcedureAspect } from '../../domain/contract.js';
-import { composeCandidates, composeProcedureParts, notFound, PORTAL_SEARCH, truncate } from './compose.js';
+import { composeAspectAcross, composeCandidates, composeProcedureParts, isOneLineAspect, notFound, PORTAL_SEARCH, truncate } from './compose.js';
 import { syllables } from '../../ingest/index.js';
 import type { Knowledge, ProcedureEntry } from './knowledge.js';
 import type { QueryView } from './retrieve.js';
@@ -155,6 +155,17 @@ export function askBackDraft(options: Array<Pick<ProcedureCandidate, 'entry'>>, 
     links: [{ label: lang === 'vi' ? 'Tra cứu thủ tục trên Cổng Dịch vụ công quốc gia' : 'Search procedures on the National Public Service Portal', url: PORTAL_SEARCH }],
     candidates: ps.map((p) => ({ code: p.code, name: p.name, level: p.level })),
   };
+}
+
+/**
+ * A follow-up asking a one-line fact ("còn lệ phí?") while an ask-back's choices are open: that
+ * fact for each choice, with the choices still offered.
+ */
+export function aspectAcrossDraft(options: Array<Pick<ProcedureCandidate, 'entry'>>, aspect: ProcedureAspect, lang: Language, today: string): Draft {
+  const ask = askBackDraft(options, lang);
+  if (!isOneLineAspect(aspect)) return ask;
+  const text = composeAspectAcross(options.map((o) => o.entry.procedure), aspect, lang, today);
+  return { ...ask, ...oneBlock('candidates', text), citations: ask.citations.map((c) => ({ ...c, section: 'channels' })), aspect };
 }
 
 /** Nothing in the documents or the catalogue answers this. */

@@ -8,6 +8,7 @@ import { AskRequest, AskResponse, UnitTasks, UnitTasksRequest, type AnswerEngine
 import {
   alternativesOf,
   askBackDraft,
+  aspectAcrossDraft,
   fitShare,
   fitsRecord,
   missingVariant,
@@ -178,7 +179,8 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
       if (chosen) return { ...procedureDraft(k, { entry: chosen, chunks: [] }, question, lang, [], deps.today(), aspect), procedureCode: chosen.procedure.code };
     }
     // The last turn asked back and this one adds no subject: the choice is still open.
-    if (subjectless && offered.length) return askBackDraft(offered.map((entry) => ({ entry })), lang);
+    // Still open after a turn without a subject: a one-line fact for every choice ("còn lệ phí?"), or the choices again.
+    if (subjectless && offered.length) return aspectAcrossDraft(offered.map((entry) => ({ entry })), detectAspect(question), lang, deps.today());
     // A question without its own subject continues the conversation; so does one whose every word
     // fits the conversation's procedure ("phí thẩm định bao nhiêu?"). One with a subject of its own starts afresh.
     if (lastProc && (subjectless || fitsRecord(k, lastProc, q))) {

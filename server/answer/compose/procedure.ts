@@ -135,3 +135,38 @@ export function composeCandidates(candidates: Procedure[], lang: Language, neare
   }
   return [t.ask, ...lines, t.pick].join('\n');
 }
+
+const ACROSS_LEAD: Record<Language, Record<Essential, string>> = {
+  vi: {
+    fee: 'Lệ phí của từng thủ tục bạn đang cân nhắc:',
+    time: 'Thời hạn giải quyết của từng thủ tục bạn đang cân nhắc:',
+    where: 'Nơi nộp hồ sơ của từng thủ tục bạn đang cân nhắc:',
+    online: 'Nộp trực tuyến với từng thủ tục bạn đang cân nhắc:',
+  },
+  en: {
+    fee: 'The fee of each procedure you are choosing between:',
+    time: 'The processing time of each procedure you are choosing between:',
+    where: 'Where to file each procedure you are choosing between:',
+    online: 'Online filing for each procedure you are choosing between:',
+  },
+};
+
+/** Whether a follow-up's aspect is a one-line fact that can be given for every choice at once. */
+export function isOneLineAspect(aspect: ProcedureAspect): aspect is Essential {
+  return aspect === 'fee' || aspect === 'time' || aspect === 'where' || aspect === 'online';
+}
+
+/**
+ * "còn lệ phí?" while an ask-back's choices are open: the asked fact for each choice, numbered as
+ * the choices were, then how to pick one. Each line is the record's own, shortened to fit.
+ */
+export function composeAspectAcross(candidates: Procedure[], aspect: Essential, lang: Language, today?: string): string {
+  const t = L[lang];
+  const room = ROOMS[ROOMS.length - 2]!;
+  const lines = candidates.slice(0, 5).map((p, i) => {
+    const fact = { fee: () => feeFact(p, lang, today, true), time: () => timeFact(p, lang), where: () => whereFact(p, lang, room), online: () => onlineFact(p, lang) }[aspect]();
+    const name = lang === 'en' && p.nameEn ? p.nameEn : p.name;
+    return `${i + 1}. ${shorten(name, 90)} (${t.code} ${p.code}) — ${shorten(fact.line, 260)}`;
+  });
+  return [ACROSS_LEAD[lang][aspect], ...lines, t.pick].join('\n');
+}

@@ -47,7 +47,7 @@ describe('wordPick', () => {
 });
 
 describe('a reply to an ask-back, through the engine', () => {
-  it('answers the choice a reply picks by its position, and remembers it', async () => {
+  it('answers the choice a reply picks by its position, leading with what was asked, and remembers it', async () => {
     const sessions = createSessionMemory();
     const a = await openAssistant({ indexDir: testIndexDir(), embedder: { kind: 'hashing' }, ingestPaths: [], now: () => TEST_TODAY, sessions });
     // The turn an ask-back leaves in the session: its choices, no procedure.
@@ -64,9 +64,22 @@ describe('a reply to an ask-back, through the engine', () => {
     expect(picked.procedure?.code).toBe('1.000894');
     expect(picked.aspect).toBe('fee');
     expect(picked.answer.split('\n')[0]).toMatch(/^Lệ phí/);
-    // Still open after a subjectless turn: the choices are offered again.
+  });
+
+  it('while the choices are open, gives a one-line fact for each ("còn lệ phí?"), else offers them again', async () => {
+    const sessions = createSessionMemory();
+    const a = await openAssistant({ indexDir: testIndexDir(), embedder: { kind: 'hashing' }, ingestPaths: [], now: () => TEST_TODAY, sessions });
     sessions.remember('again', { intent: 'procedure', language: 'vi', candidateCodes: ['1.000894', '1.000656'], at: Date.now() });
-    const again = await a.engine.ask({ question: 'còn lệ phí?', sessionId: 'again' });
-    expect(again.candidates?.map((c) => c.code)).toEqual(['1.000894', '1.000656']);
+    const fee = await a.engine.ask({ question: 'còn lệ phí?', sessionId: 'again' });
+    expect(fee.candidates?.map((c) => c.code)).toEqual(['1.000894', '1.000656']);
+    const lines = fee.answer.split('\n');
+    expect(lines[0]).toBe('Lệ phí của từng thủ tục bạn đang cân nhắc:');
+    expect(lines[1]).toMatch(/^1\. Thủ tục đăng ký kết hôn \(mã 1\.000894\) — Lệ phí: /);
+    expect(lines[2]).toMatch(/^2\. Thủ tục đăng ký khai tử \(mã 1\.000656\) — Lệ phí: /);
+    expect(fee.aspect).toBe('fee');
+    // The papers are no one-line fact: the choices are offered again.
+    const papers = await a.engine.ask({ question: 'cần giấy tờ gì?', sessionId: 'again' });
+    expect(papers.answer.split('\n')[0]).toBe('Bạn hỏi về thủ tục nào dưới đây?');
+    expect(papers.candidates?.map((c) => c.code)).toEqual(['1.000894', '1.000656']);
   });
 });
