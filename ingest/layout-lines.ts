@@ -43,3 +43,11 @@ function tableRowLines(line: string): string[] {
 export function columns(line: string): string[] {
   return line.split(/\s{3,}|\t+/).map((c) => c.trim()).filter(Boolean);
 }
+
+/** A list item's mark: "- ", "• ", "+ " … */
+export const BULLET = /^[-–•+*]\s*\S/;
+
+/** A list item's text without its mark and closing punctuation. */
+export function bulletText(line: string): string {
+  return line.replace(/^\s*[-–•+*]\s*/, '').replace(/[;,.]\s*$/, '').trim();
+}

@@ -3,7 +3,9 @@
 import type { DocumentMeta, DocumentType, OfficialDocument } from '../domain/records.js';
 import { detectLanguage, fold, foldAligned, hasVietnameseMarks, slug } from './text.js';
 import { resolveUnit } from './units.js';
-import { columns, linesOf } from './layout-lines.js';
+import { BULLET, bulletText, columns, linesOf } from './layout-lines.js';
+import { readRecipients, readSigner } from './closing.js';
+import { isCaps, sentenceCase, titleCase } from './letter-case.js';
 
 export interface BuildDocumentInput {
   text: string; // NFC
@@ -122,11 +124,6 @@ function readIssuer(head: string[]): string | undefined {
   return issuerName(parts);
 }
 
-function isCaps(s: string): boolean {
-  const letters = s.replace(/[^\p{L}]/gu, '');
-  return letters.length >= 2 && letters === letters.toLocaleUpperCase('vi') && letters !== letters.toLocaleLowerCase('vi');
-}
-
 function cutMotto(col: string): string {
   const { folded, map } = foldAligned(col);
   let out = '';
@@ -149,37 +146,6 @@ function issuerName(parts: string[]): string | undefined {
   const known = resolveUnit(joined);
   if (known && known.kind !== 'ubnd-thanh-pho' && fold(known.name).length >= fold(joined).length - 2) return known.name;
   return hasVietnameseMarks(joined) ? sentenceCase(joined) : titleCase(joined);
-}
-
-/** English headers ("HANOI PEOPLE'S COMMITTEE") read best in title case. */
-function titleCase(s: string): string {
-  return s
-    .toLowerCase()
-    .split(' ')
-    .map((w, i) => (i > 0 && /^(?:of|and|the|for)$/.test(w) ? w : w.charAt(0).toUpperCase() + w.slice(1)))
-    .join(' ');
-}
-
-const KEEP_UPPER = new Set(['ubnd', 'hdnd', 'tp', 'tw', 'tu', 'ubmttq', 'mttq']);
-const PROPER = ['Hà Nội', 'Việt Nam', 'Thành ủy', 'Trung ương', 'Quốc hội', 'Chính phủ'];
-
-function sentenceCase(s: string): string {
-  const words = s.split(' ').map((w, i) => {
-    if (KEEP_UPPER.has(fold(w))) return w.toLocaleUpperCase('vi');
-    const lower = w.toLocaleLowerCase('vi');
-    return i === 0 ? lower.charAt(0).toLocaleUpperCase('vi') + lower.slice(1) : lower;
-  });
-  let out = words.join(' ');
-  for (const p of PROPER) {
-    const f = fold(p);
-    const { folded, map } = foldAligned(out);
-    for (let i = folded.indexOf(f); i >= 0; i = folded.indexOf(f, i + 1)) {
-      const s0 = map[i] ?? 0;
-      const e0 = map[i + f.length] ?? out.length;
-      if (fold(out.slice(s0, e0)) === f && (i === 0 || p !== 'Thành ủy')) out = out.slice(0, s0) + p + out.slice(e0);
-    }
-  }
-  return out;
 }
 
 function readPlaceDate(head: string[]): { place?: string; date?: string; year?: number } {
@@ -286,10 +252,6 @@ function continues(line: string): boolean {
   return !/^(?:kinh gui|to:|noi nhan|recipients|so\s*:|no\.|\d+\.|[a-z]\)|-|can cu|pursuant)/.test(f) && !/,\s*ngay\b/.test(f) && line.length < 200;
 }
 
-function bulletText(line: string): string {
-  return line.replace(/^\s*[-–•+*]\s*/, '').replace(/[;,.]\s*$/, '').trim();
-}
-
 /**
  * "Kính gửi:" and what follows: the rest of its line split at ";", then a list of "-" items or
  * of plain lines that each end with ";" (the last with "."), blank lines between items allowed.
@@ -320,80 +282,8 @@ function readAddressees(lines: string[]): string[] {
   return [];
 }
 
-const BULLET = /^[-–•+*]\s*\S/;
-
 function splitAddressees(text: string): string[] {
   return text.split(';').map(bulletText).filter(Boolean);
-}
-
-function readRecipients(lines: string[]): string[] {
-  for (let i = lines.length - 1, seen = 0; i >= 0 && seen < 400; i--, seen++) {
-    const line = lines[i] ?? '';
-    const { folded, map } = foldAligned(line);
-    const m = /(?:^|\s)(?:noi nhan|recipients|distribution)\s*:/.exec(folded);
-    if (!m) continue;
-    const out: string[] = [];
-    const first = columns(line.slice(map[m.index + m[0].length] ?? line.length))[0];
-    if (first && /^[-–•+*]/.test(first)) out.push(bulletText(first));
-    for (let j = i + 1; j < lines.length && j < i + 40; j++) {
-      const next = (columns(lines[j] ?? '')[0] ?? '').trim();
-      if (!/^[-–•+*]\s*\S/.test(next)) break;
-      out.push(bulletText(next));
-    }
-    return out.filter(Boolean);
-  }
-  return [];
-}
-
-// The signature block closes the document, in the right column beside "Nơi nhận": who signs
-// for whom ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"), the title ("PHÓ CHỦ TỊCH"), "(Đã ký)", a name.
-const SIGN_FOR = /^(?:tm|kt|tl|tuq|q|on behalf of|for)\b\.?\s*\S/;
-const SIGN_TITLE =
-  /^(?:pho )?(?:chu tich|giam doc|chanh van phong|chanh thanh tra|bi thu|truong ban|truong phong|cuc truong|vu truong|tong giam doc|bo truong|thu truong|thu tuong)\b|^(?:vice[- ])?(?:chairman|chairwoman|chairperson|director|minister|secretary)\b/;
-const SIGNED_MARK = /^\(?\s*(?:da ky|ky,? ghi ro ho ten|ky ten|ky va dong dau|signed|seal)/;
-
-/** The last column of a line: the signature sits right of the recipients in a two-column layout. */
-const lastColumn = (line: string) => columns(line).at(-1) ?? '';
-
-function readSigner(lines: string[]): DocumentMeta['signer'] {
-  const from = Math.max(0, lines.length - 60);
-  for (let i = from; i < lines.length; i++) {
-    const first = lastColumn(lines[i] ?? '');
-    const f = fold(first);
-    if (!isCaps(first) || !(SIGN_FOR.test(f) || SIGN_TITLE.test(f))) continue;
-    const block: string[] = [];
-    let j = i;
-    for (; j < lines.length && block.length < 5; j++) {
-      const col = lastColumn(lines[j] ?? '');
-      const g = fold(col);
-      if (!col) continue;
-      if (!isCaps(col) || !(SIGN_FOR.test(g) || SIGN_TITLE.test(g) || (block.length > 0 && SIGN_FOR.test(fold(block.at(-1)!))))) break;
-      block.push(col);
-    }
-    // "(Đã ký)", a seal note, then perhaps the name: two to five capitalised words.
-    let name: string | undefined;
-    for (let n = 0; j < lines.length && n < 4; j++) {
-      const col = lastColumn(lines[j] ?? '').replace(/^[*_]+|[*_]+$/g, '').trim();
-      // The recipients' list runs on in the left column below a short signature block.
-      if (!col || BULLET.test(col)) continue;
-      n++;
-      if (SIGNED_MARK.test(fold(col))) continue;
-      const words = col.split(/\s+/);
-      if (words.length >= 2 && words.length <= 5 && words.every((w) => /^\p{Lu}[\p{L}]*$/u.test(w))) name = isCaps(col) ? titleCase(col) : col;
-      break;
-    }
-    const title = block.map(signLine).join(', ');
-    return { title, ...(name ? { name } : {}) };
-  }
-  return undefined;
-}
-
-/** "KT. CHỦ TỊCH" → "KT. Chủ tịch"; "PHÓ CHỦ TỊCH" → "Phó Chủ tịch"; English in title case. */
-function signLine(line: string): string {
-  const m = /^((?:TM|KT|TL|TUQ|Q)\.\s*)(.*)$/u.exec(line.trim());
-  const [prefix, rest] = m ? [m[1]!.replace(/\s*$/, ' '), m[2]!] : ['', line.trim()];
-  if (!hasVietnameseMarks(rest)) return prefix + titleCase(rest);
-  return prefix + sentenceCase(rest).replace(/chủ tịch/g, 'Chủ tịch').replace(/giám đốc/g, 'Giám đốc');
 }
 
 /** A readable title: "Công văn 2458/UBND-SNV: V/v …", "Official Dispatch No. …: …". */
