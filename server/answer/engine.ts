@@ -141,12 +141,13 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
 
     // "Căn cứ pháp lý là văn bản nào?" in a conversation about a procedure asks for its legal basis.
     const continuesProcedure = last?.intent === 'procedure' && isSubjectless(viewQuery(question, lexicon).units, question);
+    const whichDocument = asksWhichDocument(question) && !continuesProcedure;
     // "Công văn 2458 yêu cầu thực hiện những văn bản nào?": the documents the named one cites.
-    if (docs.length && asksWhichDocument(question) && !continuesProcedure) {
+    if (docs.length && whichDocument) {
       const cited = answerCitedDocuments(k, docs[0]!, question, lang);
       if (cited) return { ...cited, documentId: docs[0]!.id };
     }
-    if (asksWhichDocument(question) && !continuesProcedure) {
+    if (whichDocument) {
       const which = referencesBySubject(k, question, lang, lexicon);
       if (which.length) {
         const d = answerDocument(k, which, question, lang, lexicon);
@@ -178,8 +179,8 @@ export function createAnswerEngine(deps: EngineDeps): AnswerEngine {
       const aspect = detectAspect(question) === 'overview' ? last?.aspect : undefined;
       if (chosen) return { ...procedureDraft(k, { entry: chosen, chunks: [] }, question, lang, [], deps.today(), aspect), procedureCode: chosen.procedure.code };
     }
-    // The last turn asked back and this one adds no subject: the choice is still open.
-    // Still open after a turn without a subject: a one-line fact for every choice ("còn lệ phí?"), or the choices again.
+    // The last turn asked back and this one adds no subject: the choice is still open. A one-line
+    // fact is given for every choice ("còn lệ phí?"); anything else offers the choices again.
     if (subjectless && offered.length) return aspectAcrossDraft(offered.map((entry) => ({ entry })), detectAspect(question), lang, deps.today());
     // A question without its own subject continues the conversation; so does one whose every word
     // fits the conversation's procedure ("phí thẩm định bao nhiêu?"). One with a subject of its own starts afresh.
