@@ -27,13 +27,16 @@ export function ordinalPick(reply: string, choices: number): number | null {
   return n && n >= 1 && n <= choices ? n : null;
 }
 
+const MAX_REPLY_UNITS = 4;
+
 /**
  * The one choice whose own name words (those the choices do not all share) the reply says, when
  * exactly one choice has any: "lưu động" picks "Đăng ký kết hôn lưu động" among the marriage
  * registrations. Null when none or several do.
  */
 export function wordPick(choices: readonly ProcedureEntry[], q: QueryView): ProcedureEntry | null {
-  if (choices.length < 2) return null;
+  // A reply that picks by a word is short; a longer one is a question of its own.
+  if (choices.length < 2 || q.units.length > MAX_REPLY_UNITS) return null;
   const shared = new Set(choices[0]!.nameTokens.filter((t) => choices.every((c) => c.nameTokens.includes(t))));
   const said = new Set(q.meaning);
   const hits = choices.filter((c) => c.nameTokens.some((t) => !shared.has(t) && said.has(t)));

@@ -43,6 +43,8 @@ describe('wordPick', () => {
   it('picks nothing when the reply says only what they share, or nothing of theirs', () => {
     expect(wordPick(marriage, viewQuery('đăng ký kết hôn', lexicon))).toBeNull();
     expect(wordPick(marriage, viewQuery('còn lệ phí?', lexicon))).toBeNull();
+    // A question of its own that happens to share a word with one choice is no pick.
+    expect(wordPick(marriage, viewQuery('bố mẹ tôi ở nước ngoài muốn làm hộ chiếu để về thăm quê thì nộp ở đâu', lexicon))).toBeNull();
   });
 });
 
